@@ -1,0 +1,62 @@
+package notify
+
+import (
+	"fmt"
+	"time"
+)
+
+// Location is the time zone every date shown to a reader is written in.
+var location = mustLoadLocation("Asia/Ho_Chi_Minh")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		// time/tzdata is embedded by cmd/nhacviec; tests run with the system
+		// database. A fixed zone is exact for Vietnam (no daylight saving).
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}
+
+// Status is the item's state in words for the reader, in Vietnamese:
+// "còn 3 ngày làm việc", "đến hạn hôm nay", "quá hạn 2 ngày làm việc".
+func (it Item) Status() string {
+	switch {
+	case it.WorkingDays > 0:
+		return fmt.Sprintf("còn %d ngày làm việc", it.WorkingDays)
+	case it.WorkingDays == 0 && it.Kind != KindOverdue && it.Kind != KindEscalation:
+		return "đến hạn hôm nay"
+	case it.WorkingDays == 0:
+		return "quá hạn"
+	default:
+		return fmt.Sprintf("quá hạn %d ngày làm việc", -it.WorkingDays)
+	}
+}
+
+// DueText is the due date as a Vietnamese reader writes it: "31/12/2024".
+func (it Item) DueText() string {
+	return FormatDate(it.Due)
+}
+
+// FormatDate writes t as dd/mm/yyyy in Vietnam's time zone.
+func FormatDate(t time.Time) string {
+	return t.In(location).Format("02/01/2006")
+}
+
+// KindLabel is the Vietnamese label of a kind, for headings and subjects.
+func KindLabel(k Kind) string {
+	switch k {
+	case KindReminder:
+		return "Sắp đến hạn"
+	case KindDue:
+		return "Đến hạn hôm nay"
+	case KindOverdue:
+		return "Quá hạn"
+	case KindEscalation:
+		return "Báo cáo quá hạn"
+	case KindDigest:
+		return "Tổng hợp nhắc việc"
+	default:
+		return "Thông báo"
+	}
+}

@@ -1,0 +1,262 @@
+// Package org models the department's units, groups of units and people, and
+// resolves the unit names written in a plan to configured units.
+package org
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Role is what a person may do.
+type Role string
+
+// Roles.
+const (
+	RoleHead   Role = "head"   // head of a unit (trưởng phòng): receives its reminders
+	RoleStaff  Role = "staff"  // member of a unit: may mark its tasks done
+	RoleLeader Role = "leader" // department leadership (lãnh đạo Sở): receives escalations
+	RoleAdmin  Role = "admin"  // may change any task
+)
+
+// Unit is one unit (đơn vị) of the department, or an outside body that only
+// coordinates.
+type Unit struct {
+	ID       string   // short id used everywhere: "vp"
+	Name     string   // "Văn phòng Sở"
+	Aliases  []string // other names the documents use
+	Head     string   // person id of the unit's head
+	Superior string   // person id of the head's superior (escalation level 1)
+	Email    string   // the unit's shared mailbox, if any
+	Telegram int64    // the unit's Telegram group, if any
+	External bool     // outside the department (coordinates only)
+}
+
+// Group is a named list of units: "Các phòng thuộc Sở".
+type Group struct {
+	ID      string
+	Name    string
+	Aliases []string
+	Members []string // unit ids
+}
+
+// Person is someone who receives messages or answers the bot.
+type Person struct {
+	ID       string
+	Name     string
+	Unit     string // unit id ("" for the leadership)
+	Role     Role
+	Email    string
+	Telegram int64    // Telegram user id
+	Channels []string // preferred channels in order: "telegram", "email"
+}
+
+// Ref is what a name in the plan resolved to: a unit or a group.
+type Ref struct {
+	ID    string
+	Group bool
+}
+
+// String returns the id.
+func (r Ref) String() string { return r.ID }
+
+// Directory is the resolved set of units, groups and people. It is immutable
+// once built and safe for concurrent use.
+type Directory struct {
+	units  map[string]*Unit
+	groups map[string]*Group
+	people map[string]*Person
+	order  []string // unit ids in config order
+	names  map[string]Ref
+}
+
+// New checks the units, groups and people and indexes their names.
+func New(units []Unit, groups []Group, people []Person) (*Directory, error) {
+	d := &Directory{
+		units:  make(map[string]*Unit, len(units)),
+		groups: make(map[string]*Group, len(groups)),
+		people: make(map[string]*Person, len(people)),
+		names:  make(map[string]Ref),
+	}
+	var errs []string
+	fail := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	ids := map[string]string{}
+	claim := func(id, what string) bool {
+		if id == "" {
+			fail("%s without id", what)
+			return false
+		}
+		if prev, ok := ids[id]; ok {
+			fail("%s %q: id already used by %s", what, id, prev)
+			return false
+		}
+		ids[id] = what
+		return true
+	}
+	index := func(owner string, ref Ref, names ...string) {
+		for _, n := range names {
+			key := Normalize(n)
+			if key == "" {
+				continue
+			}
+			if prev, ok := d.names[key]; ok && prev != ref {
+				fail("%s: name %q already names %s", owner, n, prev.ID)
+				continue
+			}
+			d.names[key] = ref
+		}
+	}
+	for i := range units {
+		u := units[i]
+		if !claim(u.ID, "unit") {
+			continue
+		}
+		if u.Name == "" {
+			fail("unit %q: name is empty", u.ID)
+		}
+		d.units[u.ID] = &u
+		d.order = append(d.order, u.ID)
+		index("unit "+u.ID, Ref{ID: u.ID}, append([]string{u.Name, u.ID}, u.Aliases...)...)
+	}
+	for i := range groups {
+		g := groups[i]
+		if !claim(g.ID, "group") {
+			continue
+		}
+		if len(g.Members) == 0 {
+			fail("group %q: no members", g.ID)
+		}
+		for _, m := range g.Members {
+			if _, ok := d.units[m]; !ok {
+				fail("group %q: member %q is not a unit", g.ID, m)
+			}
+		}
+		d.groups[g.ID] = &g
+		index("group "+g.ID, Ref{ID: g.ID, Group: true}, append([]string{g.Name, g.ID}, g.Aliases...)...)
+	}
+	for i := range people {
+		p := people[i]
+		if !claim(p.ID, "person") {
+			continue
+		}
+		if p.Unit != "" {
+			if _, ok := d.units[p.Unit]; !ok {
+				fail("person %q: unit %q is not a unit", p.ID, p.Unit)
+			}
+		}
+		switch p.Role {
+		case RoleHead, RoleStaff, RoleLeader, RoleAdmin:
+		case "":
+			p.Role = RoleStaff
+		default:
+			fail("person %q: role %q is not one of head, staff, leader, admin", p.ID, p.Role)
+		}
+		d.people[p.ID] = &p
+	}
+	for _, id := range d.order {
+		u := d.units[id]
+		for _, pid := range []string{u.Head, u.Superior} {
+			if pid != "" && d.people[pid] == nil {
+				fail("unit %q: person %q is not defined", id, pid)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return d, nil
+}
+
+// Unit returns the unit with the given id.
+func (d *Directory) Unit(id string) (Unit, bool) {
+	u, ok := d.units[id]
+	if !ok {
+		return Unit{}, false
+	}
+	return *u, true
+}
+
+// Group returns the group with the given id.
+func (d *Directory) Group(id string) (Group, bool) {
+	g, ok := d.groups[id]
+	if !ok {
+		return Group{}, false
+	}
+	return *g, true
+}
+
+// Person returns the person with the given id.
+func (d *Directory) Person(id string) (Person, bool) {
+	p, ok := d.people[id]
+	if !ok {
+		return Person{}, false
+	}
+	return *p, true
+}
+
+// Units returns every unit in config order.
+func (d *Directory) Units() []Unit {
+	out := make([]Unit, 0, len(d.order))
+	for _, id := range d.order {
+		out = append(out, *d.units[id])
+	}
+	return out
+}
+
+// People returns every person, sorted by id.
+func (d *Directory) People() []Person {
+	out := make([]Person, 0, len(d.people))
+	for _, p := range d.people {
+		out = append(out, *p)
+	}
+	slices.SortFunc(out, func(a, b Person) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// PeopleOf returns the people of a unit with one of the given roles (any role
+// when none is given), sorted by id.
+func (d *Directory) PeopleOf(unit string, roles ...Role) []Person {
+	var out []Person
+	for _, p := range d.People() {
+		if p.Unit == unit && (len(roles) == 0 || slices.Contains(roles, p.Role)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PeopleWithRole returns the people with a role, sorted by id.
+func (d *Directory) PeopleWithRole(role Role) []Person {
+	var out []Person
+	for _, p := range d.People() {
+		if p.Role == role {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Expand returns the unit ids a reference stands for: the unit itself, or
+// the members of a group.
+func (d *Directory) Expand(r Ref) []string {
+	if !r.Group {
+		return []string{r.ID}
+	}
+	if g, ok := d.groups[r.ID]; ok {
+		return slices.Clone(g.Members)
+	}
+	return nil
+}
+
+// ExpandAll expands refs into unit ids without duplicates, in order.
+func (d *Directory) ExpandAll(refs []Ref) []string {
+	var out []string
+	for _, r := range refs {
+		for _, id := range d.Expand(r) {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
