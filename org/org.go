@@ -78,29 +78,35 @@ func New(units []Unit, groups []Group, people []Person) (*Directory, error) {
 		people: make(map[string]*Person, len(people)),
 		names:  make(map[string]Ref),
 	}
-	var errs []string
-	fail := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	var errs Errors
+	fail := func(kind string, i int, field, format string, a ...any) {
+		errs = append(errs, &Error{Kind: kind, Index: i, Field: field, Msg: fmt.Sprintf(format, a...)})
+	}
 	ids := map[string]string{}
-	claim := func(id, what string) bool {
+	claim := func(kind string, i int, id string) bool {
 		if id == "" {
-			fail("%s without id", what)
+			fail(kind, i, "id", "%s without id", kind)
 			return false
 		}
 		if prev, ok := ids[id]; ok {
-			fail("%s %q: id already used by %s", what, id, prev)
+			fail(kind, i, "id", "%s %q: id already used by a %s", kind, id, prev)
 			return false
 		}
-		ids[id] = what
+		ids[id] = kind
 		return true
 	}
-	index := func(owner string, ref Ref, names ...string) {
-		for _, n := range names {
+	index := func(kind string, i int, ref Ref, names ...string) {
+		for j, n := range names {
 			key := Normalize(n)
 			if key == "" {
 				continue
 			}
 			if prev, ok := d.names[key]; ok && prev != ref {
-				fail("%s: name %q already names %s", owner, n, prev.ID)
+				field := "aliases"
+				if j == 0 {
+					field = "name"
+				}
+				fail(kind, i, field, "%s %q: name %q already names %s", kind, ref.ID, n, prev.ID)
 				continue
 			}
 			d.names[key] = ref
@@ -108,40 +114,40 @@ func New(units []Unit, groups []Group, people []Person) (*Directory, error) {
 	}
 	for i := range units {
 		u := units[i]
-		if !claim(u.ID, "unit") {
+		if !claim("unit", i, u.ID) {
 			continue
 		}
 		if u.Name == "" {
-			fail("unit %q: name is empty", u.ID)
+			fail("unit", i, "name", "unit %q: name is empty", u.ID)
 		}
 		d.units[u.ID] = &u
 		d.order = append(d.order, u.ID)
-		index("unit "+u.ID, Ref{ID: u.ID}, append([]string{u.Name, u.ID}, u.Aliases...)...)
+		index("unit", i, Ref{ID: u.ID}, append([]string{u.Name, u.ID}, u.Aliases...)...)
 	}
 	for i := range groups {
 		g := groups[i]
-		if !claim(g.ID, "group") {
+		if !claim("group", i, g.ID) {
 			continue
 		}
 		if len(g.Members) == 0 {
-			fail("group %q: no members", g.ID)
+			fail("group", i, "members", "group %q: no members", g.ID)
 		}
 		for _, m := range g.Members {
 			if _, ok := d.units[m]; !ok {
-				fail("group %q: member %q is not a unit", g.ID, m)
+				fail("group", i, "members", "group %q: member %q is not a unit", g.ID, m)
 			}
 		}
 		d.groups[g.ID] = &g
-		index("group "+g.ID, Ref{ID: g.ID, Group: true}, append([]string{g.Name, g.ID}, g.Aliases...)...)
+		index("group", i, Ref{ID: g.ID, Group: true}, append([]string{g.Name, g.ID}, g.Aliases...)...)
 	}
 	for i := range people {
 		p := people[i]
-		if !claim(p.ID, "person") {
+		if !claim("person", i, p.ID) {
 			continue
 		}
 		if p.Unit != "" {
 			if _, ok := d.units[p.Unit]; !ok {
-				fail("person %q: unit %q is not a unit", p.ID, p.Unit)
+				fail("person", i, "unit", "person %q: unit %q is not a unit", p.ID, p.Unit)
 			}
 		}
 		switch p.Role {
@@ -149,22 +155,44 @@ func New(units []Unit, groups []Group, people []Person) (*Directory, error) {
 		case "":
 			p.Role = RoleStaff
 		default:
-			fail("person %q: role %q is not one of head, staff, leader, admin", p.ID, p.Role)
+			fail("person", i, "role", "person %q: role %q is not one of head, staff, leader, admin", p.ID, p.Role)
 		}
 		d.people[p.ID] = &p
 	}
-	for _, id := range d.order {
-		u := d.units[id]
-		for _, pid := range []string{u.Head, u.Superior} {
-			if pid != "" && d.people[pid] == nil {
-				fail("unit %q: person %q is not defined", id, pid)
+	for i, u := range units {
+		for _, f := range [...][2]string{{"head", u.Head}, {"superior", u.Superior}} {
+			if f[1] != "" && d.people[f[1]] == nil {
+				fail("unit", i, f[0], "unit %q: %s %q is not a person", u.ID, f[0], f[1])
 			}
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
+		return nil, errs
 	}
 	return d, nil
+}
+
+// Error is one problem in the definition of units, groups or people. Kind and
+// Index say which entry ("unit", 3), Field which of its fields, so that the
+// config can point at the line.
+type Error struct {
+	Kind  string // "unit", "group" or "person"
+	Index int
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errors is every problem New found.
+type Errors []*Error
+
+func (e Errors) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Msg
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // Unit returns the unit with the given id.

@@ -88,10 +88,10 @@ func TestNewRejects(t *testing.T) {
 		people []Person
 		want   string
 	}{
-		{"duplicate id", []Unit{{ID: "a", Name: "A"}, {ID: "a", Name: "B"}}, nil, nil, `unit "a": id already used by unit`},
-		{"duplicate name", []Unit{{ID: "a", Name: "Phòng A"}, {ID: "b", Name: "phòng  a"}}, nil, nil, `unit b: name "phòng  a" already names a`},
+		{"duplicate id", []Unit{{ID: "a", Name: "A"}, {ID: "a", Name: "B"}}, nil, nil, `unit "a": id already used by a unit`},
+		{"duplicate name", []Unit{{ID: "a", Name: "Phòng A"}, {ID: "b", Name: "phòng  a"}}, nil, nil, `unit "b": name "phòng  a" already names a`},
 		{"group member", []Unit{{ID: "a", Name: "A"}}, []Group{{ID: "g", Name: "G", Members: []string{"x"}}}, nil, `group "g": member "x" is not a unit`},
-		{"head undefined", []Unit{{ID: "a", Name: "A", Head: "nobody"}}, nil, nil, `unit "a": person "nobody" is not defined`},
+		{"head undefined", []Unit{{ID: "a", Name: "A", Head: "nobody"}}, nil, nil, `unit "a": head "nobody" is not a person`},
 		{"bad role", []Unit{{ID: "a", Name: "A"}}, nil, []Person{{ID: "p", Unit: "a", Role: "boss"}}, `role "boss"`},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+// Main is the whole program, with its outside world injected.
+type Main struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// now is the wall clock; tests and --now replace it.
+	now func() time.Time
+
+	configPath string
+}
+
+// NewMain returns a Main writing to stdout and stderr, reading the
+// environment through getenv.
+func NewMain(stdout, stderr io.Writer, getenv func(string) string) *Main {
+	return &Main{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}
+}
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(m *Main, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "", "run the daemon: import the plans, then remind, nag and escalate", (*Main).cmdRun},
+		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
+		{"tasks", "[--json] [--plan CODE] [--all]", "list the stored tasks", (*Main).cmdTasks},
+		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},
+		{"help", "", "show this help", (*Main).cmdHelp},
+	}
+}
+
+// Run runs the command line args (without the program name).
+func (m *Main) Run(ctx context.Context, args []string) error {
+	fs := m.flagSet("nhacviec")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		m.usage(m.stderr)
+		return usagef("no command given")
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	return usagef("unknown command %q", args[0])
+}
+
+// flagSet returns a flag set that knows the global flags, so that they may
+// come before or after the command name.
+func (m *Main) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	def := m.getenv("NHACVIEC_CONFIG")
+	if m.configPath != "" {
+		def = m.configPath
+	}
+	if def == "" {
+		def = "nhacviec.yaml"
+	}
+	fs.StringVar(&m.configPath, "config", def, "config `FILE` (env NHACVIEC_CONFIG)")
+	return fs
+}
+
+func (m *Main) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+func (m *Main) cmdHelp(_ context.Context, _ []string) error {
+	m.usage(m.stdout)
+	return nil
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: nhacviec [--config FILE] COMMAND [ARGS]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %-32s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nThe config file defaults to $NHACVIEC_CONFIG, else nhacviec.yaml.")
+}
+
+// loadConfig reads the config named by --config. NHACVIEC_DATABASE, when
+// set, replaces the config's database path (containers keep the database on
+// a volume of their own).
+func (m *Main) loadConfig() (*config.Config, error) {
+	cfg, err := config.Load(m.configPath)
+	if err != nil {
+		return nil, err
+	}
+	if db := m.getenv("NHACVIEC_DATABASE"); db != "" {
+		cfg.Database = db
+	}
+	return cfg, nil
+}
+
+// openStore opens the config's database.
+func (m *Main) openStore(cfg *config.Config) (*store.DB, error) {
+	return store.Open(cfg.DatabasePath(), store.Options{Now: m.now})
+}
+
+// logger builds the daemon's logger from the config.
+func (m *Main) logger(cfg *config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Log.Level)))
+	if cfg.Log.Level == "" {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(m.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(m.stderr, opts))
+}

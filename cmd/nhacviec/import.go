@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/plan"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+// readPlans parses the plan files and resolves their unit names against the
+// config. It returns the plans that read cleanly and every problem found.
+func readPlans(cfg *config.Config, paths []string) ([]*plan.Plan, []error) {
+	var plans []*plan.Plan
+	var problems []error
+	codes := map[string]string{}
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("read plan: %w", err))
+			continue
+		}
+		p, err := plan.Parse(f, path)
+		f.Close()
+		if err == nil {
+			err = cfg.Directory.ResolvePlan(p)
+		}
+		if err != nil {
+			problems = append(problems, flatten(err)...)
+			continue
+		}
+		if prev, ok := codes[p.Code]; ok {
+			problems = append(problems, fmt.Errorf("%s: plan %s is already read from %s", path, p.Code, prev))
+			continue
+		}
+		codes[p.Code] = path
+		plans = append(plans, p)
+	}
+	return plans, problems
+}
+
+// flatten splits a list of errors into its members.
+func flatten(err error) []error {
+	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+		return multi.Unwrap()
+	}
+	return []error{err}
+}
+
+// importPlans reads the plans and stores them; nothing is stored unless every
+// plan reads cleanly.
+func (m *Main) importPlans(cfg *config.Config, db *store.DB, paths []string) ([]store.ImportResult, error) {
+	plans, problems := readPlans(cfg, paths)
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	var results []store.ImportResult
+	for _, p := range plans {
+		res, err := db.ImportPlan(p)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+func (m *Main) cmdImport(_ context.Context, args []string) error {
+	fs := m.flagSet("import")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = cfg.PlanPaths()
+	}
+	if len(paths) == 0 {
+		return usagef("import: no plan given and none in %s", cfg.Path)
+	}
+	db, err := m.openStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	results, err := m.importPlans(cfg, db, paths)
+	for _, r := range results {
+		fmt.Fprintln(m.stdout, r)
+		for _, id := range r.Archived {
+			fmt.Fprintf(m.stdout, "  archived %s (no longer in the document)\n", id)
+		}
+	}
+	return err
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// env is a copy of the example config and plan in a temp dir.
+type env struct {
+	dir    string
+	config string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"nhacviec.yaml", "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "examples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &env{dir: dir, config: filepath.Join(dir, "nhacviec.yaml")}
+}
+
+// run runs nhacviec with args and returns its stdout, stderr and exit code.
+func (e *env) run(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	m := NewMain(&stdout, &stderr, func(k string) string {
+		if k == "NHACVIEC_CONFIG" {
+			return e.config
+		}
+		return ""
+	})
+	m.now = func() time.Time { return time.Date(2024, 6, 14, 8, 0, 0, 0, time.UTC) }
+	err := m.Run(ctx, args)
+	code := exitCode(&stderr, err)
+	return stdout.String(), stderr.String(), code
+}
+
+func (e *env) edit(t *testing.T, name, old, new string) {
+	t.Helper()
+	path := filepath.Join(e.dir, name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("%s does not contain %q", name, old)
+	}
+	if err := os.WriteFile(path, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestImportThenTasksJSON(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	out, errOut, code := e.run(t, ctx, "import")
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "plan 60/KH-SCT: 46 added") {
+		t.Errorf("import said %q", out)
+	}
+	out, errOut, code = e.run(t, ctx, "tasks", "--json")
+	if code != 0 {
+		t.Fatalf("tasks: exit %d: %s", code, errOut)
+	}
+	var tasks []taskView
+	if err := json.Unmarshal([]byte(out), &tasks); err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 46 {
+		t.Fatalf("%d tasks, want 46", len(tasks))
+	}
+	byID := map[string]taskView{}
+	for _, tv := range tasks {
+		byID[tv.ID] = tv
+	}
+	i2 := byID["I.2"]
+	if !slices.Equal(i2.LeadIDs, []string{"vp"}) || !slices.Equal(i2.CoordIDs, []string{"cac-phong"}) ||
+		i2.Timeline.Kind != "regulation" || i2.Status != "active" || i2.Plan != "60/KH-SCT" {
+		t.Errorf("I.2 = %+v", i2)
+	}
+	if got := byID["III.4.1"].LeadIDs; !slices.Equal(got, []string{"phong-chuyen-mon", "ttpvhcc"}) {
+		t.Errorf("III.4.1 lead = %v", got)
+	}
+	if got := byID["VII.2.2"].LeadIDs; !slices.Equal(got, []string{"cac-phong"}) {
+		t.Errorf("VII.2.2 lead = %v", got)
+	}
+	// The JSON keys scripts rely on.
+	var raw []map[string]any
+	_ = json.Unmarshal([]byte(out), &raw)
+	for _, key := range []string{"plan", "id", "text", "timeline", "lead_ids", "coord_ids", "output", "status", "lines"} {
+		if _, ok := raw[0][key]; !ok {
+			t.Errorf("JSON lacks key %q", key)
+		}
+	}
+
+	out, _, code = e.run(t, ctx, "tasks")
+	if code != 0 || !strings.Contains(out, "III.2.2.2") || !strings.Contains(out, "Theo kế hoạch của Bộ Nội vụ") {
+		t.Errorf("tasks table: exit %d\n%s", code, out)
+	}
+}
+
+func TestReimportArchivesRemovedTask(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, errOut, code := e.run(t, ctx, "import"); code != 0 {
+		t.Fatal(errOut)
+	}
+	// Renumber nothing, just drop the last task VII.3.3.
+	e.edit(t, "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt", "3.3\tTỷ lệ hồ sơ thanh toán trực tuyến\tTrong năm 2024\tVăn phòng Sở\tCác phòng thuộc Sở\tĐạt tỷ lệ tối thiểu 50%", "")
+	out, errOut, code := e.run(t, ctx, "import")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	if !strings.Contains(out, "0 added, 0 updated, 45 unchanged, 0 restored, 1 archived") || !strings.Contains(out, "archived VII.3.3") {
+		t.Errorf("re-import said %q", out)
+	}
+	out, _, _ = e.run(t, ctx, "tasks", "--json", "--all")
+	var tasks []taskView
+	if err := json.Unmarshal([]byte(out), &tasks); err != nil {
+		t.Fatal(err)
+	}
+	last := tasks[len(tasks)-1]
+	if last.ID != "VII.3.3" || last.Status != "archived" || last.ArchivedAt == nil {
+		t.Errorf("last task = %+v", last)
+	}
+}
+
+func TestValidateReportsUnknownUnit(t *testing.T) {
+	e := newEnv(t)
+	e.edit(t, "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt", "\tTheo Kế hoạch kiểm tra\t\t", "\tTheo Kế hoạch kiểm tra\tPhòng Thanh tra\t")
+	out, _, code := e.run(t, context.Background(), "validate")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	want := filepath.Join(e.dir, "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt") + `:11: task I.3: lead unit "Phòng Thanh tra" is not in the config (closest known:`
+	if !strings.Contains(out, want) {
+		t.Errorf("validate said:\n%s\nwant it to contain %q", out, want)
+	}
+	// Nothing is imported when a plan has problems.
+	_, errOut, code := e.run(t, context.Background(), "import")
+	if code != 1 || !strings.Contains(errOut, "Phòng Thanh tra") {
+		t.Errorf("import: exit %d, %s", code, errOut)
+	}
+}
+
+func TestValidateConfigErrors(t *testing.T) {
+	e := newEnv(t)
+	e.edit(t, "nhacviec.yaml", "    head: tp-qltm\n", "    head: tp-qltm\n    emial: x@y.z\n")
+	out, _, code := e.run(t, context.Background(), "validate")
+	if code != 1 || !strings.Contains(out, `nhacviec.yaml:49: unknown key "emial"`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestValidateOK(t *testing.T) {
+	e := newEnv(t)
+	out, _, code := e.run(t, context.Background(), "validate")
+	if code != 0 || !strings.Contains(out, "Plan 60/KH-SCT") || !strings.Contains(out, "46 tasks") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRunImportsAndStops(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var errOut string
+	go func() {
+		var code int
+		_, errOut, code = e.run(t, ctx, "run")
+		done <- code
+	}()
+	// The daemon holds the database: a second process (here a second Main)
+	// is told so instead of hanging.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, stderr, code := e.run(t, context.Background(), "tasks")
+		if code == 1 && strings.Contains(stderr, "in use by another nhacviec process") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tasks while run holds the database: exit %d %q", code, stderr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "plan imported") || !strings.Contains(errOut, "added=46") {
+		t.Errorf("run logged %q", errOut)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	e := newEnv(t)
+	_, errOut, code := e.run(t, context.Background(), "frobnicate")
+	if code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	_, errOut, code = e.run(t, context.Background(), "tasks", "--jsn")
+	if code != 2 || !strings.Contains(errOut, "flag provided but not defined: -jsn") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}

@@ -1,0 +1,236 @@
+// Package config reads nhacviec's YAML config file strictly: an unknown key,
+// a wrong type or an inconsistent value is an error naming the file and line,
+// and every problem is reported at once.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/sct-langson/nhacviec/org"
+)
+
+// DefaultTimezone is the zone of every date and time in the config.
+const DefaultTimezone = "Asia/Ho_Chi_Minh"
+
+// Config is the whole config file.
+type Config struct {
+	// Timezone of every date and time; Asia/Ho_Chi_Minh when empty.
+	Timezone string `yaml:"timezone"`
+	// Database is the bbolt file, relative to the config file's folder.
+	Database string `yaml:"database"`
+	// Plans are the plan appendices to import, relative to the config file.
+	Plans []string `yaml:"plans"`
+	// Log sets the format and level of the daemon's logs.
+	Log Log `yaml:"log"`
+
+	Units  []Unit   `yaml:"units"`
+	Groups []Group  `yaml:"groups"`
+	People []Person `yaml:"people"`
+
+	// Path is the file the config was read from.
+	Path string `yaml:"-"`
+	// Location is Timezone loaded.
+	Location *time.Location `yaml:"-"`
+	// Directory is the resolved units, groups and people.
+	Directory *org.Directory `yaml:"-"`
+}
+
+// Log is the logging section.
+type Log struct {
+	Format string `yaml:"format"` // "text" (default) or "json"
+	Level  string `yaml:"level"`  // "debug", "info" (default), "warn", "error"
+}
+
+// Unit is a unit as written in the config.
+type Unit struct {
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Aliases  []string `yaml:"aliases"`
+	Head     string   `yaml:"head"`
+	Superior string   `yaml:"superior"`
+	Email    string   `yaml:"email"`
+	Telegram int64    `yaml:"telegram"`
+	External bool     `yaml:"external"`
+}
+
+// Group is a group of units as written in the config.
+type Group struct {
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name"`
+	Aliases []string `yaml:"aliases"`
+	Members []string `yaml:"members"`
+}
+
+// Person is a person as written in the config.
+type Person struct {
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Unit     string   `yaml:"unit"`
+	Role     string   `yaml:"role"`
+	Email    string   `yaml:"email"`
+	Telegram int64    `yaml:"telegram"`
+	Channels []string `yaml:"channels"`
+}
+
+// Load reads and checks the config file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(data, path)
+}
+
+// Parse checks a config held in memory; path names it in errors and anchors
+// relative paths.
+func Parse(data []byte, path string) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, Errors{fromYAML(path, err.Error())}
+	}
+	c := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, Errors{fromYAML(path, err.Error())}
+		}
+		errs := make(Errors, 0, len(te.Errors))
+		for _, msg := range te.Errors {
+			errs = append(errs, fromYAML(path, msg))
+		}
+		return nil, errs
+	}
+	c.Path = path
+	v := &validator{file: path, loc: locator{&root}}
+	c.check(v)
+	if len(v.errs) > 0 {
+		slices.SortStableFunc(v.errs, func(a, b *Error) int { return a.Line - b.Line })
+		return nil, v.errs
+	}
+	return c, nil
+}
+
+// validator collects errors with the line of the field they are about.
+type validator struct {
+	file string
+	loc  locator
+	errs Errors
+}
+
+func (v *validator) fail(path []any, format string, a ...any) {
+	v.errs = append(v.errs, &Error{File: v.file, Line: v.loc.line(path...), Field: fieldPath(path...), Msg: fmt.Sprintf(format, a...)})
+}
+
+func (c *Config) check(v *validator) {
+	if c.Timezone == "" {
+		c.Timezone = DefaultTimezone
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		v.fail([]any{"timezone"}, "unknown time zone %q", c.Timezone)
+	}
+	c.Location = loc
+	if c.Database == "" {
+		v.fail([]any{"database"}, "missing: the bbolt file that keeps tasks and their state")
+	}
+	switch c.Log.Format {
+	case "", "text", "json":
+	default:
+		v.fail([]any{"log", "format"}, "%q is not text or json", c.Log.Format)
+	}
+	switch c.Log.Level {
+	case "", "debug", "info", "warn", "error":
+	default:
+		v.fail([]any{"log", "level"}, "%q is not debug, info, warn or error", c.Log.Level)
+	}
+	for i, p := range c.Plans {
+		if p == "" {
+			v.fail([]any{"plans", i}, "empty path")
+		}
+	}
+	c.checkContacts(v)
+	c.buildDirectory(v)
+}
+
+func (c *Config) checkContacts(v *validator) {
+	for i, u := range c.Units {
+		if u.Email != "" {
+			if _, err := mail.ParseAddress(u.Email); err != nil {
+				v.fail([]any{"units", i, "email"}, "%q is not an e-mail address", u.Email)
+			}
+		}
+	}
+	for i, p := range c.People {
+		if p.Email != "" {
+			if _, err := mail.ParseAddress(p.Email); err != nil {
+				v.fail([]any{"people", i, "email"}, "%q is not an e-mail address", p.Email)
+			}
+		}
+		for j, ch := range p.Channels {
+			if ch != "email" && ch != "telegram" {
+				v.fail([]any{"people", i, "channels", j}, "%q is not email or telegram", ch)
+			}
+		}
+	}
+}
+
+func (c *Config) buildDirectory(v *validator) {
+	units := make([]org.Unit, len(c.Units))
+	for i, u := range c.Units {
+		units[i] = org.Unit{ID: u.ID, Name: u.Name, Aliases: u.Aliases, Head: u.Head, Superior: u.Superior,
+			Email: u.Email, Telegram: u.Telegram, External: u.External}
+	}
+	groups := make([]org.Group, len(c.Groups))
+	for i, g := range c.Groups {
+		groups[i] = org.Group{ID: g.ID, Name: g.Name, Aliases: g.Aliases, Members: g.Members}
+	}
+	people := make([]org.Person, len(c.People))
+	for i, p := range c.People {
+		people[i] = org.Person{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: org.Role(p.Role),
+			Email: p.Email, Telegram: p.Telegram, Channels: p.Channels}
+	}
+	d, err := org.New(units, groups, people)
+	var oe org.Errors
+	switch {
+	case errors.As(err, &oe):
+		section := map[string]string{"unit": "units", "group": "groups", "person": "people"}
+		for _, e := range oe {
+			v.fail([]any{section[e.Kind], e.Index, e.Field}, "%s", e.Msg)
+		}
+	case err != nil:
+		v.fail(nil, "%v", err)
+	}
+	c.Directory = d
+}
+
+// Resolve makes path absolute relative to the config file's folder.
+func (c *Config) Resolve(path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(filepath.Dir(c.Path), path)
+}
+
+// DatabasePath is the bbolt file's path.
+func (c *Config) DatabasePath() string { return c.Resolve(c.Database) }
+
+// PlanPaths are the plan files' paths.
+func (c *Config) PlanPaths() []string {
+	out := make([]string, len(c.Plans))
+	for i, p := range c.Plans {
+		out[i] = c.Resolve(p)
+	}
+	return out
+}

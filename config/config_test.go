@@ -1,0 +1,73 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadExample(t *testing.T) {
+	c, err := Load("../examples/nhacviec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location.String() != "Asia/Ho_Chi_Minh" {
+		t.Errorf("location = %v", c.Location)
+	}
+	if got, want := c.DatabasePath(), filepath.Join("..", "examples", "nhacviec.db"); got != want {
+		t.Errorf("DatabasePath = %q, want %q", got, want)
+	}
+	r, err := c.Directory.Resolve("Các phòng")
+	if err != nil || r.ID != "cac-phong" || !r.Group {
+		t.Errorf("Resolve(Các phòng) = %v, %v", r, err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string
+	}{
+		{"unknown key", "database: x.db\nunits:\n  - id: a\n    name: A\n    emial: a@b.c\n",
+			[]string{`c.yaml:5: unknown key "emial"`}},
+		{"wrong type", "database: x.db\nunits:\n  - id: a\n    name: A\n    telegram: abc\n",
+			[]string{`c.yaml:5: wrong type: text "abc" where a number is expected`}},
+		{"missing database", "plans: [a.txt]\n", []string{`c.yaml:1: database: missing`}},
+		{"bad timezone", "database: x.db\ntimezone: Asia/Hanoi\n", []string{`c.yaml:2: timezone: unknown time zone "Asia/Hanoi"`}},
+		{"several at once", "database: x.db\nunits:\n  - id: a\n    name: A\n    email: not-an-address\n  - id: a\n    name: B\ngroups:\n  - id: g\n    name: G\n    members: [a, zz]\n",
+			[]string{
+				`c.yaml:5: units[0].email: "not-an-address" is not an e-mail address`,
+				`c.yaml:6: units[1].id: unit "a": id already used by a unit`,
+				`c.yaml:11: groups[0].members: group "g": member "zz" is not a unit`,
+			}},
+		{"person's unit", "database: x.db\npeople:\n  - id: p\n    unit: nowhere\n", []string{`c.yaml:4: people[0].unit: person "p": unit "nowhere" is not a unit`}},
+		{"channel", "database: x.db\npeople:\n  - id: p\n    channels: [email, zalo]\n", []string{`c.yaml:4: people[0].channels[1]: "zalo" is not email or telegram`}},
+		{"syntax", "database: [x\n", []string{`c.yaml:1: did not find expected ',' or ']'`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml), "c.yaml")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			got := strings.Split(err.Error(), "\n")
+			if len(got) != len(tt.want) {
+				t.Fatalf("errors:\n%s\nwant %d of them", err, len(tt.want))
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tt.want[i]) {
+					t.Errorf("error %d = %q, want prefix %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"))
+	if !os.IsNotExist(err) && !strings.Contains(err.Error(), "none.yaml") {
+		t.Errorf("err = %v", err)
+	}
+}

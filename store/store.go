@@ -1,0 +1,121 @@
+// Package store keeps plans, tasks and all their state in one bbolt file.
+// It is the only package that knows bbolt.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// schemaVersion is written in the meta bucket; a file from a newer nhacviec
+// is refused rather than misread.
+const schemaVersion = 1
+
+var (
+	bucketMeta  = []byte("meta")
+	bucketPlans = []byte("plans")
+	bucketTasks = []byte("tasks")
+	keySchema   = []byte("schema")
+)
+
+// ErrLocked is returned by Open when another process holds the database.
+var ErrLocked = errors.New("database is in use by another nhacviec process")
+
+// Options tune Open.
+type Options struct {
+	// LockTimeout is how long Open waits for the file lock held by another
+	// process before failing with ErrLocked. Default 2s.
+	LockTimeout time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// ReadOnly opens the file with a shared lock, for commands that only read
+	// while no daemon runs.
+	ReadOnly bool
+}
+
+// DB is an open nhacviec database.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens or creates the database at path.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.LockTimeout == 0 {
+		opts.LockTimeout = 2 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w (waited %s for its lock; stop the other process or use another database)",
+			path, ErrLocked, opts.LockTimeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{bolt: b, path: path, now: opts.Now}
+	if !opts.ReadOnly {
+		if err := db.init(); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func (db *DB) init() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		var v int
+		if raw := meta.Get(keySchema); raw != nil {
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("read schema version: %w", err)
+			}
+			if v > schemaVersion {
+				return fmt.Errorf("%s was written by a newer nhacviec (schema %d, this one knows %d)", db.path, v, schemaVersion)
+			}
+		}
+		return putJSON(meta, keySchema, schemaVersion)
+	})
+}
+
+// allBuckets are created when the database is opened for writing.
+var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks}
+
+// Close closes the database file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.path }
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return b.Put(key, raw)
+}
+
+func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+	raw := b.Get(key)
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return true, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sct-langson/nhacviec/plan"
+)
+
+// PlanRecord is a stored plan's metadata.
+type PlanRecord struct {
+	Code       string    `json:"code"`
+	Date       time.Time `json:"date"`
+	Year       int       `json:"year"`
+	Issuer     string    `json:"issuer"`
+	Title      string    `json:"title"`
+	Source     string    `json:"source"`
+	Tasks      int       `json:"tasks"` // active tasks
+	ImportedAt time.Time `json:"imported_at"`
+}
+
+// TaskRecord is a stored task: the task as last imported, and when it came,
+// changed or went.
+type TaskRecord struct {
+	Plan string `json:"plan"` // plan code
+	Seq  int    `json:"seq"`  // position in the document
+	plan.Task
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Archived   bool      `json:"archived"`
+	ArchivedAt time.Time `json:"archived_at,omitzero"`
+}
+
+// Key is the task's identity: plan code + task id.
+func (r TaskRecord) Key() string { return TaskKey(r.Plan, r.ID) }
+
+// TaskKey is the identity of a task: "60/KH-SCT|III.2.1".
+func TaskKey(planCode, taskID string) string { return planCode + "|" + taskID }
+
+// ImportResult says what an import changed, by task id.
+type ImportResult struct {
+	Plan      string   `json:"plan"`
+	Added     []string `json:"added"`
+	Updated   []string `json:"updated"`
+	Unchanged int      `json:"unchanged"`
+	Restored  []string `json:"restored"` // archived before, back in the document now
+	Archived  []string `json:"archived"` // no longer in the document
+}
+
+// String summarises the result for logs and the CLI.
+func (r ImportResult) String() string {
+	return fmt.Sprintf("plan %s: %d added, %d updated, %d unchanged, %d restored, %d archived",
+		r.Plan, len(r.Added), len(r.Updated), r.Unchanged, len(r.Restored), len(r.Archived))
+}
+
+// ImportPlan stores p in one transaction. Tasks are upserted by identity
+// (plan code + task id): their content is replaced, their state — kept
+// under the same identity in other buckets — is never touched. Tasks of the
+// plan that are no longer in p are archived, not deleted. Importing the same
+// document twice changes nothing.
+func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
+	res := ImportResult{Plan: p.Code}
+	now := db.now()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		tasks := tx.Bucket(bucketTasks)
+		seen := make(map[string]bool, len(p.Tasks))
+		for i, t := range p.Tasks {
+			key := []byte(TaskKey(p.Code, t.ID))
+			seen[string(key)] = true
+			var old TaskRecord
+			found, err := getJSON(tasks, key, &old)
+			if err != nil {
+				return err
+			}
+			rec := TaskRecord{Plan: p.Code, Seq: i, Task: t, Created: now, Updated: now}
+			switch {
+			case !found:
+				res.Added = append(res.Added, t.ID)
+			case old.Archived:
+				rec.Created = old.Created
+				res.Restored = append(res.Restored, t.ID)
+			case old.Seq == i && reflect.DeepEqual(normalized(old.Task), normalized(t)):
+				res.Unchanged++
+				continue
+			default:
+				rec.Created = old.Created
+				res.Updated = append(res.Updated, t.ID)
+			}
+			if err := putJSON(tasks, key, rec); err != nil {
+				return err
+			}
+		}
+		prefix := []byte(TaskKey(p.Code, ""))
+		c := tasks.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if seen[string(k)] {
+				continue
+			}
+			var rec TaskRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			if rec.Archived {
+				continue
+			}
+			rec.Archived, rec.ArchivedAt, rec.Updated = true, now, now
+			if err := putJSON(tasks, slices.Clone(k), rec); err != nil {
+				return err
+			}
+			res.Archived = append(res.Archived, rec.ID)
+		}
+		return putJSON(tx.Bucket(bucketPlans), []byte(p.Code), PlanRecord{
+			Code: p.Code, Date: p.Date, Year: p.Year, Issuer: p.Issuer, Title: p.Title,
+			Source: p.Source, Tasks: len(p.Tasks), ImportedAt: now,
+		})
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import plan %s: %w", p.Code, err)
+	}
+	return res, nil
+}
+
+// normalized makes nil and empty slices compare equal after a JSON round trip.
+func normalized(t plan.Task) plan.Task {
+	raw, _ := json.Marshal(t)
+	var out plan.Task
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
+
+// Plans returns every stored plan, by code.
+func (db *DB) Plans() ([]PlanRecord, error) {
+	var out []PlanRecord
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPlans).ForEach(func(k, v []byte) error {
+			var p PlanRecord
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("decode plan %s: %w", k, err)
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Tasks returns the stored tasks, archived ones included, ordered by plan
+// and position in the document. With planCode set, only that plan's.
+func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
+	var out []TaskRecord
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketTasks).Cursor()
+		var prefix []byte
+		if planCode != "" {
+			prefix = []byte(TaskKey(planCode, ""))
+		}
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var rec TaskRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("decode task %s: %w", k, err)
+			}
+			out = append(out, rec)
+		}
+		return nil
+	})
+	slices.SortStableFunc(out, func(a, b TaskRecord) int {
+		if c := strings.Compare(a.Plan, b.Plan); c != 0 {
+			return c
+		}
+		if a.Archived != b.Archived { // archived tasks last
+			if a.Archived {
+				return 1
+			}
+			return -1
+		}
+		return a.Seq - b.Seq
+	})
+	return out, err
+}
