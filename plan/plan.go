@@ -30,7 +30,11 @@ type Task struct {
 	Lead     []string `json:"lead"`     // Cơ quan chủ trì, names as written (merged cells resolved)
 	Coord    []string `json:"coord"`    // Cơ quan phối hợp, names as written
 	Output   string   `json:"output"`   // Kết quả/sản phẩm
-	Lines    []int    `json:"lines"`    // source line numbers, first the task's own row
+	// LeadIDs and CoordIDs are Lead and Coord resolved to configured unit or
+	// group ids (package org fills them); empty until resolved.
+	LeadIDs  []string `json:"lead_ids"`
+	CoordIDs []string `json:"coord_ids"`
+	Lines    []int    `json:"lines"` // source line numbers, first the task's own row
 }
 
 // Line returns the line of the task's own row in the source document.

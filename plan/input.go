@@ -1,0 +1,160 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// srcLine is one non-blank line of the document split into clean cells.
+type srcLine struct {
+	num   int      // 1-based line number in the original file
+	cells []string // trailing empty cells removed; never empty
+}
+
+// cell returns cell i, or "" past the end.
+func (l srcLine) cell(i int) string {
+	if i < len(l.cells) {
+		return l.cells[i]
+	}
+	return ""
+}
+
+// decode turns the raw document into NFC text: a UTF-16 export (Excel's
+// "Unicode text") is converted, a UTF-8 BOM dropped, and anything else must be
+// valid UTF-8 — a file saved in a legacy Vietnamese code page is refused
+// rather than read as garbage. On error, line locates the problem.
+func decode(data []byte) (text string, line int, err error) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		dec := xunicode.BOMOverride(xunicode.UTF8.NewDecoder())
+		out, _, err := transform.Bytes(dec, data)
+		if err != nil {
+			return "", 1, fmt.Errorf("decode UTF-16: %w", err)
+		}
+		data = out
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) {
+		before := data[:invalidAt(data)]
+		n := 1 + bytes.Count(before, []byte("\n")) + bytes.Count(before, []byte("\r")) -
+			bytes.Count(before, []byte("\r\n"))
+		return "", n, errors.New("not valid UTF-8 text (save the file as UTF-8)")
+	}
+	return norm.NFC.String(string(data)), 0, nil
+}
+
+// invalidAt returns the offset of the first invalid UTF-8 sequence.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// splitLines cuts NFC text into lines (LF, CRLF or CR) and lines into cells,
+// keeping the original line numbers and dropping blank lines.
+func splitLines(text string) []srcLine {
+	var lines []srcLine
+	num := 0
+	for len(text) > 0 {
+		num++
+		end := strings.IndexAny(text, "\r\n")
+		raw := text
+		if end < 0 {
+			text = ""
+		} else {
+			raw = text[:end]
+			if strings.HasPrefix(text[end:], "\r\n") {
+				end++
+			}
+			text = text[end+1:]
+		}
+		if cells := splitCells(raw); len(cells) > 0 {
+			lines = append(lines, srcLine{num: num, cells: cells})
+		}
+	}
+	return lines
+}
+
+// splitCells splits a line at tabs and cleans each cell; trailing empty cells
+// are dropped, so a blank line gives none.
+func splitCells(raw string) []string {
+	cells := strings.Split(raw, "\t")
+	for i, c := range cells {
+		cells[i] = collapse(c)
+	}
+	for len(cells) > 0 && cells[len(cells)-1] == "" {
+		cells = cells[:len(cells)-1]
+	}
+	return cells
+}
+
+// clean is the normal form of any text taken from a document: NFC, every run
+// of white space one space, no space at either end.
+func clean(s string) string {
+	return collapse(norm.NFC.String(s))
+}
+
+// collapse turns runs of white space (including no-break spaces) into one
+// space, trims both ends and drops zero-width characters. Text that needs no
+// change is returned as is, without allocating.
+func collapse(s string) string {
+	if isCollapsed(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\u200B' || r == '\uFEFF':
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isCollapsed(s string) bool {
+	prevSpace := true // a leading space needs work
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case c < ' ' || c == 0x7F || c >= 0x80 && !isPlainMultibyte(s[i:]):
+			return false
+		default:
+			prevSpace = false
+		}
+	}
+	return !prevSpace || s == ""
+}
+
+// isPlainMultibyte reports whether the rune at the start of s is neither
+// white space nor zero-width, so that collapse would keep it as is.
+func isPlainMultibyte(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return !unicode.IsSpace(r) && r != '\u200B' && r != '\uFEFF'
+}
