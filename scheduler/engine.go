@@ -1,0 +1,385 @@
+package scheduler
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/org"
+	"github.com/sct-langson/nhacviec/plan"
+)
+
+// Config is everything the engine plans with.
+type Config struct {
+	Calendar  *calendar.Calendar
+	Directory *org.Directory
+	Schedules Schedules
+	Policy    Policy
+	// TaskPolicies override Policy per task id.
+	TaskPolicies map[string]Policy
+	// ReportDay is the department's own deadline for periodic reports.
+	ReportDay ReportDay
+	// Office is the unit id of Văn phòng Sở: escalations "office" go to its head.
+	Office string
+	// Horizon is how far ahead occurrences are generated. Default 120 days.
+	Horizon time.Duration
+}
+
+// Task is a plan task the engine plans for.
+type Task struct {
+	Plan PlanInfo
+	plan.Task
+}
+
+// Engine plans assignments and fires their steps through a Store.
+type Engine struct {
+	cfg   Config
+	store Store
+	log   *slog.Logger
+	// batch bounds the pending steps handled in one transaction.
+	batch int
+	// tasks are the tasks of the last Sync, by TaskKey.
+	tasks map[string]Task
+}
+
+// taskKey identifies a task across plans.
+func taskKey(plan, id string) string { return plan + "|" + id }
+
+// New returns an engine.
+func New(cfg Config, store Store, log *slog.Logger) *Engine {
+	if cfg.Horizon == 0 {
+		cfg.Horizon = 120 * 24 * time.Hour
+	}
+	if cfg.ReportDay == 0 {
+		cfg.ReportDay = 16
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{cfg: cfg, store: store, log: log, batch: 20000}
+}
+
+// SetConfig replaces the planning config (after a reload); call Sync next.
+func (e *Engine) SetConfig(cfg Config) {
+	if cfg.Horizon == 0 {
+		cfg.Horizon = e.cfg.Horizon
+	}
+	if cfg.ReportDay == 0 {
+		cfg.ReportDay = e.cfg.ReportDay
+	}
+	e.cfg = cfg
+}
+
+func (e *Engine) policy(taskID string) Policy {
+	if p, ok := e.cfg.TaskPolicies[taskID]; ok {
+		return p
+	}
+	return e.cfg.Policy
+}
+
+// steps returns the step sequence of a.
+func (e *Engine) steps(a Assignment) Steps {
+	return NewSteps(e.cfg.Calendar, e.policy(a.TaskID), a.DueDay)
+}
+
+// next computes a's next pending step after its last one, honouring a
+// snooze: a step that falls while snoozed waits for the snooze's end.
+func (e *Engine) next(a Assignment) *Pending {
+	if a.State != StateOpen {
+		return nil
+	}
+	st := e.steps(a).Next(a.LastStepAt, a.LastStepRank)
+	if st.At.IsZero() {
+		return nil
+	}
+	at := st.At
+	if at.Before(a.SnoozedUntil) {
+		at = e.cfg.Calendar.NextWorkingMoment(a.SnoozedUntil)
+	}
+	return &Pending{At: at, Assignment: a.Key, Step: st.Name, Rank: st.rank}
+}
+
+// SyncResult counts what Sync changed.
+type SyncResult struct {
+	Created, Updated, Archived, Unscheduled int
+}
+
+// Sync makes the stored assignments match the tasks and the config as of
+// now: new occurrences within the horizon get assignments, changed due days
+// and policies move the future steps, and assignments whose task, occurrence
+// or unit is gone are archived. Produced steps are never touched.
+func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
+	var res SyncResult
+	e.tasks = make(map[string]Task, len(tasks))
+	for _, t := range tasks {
+		e.tasks[taskKey(t.Plan.Code, t.ID)] = t
+	}
+	through := calendar.DateOf(now.Add(e.cfg.Horizon).In(e.cfg.Calendar.Location()))
+	want := map[string]bool{}
+	plans := map[string]bool{}
+	err := e.store.Update(func(tx Tx) error {
+		for _, t := range tasks {
+			plans[t.Plan.Code] = true
+			rule := e.cfg.Schedules.For(t.Task)
+			if rule.Unscheduled {
+				res.Unscheduled++
+				continue
+			}
+			units := e.leadUnits(t.Task)
+			for _, occ := range Occurrences(e.cfg.Calendar, t.Plan, t.Task, rule, e.cfg.ReportDay, through) {
+				for _, unit := range units {
+					key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
+					want[key] = true
+					changed, created, err := e.syncOne(tx, key, t, occ, unit)
+					if err != nil {
+						return err
+					}
+					switch {
+					case created:
+						res.Created++
+					case changed:
+						res.Updated++
+					}
+				}
+			}
+		}
+		var stale []Assignment
+		err := tx.ForEachAssignment("", func(a Assignment) error {
+			if plans[a.Plan] && !want[a.Key] && a.State != StateArchived && !a.DueDay.After(through) {
+				stale = append(stale, a)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, a := range stale {
+			a.State, a.Next = StateArchived, nil
+			if err := tx.PutAssignment(a); err != nil {
+				return err
+			}
+			res.Archived++
+		}
+		return nil
+	})
+	return res, err
+}
+
+func (e *Engine) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) (changed, created bool, err error) {
+	a, ok, err := tx.Assignment(key)
+	if err != nil {
+		return false, false, err
+	}
+	if !ok {
+		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
+			DueDay: occ.DueDay, State: StateOpen}
+		a.Next = e.next(a)
+		return true, true, tx.PutAssignment(a)
+	}
+	before := a
+	a.DueDay = occ.DueDay
+	if a.State == StateArchived {
+		a.State = StateOpen
+		if !a.DoneAt.IsZero() {
+			a.State = StateDone
+		}
+	}
+	a.Next = e.next(a)
+	if a.DueDay == before.DueDay && a.State == before.State && samePending(a.Next, before.Next) {
+		return false, false, nil
+	}
+	return true, false, tx.PutAssignment(a)
+}
+
+func samePending(a, b *Pending) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.At.Equal(b.At) && a.Step == b.Step && a.Rank == b.Rank && a.Assignment == b.Assignment
+}
+
+// leadUnits expands the task's lead ids (units or groups) into unit ids.
+func (e *Engine) leadUnits(t plan.Task) []string {
+	refs := make([]org.Ref, 0, len(t.LeadIDs))
+	for _, id := range t.LeadIDs {
+		_, group := e.cfg.Directory.Group(id)
+		refs = append(refs, org.Ref{ID: id, Group: group})
+	}
+	return e.cfg.Directory.ExpandAll(refs)
+}
+
+// NextWake returns the moment of the earliest pending step.
+func (e *Engine) NextWake() (time.Time, bool, error) {
+	var p Pending
+	var ok bool
+	err := e.store.View(func(tx Tx) error {
+		var err error
+		p, ok, err = tx.NextDue()
+		return err
+	})
+	return p.At, ok, err
+}
+
+// fired is one step produced at a moment, for one assignment.
+type fired struct {
+	a    Assignment
+	step Step
+}
+
+// Fire produces every step due at now, writes their messages to the outbox
+// and records the steps, in one transaction per batch. After downtime only
+// the latest moment's steps of each assignment are produced (plus the highest
+// escalation that was missed); the older ones are recorded as skipped, so a
+// restart after a week sends one message per recipient, not a burst.
+func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
+	var out []*notify.Message
+	for {
+		var msgs []*notify.Message
+		var n int
+		err := e.store.Update(func(tx Tx) error {
+			due, err := tx.Due(now, e.batch)
+			if err != nil {
+				return err
+			}
+			n = len(due)
+			var all []fired
+			for _, p := range due {
+				fs, err := e.fireOne(tx, p, now)
+				if err != nil {
+					return err
+				}
+				all = append(all, fs...)
+			}
+			var carried map[string][]string
+			msgs, carried = e.messages(now, all)
+			for _, m := range msgs {
+				if err := tx.Enqueue(m); err != nil {
+					return err
+				}
+			}
+			for _, f := range all {
+				k := StepKey(f.a.Key, f.step.Name)
+				if err := tx.RecordStep(StepRecord{Key: k, At: f.step.At, Produced: now, Messages: carried[k]}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return out, fmt.Errorf("fire steps due at %s: %w", now.Format(time.RFC3339), err)
+		}
+		out = append(out, msgs...)
+		if n < e.batch {
+			return out, nil
+		}
+	}
+}
+
+// fireOne handles one pending step: it decides which of the assignment's
+// steps up to now are produced and which skipped, and moves a to its next
+// step.
+func (e *Engine) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
+	a, ok, err := tx.Assignment(p.Assignment)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if a.State != StateOpen || a.SnoozedUntil.After(now) {
+		a.Next = e.next(a)
+		return nil, tx.PutAssignment(a)
+	}
+	steps := e.steps(a).Until(a.LastStepAt, a.LastStepRank, now)
+	if len(steps) == 0 {
+		a.Next = e.next(a)
+		return nil, tx.PutAssignment(a)
+	}
+	latest := steps[len(steps)-1].At
+	var produce, skip []Step
+	for _, st := range steps {
+		if st.At.Equal(latest) {
+			produce = append(produce, st)
+		} else {
+			skip = append(skip, st)
+		}
+	}
+	if !hasKind(produce, notify.KindEscalation) {
+		for i := len(skip) - 1; i >= 0; i-- {
+			if skip[i].Kind == notify.KindEscalation {
+				produce = append([]Step{skip[i]}, produce...)
+				skip = append(skip[:i], skip[i+1:]...)
+				break
+			}
+		}
+	}
+	for _, st := range skip {
+		if err := tx.RecordStep(StepRecord{Key: StepKey(a.Key, st.Name), At: st.At, Produced: now, Skipped: true}); err != nil {
+			return nil, err
+		}
+	}
+	var out []fired
+	for _, st := range produce {
+		done, err := tx.StepRecorded(StepKey(a.Key, st.Name))
+		if err != nil {
+			return nil, err
+		}
+		if !done {
+			out = append(out, fired{a: a, step: st})
+		}
+	}
+	last := steps[len(steps)-1]
+	a.LastStep, a.LastStepAt, a.LastStepRank = last.Name, last.At, last.rank
+	a.Next = e.next(a)
+	return out, tx.PutAssignment(a)
+}
+
+func hasKind(steps []Step, k notify.Kind) bool {
+	for _, s := range steps {
+		if s.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotFound is returned for an unknown assignment key.
+var ErrNotFound = fmt.Errorf("assignment not found")
+
+// Complete marks an assignment done: it gets no further step.
+func (e *Engine) Complete(key, by, via, note string, at time.Time) (Assignment, error) {
+	return e.change(key, func(a *Assignment) {
+		a.State, a.DoneAt, a.DoneBy, a.DoneVia, a.Note = StateDone, at, by, via, note
+	})
+}
+
+// Reopen undoes a done mark made by mistake: the steps continue from the
+// last one produced, catching up once on what fell due meanwhile.
+func (e *Engine) Reopen(key string) (Assignment, error) {
+	return e.change(key, func(a *Assignment) {
+		a.State, a.DoneAt, a.DoneBy, a.DoneVia = StateOpen, time.Time{}, "", ""
+	})
+}
+
+// Snooze holds an assignment's steps until the given moment.
+func (e *Engine) Snooze(key string, until time.Time) (Assignment, error) {
+	return e.change(key, func(a *Assignment) { a.SnoozedUntil = until })
+}
+
+func (e *Engine) change(key string, fn func(*Assignment)) (Assignment, error) {
+	var a Assignment
+	err := e.store.Update(func(tx Tx) error {
+		var ok bool
+		var err error
+		a, ok, err = tx.Assignment(key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: %s", ErrNotFound, key)
+		}
+		fn(&a)
+		a.Next = e.next(a)
+		return tx.PutAssignment(a)
+	})
+	return a, err
+}

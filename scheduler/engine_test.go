@@ -1,0 +1,280 @@
+package scheduler
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/plan"
+)
+
+// event is one message as a test sees it.
+type event struct {
+	at    time.Time
+	to    string
+	kinds string
+}
+
+func (ev event) String() string {
+	return fmt.Sprintf("%s %s %s", ev.at.Format("2006-01-02 15:04"), ev.to, ev.kinds)
+}
+
+func events(msgs []*notify.Message) []string {
+	var out []string
+	for _, m := range msgs {
+		var kinds []string
+		for _, it := range m.Items {
+			k := string(it.Kind)
+			if it.Kind == notify.KindOverdue || it.Kind == notify.KindEscalation {
+				k += fmt.Sprint(it.Level)
+			}
+			if it.Copy {
+				k += "(copy)"
+			}
+			kinds = append(kinds, it.TaskID+":"+k)
+		}
+		out = append(out, event{m.At, m.To.ID + "/" + m.Channel, strings.Join(kinds, ",")}.String())
+	}
+	return out
+}
+
+// runUntil fires every wake-up up to until and returns the messages.
+func runUntil(t *testing.T, e *Engine, until time.Time) []*notify.Message {
+	t.Helper()
+	var all []*notify.Message
+	for i := 0; i < 10000; i++ {
+		next, ok, err := e.NextWake()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok || next.After(until) {
+			return all
+		}
+		msgs, err := e.Fire(next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, msgs...)
+	}
+	t.Fatal("too many wake-ups")
+	return nil
+}
+
+func oneTask(id, timeline string, lead ...string) Task {
+	return Task{Plan: plan60, Task: plan.Task{ID: id, Section: "I", Text: "Nhiệm vụ <thử> & kiểm tra",
+		Timeline: plan.ParseTimeline(timeline), LeadIDs: lead}}
+}
+
+// TestFullSequence walks one assignment from its first reminder to its
+// second escalation, then marks it done: nothing more comes.
+func TestFullSequence(t *testing.T) {
+	store := NewMemStore()
+	e := testEngine(t, store)
+	if _, err := e.Sync([]Task{oneTask("I.1", "Trong năm 2024", "vp")}, at(2024, 6, 14, 8, 0)); err != nil {
+		t.Fatal(err)
+	}
+	got := events(runUntil(t, e, at(2025, 1, 15, 12, 0)))
+	// Hand-computed on the official 2024/2025 calendar: due Tuesday
+	// 31/12/2024; 30 working days before is 19/11; 1/1/2025 is a holiday.
+	want := []string{
+		"2024-11-19 08:00 chanh-vp/email I.1:reminder",
+		"2024-12-20 08:00 chanh-vp/email I.1:reminder",
+		"2024-12-26 08:00 chanh-vp/email I.1:reminder",
+		"2024-12-30 08:00 chanh-vp/email I.1:reminder",
+		"2024-12-31 08:00 chanh-vp/email I.1:due",
+		// 3 working days overdue: nag 1 and escalation 1 in one digest to
+		// the unit (which is the office), escalation 1 to the superior.
+		"2025-01-06 08:00 chanh-vp/email I.1:escalation1,I.1:overdue1",
+		"2025-01-06 08:00 pgd/email I.1:escalation1",
+		"2025-01-09 08:00 chanh-vp/email I.1:overdue2",
+		"2025-01-14 08:00 chanh-vp/email I.1:overdue3",
+		// 10 working days overdue: the leadership.
+		"2025-01-15 08:00 gd/email I.1:escalation2",
+		"2025-01-15 08:00 pgd/email I.1:escalation2",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("sequence:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	key := AssignmentKey("60/KH-SCT", "I.1@2024", "vp")
+	if _, err := e.Complete(key, "chanh-vp", "cli", "đã xong", at(2025, 1, 15, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := e.NextWake(); ok {
+		t.Error("a done assignment still has a next step")
+	}
+	if got := runUntil(t, e, at(2025, 3, 1, 0, 0)); len(got) != 0 {
+		t.Errorf("after done: %v", events(got))
+	}
+	// Undo: the nags resume, once, with the latest step.
+	if _, err := e.Reopen(key); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.Fire(at(2025, 1, 24, 8, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := events(msgs); !slices.Equal(got, []string{"2025-01-24 08:00 chanh-vp/email I.1:overdue5"}) {
+		t.Errorf("after undo: %v", got)
+	}
+}
+
+func TestGroupLeadAssignsEachMember(t *testing.T) {
+	store := NewMemStore()
+	e := testEngine(t, store)
+	res, err := e.Sync([]Task{oneTask("I.5", "Trong năm 2024", "cac-phong")}, at(2024, 6, 14, 8, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 3 {
+		t.Errorf("created %d assignments, want 3", res.Created)
+	}
+	var keys []string
+	_ = store.View(func(tx Tx) error {
+		return tx.ForEachAssignment("", func(a Assignment) error {
+			keys = append(keys, a.Key)
+			return nil
+		})
+	})
+	want := []string{"60/KH-SCT|I.5@2024|qlcn", "60/KH-SCT|I.5@2024|qltm", "60/KH-SCT|I.5@2024|vp"}
+	if !slices.Equal(keys, want) {
+		t.Errorf("assignments = %v", keys)
+	}
+	// Each member is reminded; done by one does not silence the others.
+	if _, err := e.Complete(want[0], "tp-qlcn", "cli", "", at(2024, 6, 20, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	got := events(runUntil(t, e, at(2024, 11, 19, 12, 0)))
+	wantEv := []string{
+		"2024-11-19 08:00 chanh-vp/email I.5:reminder",
+		"2024-11-19 08:00 tp-qltm/email I.5:reminder",
+	}
+	if !slices.Equal(got, wantEv) {
+		t.Errorf("events = %v, want %v", got, wantEv)
+	}
+}
+
+func TestCoordinatingUnitsAreCopied(t *testing.T) {
+	e := testEngine(t, NewMemStore())
+	task := oneTask("II.1", "Trong năm 2024", "vp")
+	task.CoordIDs = []string{"phong-cm"}
+	if _, err := e.Sync([]Task{task}, at(2024, 12, 30, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.Fire(at(2024, 12, 31, 8, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := events(msgs)
+	want := []string{
+		"2024-12-31 08:00 chanh-vp/email II.1:due",
+		"2024-12-31 08:00 tp-qlcn/telegram II.1:due(copy)",
+		"2024-12-31 08:00 tp-qlcn/email II.1:due(copy)",
+		"2024-12-31 08:00 tp-qltm/email II.1:due(copy)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if msgs[1].Title != "Nhắc việc: 1 nhiệm vụ phối hợp (để biết)" {
+		t.Errorf("copy title = %q", msgs[1].Title)
+	}
+}
+
+// TestCatchUpAfterDowntime: the daemon was down for a week around the due
+// day; on restart each assignment gets one message, with its latest step.
+func TestCatchUpAfterDowntime(t *testing.T) {
+	store := NewMemStore()
+	e := testEngine(t, store)
+	tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Trong năm 2024", "cac-phong")}
+	if _, err := e.Sync(tasks, at(2024, 12, 19, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// Down from 19/12 to 27/12 10:00: reminder-7 (20/12) and reminder-3
+	// (26/12) fell due meanwhile.
+	msgs, err := e.Fire(at(2024, 12, 27, 10, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := events(msgs)
+	want := []string{
+		"2024-12-27 10:00 chanh-vp/email I.1:reminder,I.5:reminder",
+		"2024-12-27 10:00 tp-qlcn/telegram I.5:reminder",
+		"2024-12-27 10:00 tp-qlcn/email I.5:reminder",
+		"2024-12-27 10:00 tp-qltm/email I.5:reminder",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("catch-up:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if msgs[0].Items[0].WorkingDays != 2 {
+		t.Errorf("working days left = %d, want 2", msgs[0].Items[0].WorkingDays)
+	}
+	// The skipped reminder-7 is recorded, never produced later.
+	store.mu.Lock()
+	rec := store.steps[StepKey(AssignmentKey("60/KH-SCT", "I.1@2024", "vp"), "reminder-7")]
+	store.mu.Unlock()
+	if !rec.Skipped {
+		t.Errorf("reminder-7 record = %+v, want skipped", rec)
+	}
+	// Firing again at the same moment produces nothing.
+	if again, _ := e.Fire(at(2024, 12, 27, 10, 0)); len(again) != 0 {
+		t.Errorf("second fire: %v", events(again))
+	}
+}
+
+func TestSnoozeHoldsSteps(t *testing.T) {
+	e := testEngine(t, NewMemStore())
+	if _, err := e.Sync([]Task{oneTask("I.1", "Trong năm 2024", "vp")}, at(2024, 12, 19, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	key := AssignmentKey("60/KH-SCT", "I.1@2024", "vp")
+	if _, err := e.Snooze(key, at(2024, 12, 28, 0, 0)); err != nil { // Saturday
+		t.Fatal(err)
+	}
+	got := events(runUntil(t, e, at(2024, 12, 30, 12, 0)))
+	// 20/12 and 26/12 are held; the snooze ends on Monday 30/12 at 07:30,
+	// which is also the day of reminder-1 (08:00): one message each moment.
+	want := []string{"2024-12-30 07:30 chanh-vp/email I.1:reminder", "2024-12-30 08:00 chanh-vp/email I.1:reminder"}
+	if !slices.Equal(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+}
+
+func TestSyncConfigChangeKeepsPast(t *testing.T) {
+	store := NewMemStore()
+	e := testEngine(t, store)
+	task := oneTask("III.2.1", "Trong năm 2024", "vp")
+	if _, err := e.Sync([]Task{task}, at(2024, 11, 1, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	first := runUntil(t, e, at(2024, 11, 19, 12, 0)) // reminder-30
+	if len(first) != 1 {
+		t.Fatalf("first = %v", events(first))
+	}
+	// The admin moves the deadline to 29/11: reminders 7, 3, 1 are in the
+	// past relative to the old ones; the latest due one comes once.
+	cfg := e.cfg
+	cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2024-11-29"}}
+	e.SetConfig(cfg)
+	res, err := e.Sync([]Task{task}, at(2024, 11, 27, 9, 0))
+	if err != nil || res.Updated != 1 || res.Created != 0 {
+		t.Fatalf("sync = %+v, %v", res, err)
+	}
+	got := events(runUntil(t, e, at(2024, 11, 29, 12, 0)))
+	want := []string{"2024-11-27 09:00 chanh-vp/email III.2.1:reminder", "2024-11-28 08:00 chanh-vp/email III.2.1:reminder", "2024-11-29 08:00 chanh-vp/email III.2.1:due"}
+	if len(got) == 0 || got[len(got)-1] != want[2] {
+		t.Errorf("after change: %v", got)
+	}
+	// Removing the task (another task of the plan stays) archives its
+	// assignment and stops it.
+	res, err = e.Sync([]Task{oneTask("I.1", "Trong năm 2024", "vp")}, at(2024, 11, 29, 12, 0))
+	if err != nil || res.Archived != 1 {
+		t.Fatalf("sync = %+v, %v", res, err)
+	}
+	for _, ev := range events(runUntil(t, e, at(2025, 1, 31, 0, 0))) {
+		if strings.Contains(ev, "III.2.1") {
+			t.Errorf("archived assignment still fires: %s", ev)
+		}
+	}
+}

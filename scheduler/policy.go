@@ -1,0 +1,161 @@
+package scheduler
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// Escalation is one rung of the ladder: After working days overdue, To
+// these recipients ("superior", "office", "leadership", "head", or a person
+// id).
+type Escalation struct {
+	After int
+	To    []string
+}
+
+// Policy says when an assignment's steps happen.
+type Policy struct {
+	At           calendar.Clock // time of day of every step
+	Before       []int          // reminders, working days before the due day
+	OnDueDay     bool           // a "due" step on the due day
+	OverdueEvery int            // nag every N working days while overdue; 0: never
+	Escalations  []Escalation
+}
+
+// DefaultPolicy is used when the config says nothing.
+var DefaultPolicy = Policy{
+	At:           calendar.NewClock(8, 0),
+	Before:       []int{30, 7, 3, 1},
+	OnDueDay:     true,
+	OverdueEvery: 3,
+	Escalations: []Escalation{
+		{After: 3, To: []string{"superior", "office"}},
+		{After: 10, To: []string{"leadership"}},
+	},
+}
+
+// Check validates the policy.
+func (p Policy) Check() error {
+	for _, n := range p.Before {
+		if n <= 0 {
+			return fmt.Errorf("before: %d is not a positive number of working days", n)
+		}
+	}
+	if p.OverdueEvery < 0 {
+		return fmt.Errorf("overdue_every: %d is negative", p.OverdueEvery)
+	}
+	prev := 0
+	for i, e := range p.Escalations {
+		if e.After <= prev {
+			return fmt.Errorf("escalations[%d]: after %d must be greater than %d", i, e.After, prev)
+		}
+		if len(e.To) == 0 {
+			return fmt.Errorf("escalations[%d]: no recipients", i)
+		}
+		prev = e.After
+	}
+	return nil
+}
+
+// Step is one planned notification of an assignment.
+type Step struct {
+	Name  string     // "reminder-7", "due", "overdue-2", "escalation-1"
+	Kind  notify.Kind // reminder, due, overdue, escalation
+	At    time.Time  // the moment, on a working day within working hours
+	Level int        // nag number or escalation level
+	rank  int        // order of steps at the same moment
+}
+
+// after reports whether s comes after the step (at, rank).
+func (s Step) after(at time.Time, rank int) bool {
+	return s.At.After(at) || s.At.Equal(at) && s.rank > rank
+}
+
+// Rank is the step's order among steps at the same moment.
+func (s Step) Rank() int { return s.rank }
+
+// Steps computes the steps of one assignment. The sequence is unbounded
+// (overdue nags repeat until done), so it is walked with Next.
+type Steps struct {
+	cal    *calendar.Calendar
+	policy Policy
+	due    time.Time // midnight of the due day
+}
+
+// NewSteps returns the steps of an assignment due on day due.
+func NewSteps(cal *calendar.Calendar, p Policy, due calendar.Date) Steps {
+	return Steps{cal: cal, policy: p, due: due.In(cal.Location())}
+}
+
+func (s Steps) at(day time.Time) time.Time {
+	return s.cal.NextWorkingMoment(s.cal.At(calendar.DateOf(day.In(s.cal.Location())), s.policy.At))
+}
+
+// Next returns the first step after the step (at, rank); the zero time and
+// rank -1 ask for the first step of all.
+func (s Steps) Next(at time.Time, rank int) Step {
+	var cands []Step
+	for _, n := range s.policy.Before {
+		cands = append(cands, Step{Name: fmt.Sprintf("reminder-%d", n), Kind: notify.KindReminder,
+			At: s.at(s.cal.AddWorkingDays(s.due, -n)), Level: n, rank: 0})
+	}
+	if s.policy.OnDueDay {
+		cands = append(cands, Step{Name: "due", Kind: notify.KindDue, At: s.at(s.due), rank: 1})
+	}
+	for i, e := range s.policy.Escalations {
+		cands = append(cands, Step{Name: fmt.Sprintf("escalation-%d", i+1), Kind: notify.KindEscalation,
+			At: s.at(s.cal.AddWorkingDays(s.due, e.After)), Level: i + 1, rank: 3})
+	}
+	if every := s.policy.OverdueEvery; every > 0 {
+		// The first nag after (at, rank): k working days overdue with k a
+		// multiple of every.
+		k := 1
+		if !at.IsZero() && at.After(s.due) {
+			k = max(1, s.cal.WorkingDaysBetween(s.due, at)/every)
+		}
+		for ; ; k++ {
+			st := Step{Name: fmt.Sprintf("overdue-%d", k), Kind: notify.KindOverdue,
+				At: s.at(s.cal.AddWorkingDays(s.due, k*every)), Level: k, rank: 2}
+			if st.after(at, rank) {
+				cands = append(cands, st)
+				break
+			}
+		}
+	}
+	var best Step
+	found := false
+	for _, c := range cands {
+		if !c.after(at, rank) {
+			continue
+		}
+		if !found || c.At.Before(best.At) || c.At.Equal(best.At) && c.rank < best.rank {
+			best, found = c, true
+		}
+	}
+	return best
+}
+
+// Until returns every step after (at, rank) up to and including until.
+func (s Steps) Until(at time.Time, rank int, until time.Time) []Step {
+	var out []Step
+	for {
+		st := s.Next(at, rank)
+		if st.At.IsZero() || st.At.After(until) {
+			return out
+		}
+		out = append(out, st)
+		at, rank = st.At, st.rank
+	}
+}
+
+// sortedBefore returns the reminder offsets largest first, without duplicates.
+func sortedBefore(b []int) []int {
+	out := slices.Clone(b)
+	slices.Sort(out)
+	slices.Reverse(out)
+	return slices.Compact(out)
+}

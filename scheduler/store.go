@@ -1,0 +1,34 @@
+package scheduler
+
+import (
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// Store keeps assignments, the time index of their next steps, the record of
+// produced steps and the outbox. Each Update is one atomic transaction: the
+// engine writes steps, messages and the next pending step together, so a
+// crash never leaves a step produced without its message or the reverse.
+type Store interface {
+	Update(fn func(Tx) error) error
+	View(fn func(Tx) error) error
+}
+
+// Tx is one transaction of a Store.
+type Tx interface {
+	Assignment(key string) (Assignment, bool, error)
+	// PutAssignment writes a and keeps the time index in step with a.Next.
+	PutAssignment(a Assignment) error
+	// ForEachAssignment calls fn for every assignment of the plan ("" for
+	// all), in key order.
+	ForEachAssignment(plan string, fn func(Assignment) error) error
+	// Due returns up to limit pending steps with At ≤ until, earliest first.
+	Due(until time.Time, limit int) ([]Pending, error)
+	// NextDue returns the earliest pending step.
+	NextDue() (Pending, bool, error)
+	StepRecorded(key string) (bool, error)
+	RecordStep(r StepRecord) error
+	// Enqueue stores a message in the outbox, to be delivered.
+	Enqueue(m *notify.Message) error
+}
