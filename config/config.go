@@ -36,6 +36,16 @@ type Config struct {
 	Units  []Unit   `yaml:"units"`
 	Groups []Group  `yaml:"groups"`
 	People []Person `yaml:"people"`
+	// Office is the unit id of Văn phòng Sở, the CCHC focal point: it
+	// receives escalations ("office") and follows everyone's progress.
+	Office string `yaml:"office"`
+
+	Calendar  Calendar  `yaml:"calendar"`
+	Reminders Reminders `yaml:"reminders"`
+	Schedules Schedules `yaml:"schedules"`
+	Reports   Reports   `yaml:"reports"`
+	// HorizonDays is how far ahead occurrences are planned. Default 120.
+	HorizonDays int `yaml:"horizon_days"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -43,6 +53,15 @@ type Config struct {
 	Location *time.Location `yaml:"-"`
 	// Directory is the resolved units, groups and people.
 	Directory *org.Directory `yaml:"-"`
+	// Scheduling is the calendar, schedules and policy, checked.
+	Scheduling Scheduling `yaml:"-"`
+}
+
+// Reports is the periodic reporting section.
+type Reports struct {
+	// DepartmentDay is the day of the period's last month by which the
+	// department sends its CCHC report (the province sets it). Default 16.
+	DepartmentDay int `yaml:"department_day"`
 }
 
 // Log is the logging section.
@@ -162,6 +181,7 @@ func (c *Config) check(v *validator) {
 	}
 	c.checkContacts(v)
 	c.buildDirectory(v)
+	c.checkScheduling(v)
 }
 
 func (c *Config) checkContacts(v *validator) {

@@ -163,7 +163,7 @@ func TestValidateConfigErrors(t *testing.T) {
 	e := newEnv(t)
 	e.edit(t, "nhacviec.yaml", "    head: tp-qltm\n", "    head: tp-qltm\n    emial: x@y.z\n")
 	out, _, code := e.run(t, context.Background(), "validate")
-	if code != 1 || !strings.Contains(out, `nhacviec.yaml:49: unknown key "emial"`) {
+	if code != 1 || !strings.Contains(out, `nhacviec.yaml:121: unknown key "emial"`) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

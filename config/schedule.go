@@ -1,0 +1,253 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/plan"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+// Calendar is the working-day calendar section.
+type Calendar struct {
+	// WorkHours "07:30-17:00": no message goes out outside them.
+	WorkHours string `yaml:"work_hours"`
+	// Years are the official days off and worked Saturdays the government
+	// announced, by year; other years use the statutory holidays.
+	Years map[int]CalendarYear `yaml:"years"`
+}
+
+// CalendarYear is one year's official calendar.
+type CalendarYear struct {
+	DaysOff         string `yaml:"days_off"`         // "2024-01-01, 2024-02-08..2024-02-14"
+	WorkedSaturdays string `yaml:"worked_saturdays"` // "2024-05-04"
+	Through         string `yaml:"through"`          // last day announced, when part of the year is not
+}
+
+// Reminders is the reminder policy section.
+type Reminders struct {
+	At           string              `yaml:"at"`            // "08:00"
+	Before       []int               `yaml:"before"`        // working days before the due day
+	OnDueDay     *bool               `yaml:"on_due_day"`    // default true
+	OverdueEvery *int                `yaml:"overdue_every"` // working days; 0 = no nags
+	Escalations  []Escalation        `yaml:"escalations"`
+	Tasks        map[string]Override `yaml:"tasks"` // per task id
+}
+
+// Escalation is one rung of the ladder.
+type Escalation struct {
+	After int      `yaml:"after"`
+	To    []string `yaml:"to"`
+}
+
+// Override changes parts of the policy for one task.
+type Override struct {
+	Before       []int        `yaml:"before"`
+	OnDueDay     *bool        `yaml:"on_due_day"`
+	OverdueEvery *int         `yaml:"overdue_every"`
+	Escalations  []Escalation `yaml:"escalations"`
+}
+
+// Schedules is the schedules section.
+type Schedules struct {
+	Defaults map[string]Rule `yaml:"defaults"` // by timeline kind or "recurring/<every>"
+	Sections map[string]Rule `yaml:"sections"` // by Roman numeral
+	Tasks    map[string]Rule `yaml:"tasks"`    // by task id
+}
+
+// Rule is one schedule as written in the config.
+type Rule struct {
+	Due         string   `yaml:"due"`
+	Cron        string   `yaml:"cron"`
+	Dates       string   `yaml:"dates"`
+	Reports     []string `yaml:"reports"`
+	Unscheduled bool     `yaml:"unscheduled"`
+}
+
+// Scheduling is what the scheduler plans with, built from the config.
+type Scheduling struct {
+	Calendar     *calendar.Calendar
+	Schedules    scheduler.Schedules
+	Policy       scheduler.Policy
+	TaskPolicies map[string]scheduler.Policy
+	ReportDay    scheduler.ReportDay
+	Horizon      time.Duration
+}
+
+func (c *Config) checkScheduling(v *validator) {
+	s := Scheduling{Policy: scheduler.DefaultPolicy, TaskPolicies: map[string]scheduler.Policy{}}
+	cc := calendar.Config{Location: c.Location, Years: map[int]calendar.Year{}}
+	if c.Calendar.WorkHours != "" {
+		from, to, ok := strings.Cut(c.Calendar.WorkHours, "-")
+		start, err1 := calendar.ParseClock(strings.TrimSpace(from))
+		end, err2 := calendar.ParseClock(strings.TrimSpace(to))
+		if !ok || err1 != nil || err2 != nil {
+			v.fail([]any{"calendar", "work_hours"}, "%q is not HH:MM-HH:MM", c.Calendar.WorkHours)
+		}
+		cc.WorkStart, cc.WorkEnd = start, end
+	}
+	for y, yr := range c.Calendar.Years {
+		var cy calendar.Year
+		var err error
+		path := []any{"calendar", "years", fmt.Sprint(y)}
+		if yr.DaysOff != "" {
+			if cy.DaysOff, err = calendar.ParseDays(yr.DaysOff); err != nil {
+				v.fail(append(path, "days_off"), "%v", err)
+			}
+		}
+		if yr.WorkedSaturdays != "" {
+			if cy.WorkedSaturdays, err = calendar.ParseDays(yr.WorkedSaturdays); err != nil {
+				v.fail(append(path, "worked_saturdays"), "%v", err)
+			}
+		}
+		if yr.Through != "" {
+			if cy.Through, err = calendar.ParseDate(yr.Through); err != nil {
+				v.fail(append(path, "through"), "%v", err)
+			}
+		}
+		cc.Years[y] = cy
+	}
+	if len(v.errs) == 0 && cc.Location != nil {
+		cal, err := calendar.New(cc)
+		if err != nil {
+			v.fail([]any{"calendar"}, "%v", err)
+		}
+		s.Calendar = cal
+	}
+
+	r := c.Reminders
+	if r.At != "" {
+		clock, err := calendar.ParseClock(r.At)
+		if err != nil {
+			v.fail([]any{"reminders", "at"}, "%q is not HH:MM", r.At)
+		}
+		s.Policy.At = clock
+	}
+	s.Policy = applyOverride(s.Policy, Override{Before: r.Before, OnDueDay: r.OnDueDay, OverdueEvery: r.OverdueEvery, Escalations: r.Escalations})
+	if err := s.Policy.Check(); err != nil {
+		v.fail([]any{"reminders"}, "%v", err)
+	}
+	for id, o := range r.Tasks {
+		p := applyOverride(s.Policy, o)
+		if err := p.Check(); err != nil {
+			v.fail([]any{"reminders", "tasks", id}, "%v", err)
+		}
+		s.TaskPolicies[id] = p
+	}
+	for _, p := range append([]scheduler.Policy{s.Policy}, mapValues(s.TaskPolicies)...) {
+		for i, e := range p.Escalations {
+			for _, to := range e.To {
+				switch to {
+				case "head", "superior", "office", "leadership":
+				default:
+					if c.Directory != nil {
+						if _, ok := c.Directory.Person(to); !ok {
+							v.fail([]any{"reminders", "escalations", i, "to"}, "%q is not head, superior, office, leadership or a person id", to)
+						}
+					}
+				}
+			}
+		}
+	}
+
+	if c.Reports.DepartmentDay == 0 {
+		c.Reports.DepartmentDay = 16
+	}
+	// Data are cut off on the 14th and the province sends by the 20th; the
+	// department's deadline must leave at least one working day after the
+	// cut-off (Nghị định 09/2019, Điều 8).
+	if d := c.Reports.DepartmentDay; d < 15 || d > 20 {
+		v.fail([]any{"reports", "department_day"}, "%d must be between 15 and 20: after the data cut-off on the 14th, by the province's 20th", d)
+	}
+	s.ReportDay = scheduler.ReportDay(c.Reports.DepartmentDay)
+	if c.HorizonDays == 0 {
+		c.HorizonDays = 120
+	}
+	if c.HorizonDays < 1 || c.HorizonDays > 1000 {
+		v.fail([]any{"horizon_days"}, "%d is not between 1 and 1000", c.HorizonDays)
+	}
+	s.Horizon = time.Duration(c.HorizonDays) * 24 * time.Hour
+
+	s.Schedules = scheduler.Schedules{
+		Defaults: c.rules(v, "defaults", c.Schedules.Defaults),
+		Sections: c.rules(v, "sections", c.Schedules.Sections),
+		Tasks:    c.rules(v, "tasks", c.Schedules.Tasks),
+	}
+	for k := range c.Schedules.Defaults {
+		kind, every, _ := strings.Cut(k, "/")
+		if !slices.Contains(plan.Kinds, plan.Kind(kind)) || every != "" && kind != string(plan.KindRecurring) {
+			v.fail([]any{"schedules", "defaults", k}, "%q is not a timeline kind (%s) or recurring/<week|month|quarter|half-year|year>", k, kindList())
+		}
+	}
+	if c.Office != "" && c.Directory != nil {
+		if _, ok := c.Directory.Unit(c.Office); !ok {
+			v.fail([]any{"office"}, "%q is not a unit", c.Office)
+		}
+	}
+	c.Scheduling = s
+}
+
+func kindList() string {
+	ks := make([]string, len(plan.Kinds))
+	for i, k := range plan.Kinds {
+		ks[i] = string(k)
+	}
+	return strings.Join(ks, ", ")
+}
+
+func mapValues[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+func applyOverride(p scheduler.Policy, o Override) scheduler.Policy {
+	if o.Before != nil {
+		p.Before = o.Before
+	}
+	if o.OnDueDay != nil {
+		p.OnDueDay = *o.OnDueDay
+	}
+	if o.OverdueEvery != nil {
+		p.OverdueEvery = *o.OverdueEvery
+	}
+	if o.Escalations != nil {
+		p.Escalations = make([]scheduler.Escalation, len(o.Escalations))
+		for i, e := range o.Escalations {
+			p.Escalations[i] = scheduler.Escalation{After: e.After, To: e.To}
+		}
+	}
+	return p
+}
+
+func (c *Config) rules(v *validator, section string, in map[string]Rule) map[string]scheduler.Rule {
+	out := make(map[string]scheduler.Rule, len(in))
+	for k, r := range in {
+		path := []any{"schedules", section, k}
+		sr := scheduler.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled, Source: section + " " + k}
+		if r.Dates != "" {
+			ds, err := calendar.ParseDays(r.Dates)
+			if err != nil {
+				v.fail(append(path, "dates"), "%v", err)
+			}
+			sr.Dates = ds
+		}
+		for _, rep := range r.Reports {
+			sr.Reports = append(sr.Reports, scheduler.Report(rep))
+		}
+		if sr.IsZero() {
+			v.fail(path, "empty rule: set due, cron, dates, reports or unscheduled")
+			continue
+		}
+		if err := sr.Check(); err != nil {
+			v.fail(path, "%v", err)
+		}
+		out[k] = sr
+	}
+	return out
+}
