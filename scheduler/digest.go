@@ -141,7 +141,12 @@ func (e *Engine) messages(now time.Time, all []fired) ([]*notify.Message, map[st
 			}
 			it := item
 			it.Copy = t.copy
-			k := it.Assignment + "|" + string(it.Kind) + fmt.Sprint(it.Copy)
+			// A copy informs about the occurrence, whichever member unit's
+			// assignment carried it: one line per occurrence.
+			k := it.Assignment + "|" + string(it.Kind)
+			if it.Copy {
+				k = "copy|" + it.Occurrence + "|" + string(it.Kind)
+			}
 			if b.seen[k] {
 				continue
 			}
@@ -157,6 +162,14 @@ func (e *Engine) messages(now time.Time, all []fired) ([]*notify.Message, map[st
 	carried := map[string][]string{}
 	for _, id := range order {
 		b := boxes[id]
+		// Who leads an occurrence needs no copy of it.
+		leads := map[string]bool{}
+		for _, it := range b.items {
+			if !it.Copy {
+				leads[it.Occurrence] = true
+			}
+		}
+		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leads[it.Occurrence] })
 		slices.SortStableFunc(b.items, compareItems)
 		slices.Sort(b.steps)
 		for _, ch := range Channels(e.cfg.Directory, b.to) {

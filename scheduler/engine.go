@@ -210,8 +210,11 @@ func (e *Engine) leadUnits(t plan.Task) []string {
 	return e.cfg.Directory.ExpandAll(refs)
 }
 
-// NextWake returns the moment of the earliest pending step.
-func (e *Engine) NextWake() (time.Time, bool, error) {
+// NextWake returns when the engine should fire next, seen from now: the
+// moment of the earliest pending step, or, when that moment has passed (after
+// downtime), the next working moment from now — nothing goes out on a
+// non-working day or outside working hours.
+func (e *Engine) NextWake(now time.Time) (time.Time, bool, error) {
 	var p Pending
 	var ok bool
 	err := e.store.View(func(tx Tx) error {
@@ -219,7 +222,13 @@ func (e *Engine) NextWake() (time.Time, bool, error) {
 		p, ok, err = tx.NextDue()
 		return err
 	})
-	return p.At, ok, err
+	if !ok || err != nil {
+		return time.Time{}, ok, err
+	}
+	if !p.At.After(now) {
+		return e.cfg.Calendar.NextWorkingMoment(now), true, nil
+	}
+	return p.At, true, nil
 }
 
 // fired is one step produced at a moment, for one assignment.
@@ -234,6 +243,9 @@ type fired struct {
 // escalation that was missed); the older ones are recorded as skipped, so a
 // restart after a week sends one message per recipient, not a burst.
 func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
+	if !e.cfg.Calendar.NextWorkingMoment(now).Equal(now) {
+		return nil, nil // outside working time: NextWake says when
+	}
 	var out []*notify.Message
 	for {
 		var msgs []*notify.Message

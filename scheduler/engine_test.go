@@ -45,8 +45,9 @@ func events(msgs []*notify.Message) []string {
 func runUntil(t *testing.T, e *Engine, until time.Time) []*notify.Message {
 	t.Helper()
 	var all []*notify.Message
+	now := time.Time{}
 	for i := 0; i < 10000; i++ {
-		next, ok, err := e.NextWake()
+		next, ok, err := e.NextWake(now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,6 +59,7 @@ func runUntil(t *testing.T, e *Engine, until time.Time) []*notify.Message {
 			t.Fatal(err)
 		}
 		all = append(all, msgs...)
+		now = next
 	}
 	t.Fatal("too many wake-ups")
 	return nil
@@ -102,7 +104,7 @@ func TestFullSequence(t *testing.T) {
 	if _, err := e.Complete(key, "chanh-vp", "cli", "đã xong", at(2025, 1, 15, 9, 0)); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := e.NextWake(); ok {
+	if _, ok, _ := e.NextWake(time.Time{}); ok {
 		t.Error("a done assignment still has a next step")
 	}
 	if got := runUntil(t, e, at(2025, 3, 1, 0, 0)); len(got) != 0 {

@@ -40,6 +40,7 @@ func commands() []command {
 		{"run", "", "run the daemon: import the plans, then remind, nag and escalate", (*Main).cmdRun},
 		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
 		{"tasks", "[--json] [--plan CODE] [--all]", "list the stored tasks", (*Main).cmdTasks},
+		{"preview", "--from DATE --to DATE [--json] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
 		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},
 		{"help", "", "show this help", (*Main).cmdHelp},
 	}
@@ -96,7 +97,7 @@ func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: nhacviec [--config FILE] COMMAND [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %-32s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n  %-9s   %s\n", c.name, c.args, "", c.summary)
 	}
 	fmt.Fprintln(w, "\nThe config file defaults to $NHACVIEC_CONFIG, else nhacviec.yaml.")
 }
