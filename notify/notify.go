@@ -51,6 +51,9 @@ type Item struct {
 	// Due: positive before, 0 on the day, negative when overdue.
 	WorkingDays int `json:"working_days"`
 	Level       int `json:"level,omitempty"` // escalation level, overdue nag number
+	// Copy marks an item sent for information: the recipient's unit
+	// coordinates the task, another unit leads it.
+	Copy bool `json:"copy,omitempty"`
 }
 
 // Message is what goes to one recipient on one channel at one moment.

@@ -128,6 +128,9 @@ func TestParseDocumentErrors(t *testing.T) {
 		{"no tasks", doc("I|A"), []string{"no tasks:4: no tasks: the table has no numbered rows"}},
 		{"row before section", doc("1|B||VP", "", "I|A", "1|B||VP"), []string{"row before section:5: numbered row 1 before any section (I, II, …)"}},
 		{"first section", doc("II|A", "1|B||VP"), []string{"first section:5: section II out of order: the first section must be I"}},
+		{"after the last section", doc("I|A", "1|B||VP", "XX|Z", "XX|Z"), []string{
+			"after the last section:7: section XX out of order after I (expected II)",
+			"after the last section:8: section XX out of order after XX, the last possible section"}},
 		{"too deep", doc("I|A", "1.1.1.1.1.1.1.1.1|B||VP"), []string{"too deep:6: number 1.1.1.1.1.1.1.1.1 has more than 8 levels"}},
 		{"task without text", doc("I|A", "1||Năm 2025|VP"), []string{"task without text:6: task I.1 has no text (Nhiệm vụ cụ thể)"}},
 		// The empty-STT row after the rejected row belongs to it: one error.

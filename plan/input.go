@@ -136,14 +136,13 @@ func collapse(s string) string {
 func isCollapsed(s string) bool {
 	prevSpace := true // a leading space needs work
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == ' ':
 			if prevSpace {
 				return false
 			}
 			prevSpace = true
-		case c < ' ' || c == 0x7F || c >= 0x80 && !isPlainMultibyte(s[i:]):
+		case c < ' ' || c >= 0x80 && mayBeSpace(s[i:]):
 			return false
 		default:
 			prevSpace = false
@@ -152,9 +151,17 @@ func isCollapsed(s string) bool {
 	return !prevSpace || s == ""
 }
 
-// isPlainMultibyte reports whether the rune at the start of s is neither
-// white space nor zero-width, so that collapse would keep it as is.
-func isPlainMultibyte(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return !unicode.IsSpace(r) && r != '\u200B' && r != '\uFEFF'
+// mayBeSpace reports whether s starts with a multi-byte white space or
+// zero-width character. It looks at the lead bytes only (C2 for U+0085 and
+// U+00A0, E1 9A for U+1680, E2 for U+2000–U+205F, E3 for U+3000, EF for
+// U+FEFF), so that Vietnamese letters, which never start that way but for
+// E1 BA/BB, are passed over without decoding.
+func mayBeSpace(s string) bool {
+	switch s[0] {
+	case 0xC2, 0xE2, 0xE3, 0xEF:
+		return true
+	case 0xE1:
+		return len(s) > 1 && s[1] == 0x9A
+	}
+	return false
 }

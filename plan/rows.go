@@ -26,7 +26,7 @@ func isHeader(l srcLine) bool { return strings.EqualFold(l.cell(colSTT), headers
 // read silently.
 func checkHeader(l srcLine, errs *problems) {
 	for i, want := range headers {
-		if got := l.cell(i); headerKey(got) != headerKey(want) {
+		if got := l.cell(i); got != want && headerKey(got) != headerKey(want) {
 			errs.add(l.num, "header row: column %d is %q, expected %q", i+1, got, want)
 			return
 		}

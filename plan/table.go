@@ -73,12 +73,14 @@ func (t *table) section(l srcLine, value int, title string) {
 	if t.cur != nil {
 		want = t.cur.value + 1
 	}
-	if value != want {
-		if t.cur == nil {
-			t.errs.add(l.num, "section %s out of order: the first section must be I", romans[value-1])
-		} else {
-			t.errs.add(l.num, "section %s out of order after %s (expected %s)", romans[value-1], t.cur.roman, romans[want-1])
-		}
+	switch {
+	case value == want:
+	case t.cur == nil:
+		t.errs.add(l.num, "section %s out of order: the first section must be I", romans[value-1])
+	case want > len(romans):
+		t.errs.add(l.num, "section %s out of order after %s, the last possible section", romans[value-1], t.cur.roman)
+	default:
+		t.errs.add(l.num, "section %s out of order after %s (expected %s)", romans[value-1], t.cur.roman, romans[want-1])
 	}
 	t.cur = &section{roman: romans[value-1], value: value, title: title, byNum: map[string]*record{}}
 	t.sections = append(t.sections, t.cur)

@@ -10,10 +10,10 @@ func (t *table) tasks() []Task {
 	for _, s := range t.sections {
 		var lead, coord []string
 		for _, r := range s.records {
-			if units := SplitUnits(r.cells[colLead]); len(units) > 0 {
+			if units := splitUnits(r.cells[colLead]); len(units) > 0 {
 				lead = units
 			}
-			if units := SplitUnits(r.cells[colCoord]); len(units) > 0 {
+			if units := splitUnits(r.cells[colCoord]); len(units) > 0 {
 				coord = units
 			}
 			if r.heading {
@@ -31,7 +31,7 @@ func (t *table) tasks() []Task {
 				Section:  s.roman,
 				Headings: s.headings(r),
 				Text:     r.cells[colText],
-				Timeline: ParseTimeline(r.cells[colTimeline]),
+				Timeline: parseTimeline(r.cells[colTimeline]),
 				Lead:     slices.Clone(lead),
 				Coord:    slices.Clone(coord),
 				Output:   r.cells[colOutput],

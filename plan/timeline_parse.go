@@ -33,7 +33,11 @@ var recurring = map[string]Every{
 // a phrase it does not know is KindUnknown and never guessed. Text is the
 // phrase after NFC and space normalisation; a Year of 0 means the plan year.
 func ParseTimeline(text string) Timeline {
-	text = clean(text)
+	return parseTimeline(clean(text))
+}
+
+// parseTimeline is ParseTimeline for a phrase that is already clean.
+func parseTimeline(text string) Timeline {
 	tl := Timeline{Text: text, Kind: KindUnknown}
 	if text == "" {
 		tl.Kind = KindBlank

@@ -8,7 +8,11 @@ import "strings"
 // single spaces) and loses stray punctuation at its ends; empty names are
 // dropped. Names are otherwise kept as written.
 func SplitUnits(cell string) []string {
-	cell = clean(cell)
+	return splitUnits(clean(cell))
+}
+
+// splitUnits is SplitUnits for a cell that is already clean.
+func splitUnits(cell string) []string {
 	var out []string
 	add := func(name string) {
 		if name = strings.Trim(name, " .,;:-–"); name != "" {

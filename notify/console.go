@@ -1,0 +1,83 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ConsoleNotifier prints each message as plain Vietnamese text, as it would
+// be delivered. The wiring registers it under the channel names of the
+// channels that are not configured, so that a trial run shows what would go
+// out. Each message is written with one Write call.
+type ConsoleNotifier struct {
+	W io.Writer
+}
+
+// Notify writes m to W. A write error is permanent: the console will not
+// get better by waiting.
+func (c ConsoleNotifier) Notify(ctx context.Context, m *Message) (retry bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return true, err
+	}
+	if _, err := io.WriteString(c.W, consoleText(m)); err != nil {
+		return false, fmt.Errorf("console: write message %s: %w", m.ID, err)
+	}
+	return false, nil
+}
+
+// consoleText renders m as plain text: title, recipient and channel, moment,
+// intro, one line per item, footer.
+func consoleText(m *Message) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "──── %s ────\n", m.Title)
+	fmt.Fprintf(&b, "Gửi tới: %s qua %s\n", recipientText(m.To, m.Channel), channelLabel(m.Channel))
+	fmt.Fprintf(&b, "Lúc: %s\n", m.At.In(location).Format("15:04 02/01/2006"))
+	if m.Intro != "" {
+		fmt.Fprintf(&b, "\n%s\n", m.Intro)
+	}
+	if len(m.Items) > 0 {
+		b.WriteString("\n")
+	}
+	for i, it := range m.Items {
+		fmt.Fprintf(&b, "%d. [%s] %s", i+1, it.TaskID, oneLine(it.Text))
+		if it.Unit != "" {
+			fmt.Fprintf(&b, " — %s", it.Unit)
+		}
+		fmt.Fprintf(&b, " — Hạn %s (%s)", it.DueText(), it.Status())
+		if it.Copy {
+			b.WriteString(" (để biết, đơn vị phối hợp)")
+		}
+		b.WriteString("\n")
+		if it.Output != "" {
+			fmt.Fprintf(&b, "   Kết quả: %s\n", oneLine(it.Output))
+		}
+	}
+	if m.Footer != "" {
+		fmt.Fprintf(&b, "\n%s\n", m.Footer)
+	}
+	fmt.Fprintf(&b, "(mã tin nhắn %s)\n\n", m.ID)
+	return b.String()
+}
+
+// recipientText names r with their address on channel ch.
+func recipientText(r Recipient, ch string) string {
+	name := r.Name
+	if name == "" {
+		name = r.ID
+	}
+	switch addr := address(r, ch); {
+	case ch == ChannelEmail && addr != "":
+		return fmt.Sprintf("%s <%s>", name, addr)
+	case ch == ChannelTelegram && addr != "":
+		return fmt.Sprintf("%s (chat id %s)", name, addr)
+	default:
+		return name
+	}
+}
+
+// oneLine folds the line breaks of a plan's cell into spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,68 @@
+package notify
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConsoleNotifier(t *testing.T) {
+	at := time.Date(2024, 9, 30, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
+	m := &Message{
+		ID: "abc123", Channel: ChannelTelegram, Kind: KindDigest, At: at,
+		To:    Recipient{ID: "nva", Name: "Nguyễn Văn A", TelegramID: 424242},
+		Title: "Nhắc việc: 1 sắp đến hạn, 1 quá hạn", Intro: "Kính gửi Nguyễn Văn A,",
+		Items: []Item{
+			{Kind: KindReminder, TaskID: "I.4.1", Unit: "Văn phòng Sở", Text: "Báo cáo <tháng>\n& quý",
+				Output: "Báo cáo", Due: at.Add(72 * time.Hour), WorkingDays: 3},
+			{Kind: KindOverdue, TaskID: "III.2.2.1", Unit: "Phòng Quản lý Thương mại", Text: "Kiểm tra thị trường",
+				Due: at.Add(-48 * time.Hour), WorkingDays: -2, Copy: true},
+		},
+		Footer: "Tin nhắn tự động của nhacviec.",
+	}
+	var buf bytes.Buffer
+	retry, err := ConsoleNotifier{W: &buf}.Notify(t.Context(), m)
+	if err != nil || retry {
+		t.Fatalf("Notify: %v, %v", retry, err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"──── Nhắc việc: 1 sắp đến hạn, 1 quá hạn ────\n",
+		"Gửi tới: Nguyễn Văn A (chat id 424242) qua Telegram\n",
+		"Lúc: 08:00 30/09/2024\n",
+		"1. [I.4.1] Báo cáo <tháng> & quý — Văn phòng Sở — Hạn 03/10/2024 (còn 3 ngày làm việc)\n   Kết quả: Báo cáo\n",
+		"2. [III.2.2.1] Kiểm tra thị trường — Phòng Quản lý Thương mại — Hạn 28/09/2024 (quá hạn 2 ngày làm việc) (để biết, đơn vị phối hợp)\n",
+		"Tin nhắn tự động của nhacviec.\n",
+		"(mã tin nhắn abc123)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, esc := range []string{"&lt;", "&gt;", "&amp;", "&#"} {
+		if strings.Contains(out, esc) {
+			t.Errorf("output holds the HTML escape %s:\n%s", esc, out)
+		}
+	}
+}
+
+func TestConsoleNotifierEmailAndWriteError(t *testing.T) {
+	m := &Message{ID: "x", Channel: ChannelEmail, Title: "T", To: Recipient{ID: "vp", Name: "Văn phòng Sở", Email: "vp@langson.gov.vn"}}
+	var buf bytes.Buffer
+	if _, err := (ConsoleNotifier{W: &buf}).Notify(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Gửi tới: Văn phòng Sở <vp@langson.gov.vn> qua e-mail\n"; !strings.Contains(buf.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, buf.String())
+	}
+	retry, err := ConsoleNotifier{W: failingWriter{}}.Notify(t.Context(), m)
+	if retry || err == nil || err.Error() != "console: write message x: disk full" {
+		t.Errorf("write error: %v, %v", retry, err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

@@ -1,0 +1,175 @@
+package email
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// session is one run of messages over one connection: a whole batch, or a
+// single Notify. With ReuseConnection it starts from the pooled connection
+// and gives it back at the end, holding n.mu in between.
+type session struct {
+	sc      *smtp.Client
+	dialErr error // the dial of this session failed: do not hammer the server
+}
+
+// acquire starts a session. With ReuseConnection it locks n.mu until
+// release, so that one connection carries one message at a time.
+func (n *Notifier) acquire() (*session, error) {
+	if !n.cfg.ReuseConnection {
+		n.mu.Lock()
+		closed := n.closed
+		n.mu.Unlock()
+		if closed {
+			return nil, ErrClosed
+		}
+		return &session{}, nil
+	}
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return nil, ErrClosed
+	}
+	n.gen++ // a timer already fired for the pooled connection must not close it
+	if n.timer != nil {
+		n.timer.Stop()
+	}
+	s := &session{sc: n.idle}
+	n.idle = nil
+	if s.sc != nil && n.now().Sub(n.idleAt) >= n.cfg.IdleTimeout {
+		// The timer did not run yet (or the machine slept): the server has
+		// likely dropped the connection already.
+		n.log.Debug("email: idle connection expired", "server", n.client.ServerAddr())
+		_ = n.quit(s.sc)
+		s.sc = nil
+	}
+	return s, nil
+}
+
+// release ends a session: the connection goes back to the pool with
+// ReuseConnection, and is closed otherwise.
+func (n *Notifier) release(s *session) {
+	if !n.cfg.ReuseConnection {
+		if s.sc != nil {
+			_ = n.quit(s.sc)
+		}
+		return
+	}
+	defer n.mu.Unlock()
+	if s.sc == nil {
+		return
+	}
+	if n.closed {
+		_ = n.quit(s.sc)
+		return
+	}
+	n.idle, n.idleAt = s.sc, n.now()
+	gen := n.gen
+	n.timer = time.AfterFunc(n.cfg.IdleTimeout, func() { n.expire(gen) })
+}
+
+// expire closes the pooled connection after IdleTimeout without use.
+func (n *Notifier) expire(gen uint64) {
+	n.mu.Lock()
+	if gen != n.gen || n.idle == nil {
+		n.mu.Unlock()
+		return
+	}
+	sc := n.idle
+	n.idle = nil
+	n.mu.Unlock()
+	n.log.Debug("email: closing idle connection", "server", n.client.ServerAddr())
+	_ = n.quit(sc)
+}
+
+// dial opens a connection: TCP or TLS, EHLO, STARTTLS, AUTH.
+func (n *Notifier) dial(ctx context.Context, s *session) error {
+	if s.dialErr != nil {
+		return s.dialErr
+	}
+	sc, err := n.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		s.dialErr = fmt.Errorf("dial %s: %w", n.client.ServerAddr(), err)
+		return s.dialErr
+	}
+	s.sc = sc
+	n.log.Debug("email: connected", "server", n.client.ServerAddr())
+	return nil
+}
+
+// drop closes a connection that is no longer usable.
+func (s *session) drop() {
+	if s.sc != nil {
+		_ = s.sc.Close()
+	}
+	s.sc = nil
+}
+
+// deliver sends msg over the session's connection, dialing when needed.
+func (n *Notifier) deliver(ctx context.Context, s *session, msg *mail.Msg) error {
+	dialed := false
+	if s.sc == nil {
+		if err := n.dial(ctx, s); err != nil {
+			return err
+		}
+		dialed = true
+	}
+	err := n.transmit(ctx, s.sc, msg)
+	if err != nil && !dialed && isConnCheck(err) && ctx.Err() == nil {
+		// The connection died since its last message (server restart, idle
+		// timeout on its side): nothing was sent, so dial again at once.
+		n.log.Debug("email: connection is gone, dialing again", "server", n.client.ServerAddr())
+		s.drop()
+		if err := n.dial(ctx, s); err != nil {
+			return err
+		}
+		err = n.transmit(ctx, s.sc, msg)
+	}
+	if msg.IsDelivered() {
+		if err != nil {
+			// The server took the message; a failure after that (RSET)
+			// must not make the pipeline send it twice.
+			n.log.Warn("email: delivered, but the connection failed afterwards",
+				"server", n.client.ServerAddr(), "err", err)
+			s.drop()
+		}
+		return nil
+	}
+	if code, _, _ := classify(err); err != nil && (code == 0 || code == 421) {
+		s.drop() // broken or closing (421): the next message dials again
+	}
+	return err
+}
+
+// transmit runs the SMTP exchange for msg. Cancelling ctx closes the
+// connection, which stops a send stuck on a slow server before Timeout.
+func (n *Notifier) transmit(ctx context.Context, sc *smtp.Client, msg *mail.Msg) error {
+	stop := context.AfterFunc(ctx, func() { _ = sc.Text.Close() })
+	err := n.client.SendWithSMTPClient(sc, msg)
+	stop()
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return err
+}
+
+// quit ends a healthy connection politely, and closes it anyway.
+func (n *Notifier) quit(sc *smtp.Client) error {
+	err := n.client.CloseWithSMTPClient(sc)
+	if err != nil {
+		_ = sc.Close()
+	}
+	return err
+}
+
+// isConnCheck reports a failure of the NOOP that go-mail sends before each
+// message: the connection was dead before anything was sent.
+func isConnCheck(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && se.Reason == mail.ErrConnCheck
+}

@@ -1,0 +1,74 @@
+package notify
+
+import "time"
+
+// RecordStatus is where a message is in its delivery.
+type RecordStatus string
+
+// Record statuses.
+const (
+	StatusPending RecordStatus = "pending" // to be sent at NextAttempt
+	StatusSent    RecordStatus = "sent"    // delivered; never handed out again
+	StatusFailed  RecordStatus = "failed"  // given up; see LastError
+)
+
+// Record is one message in the outbox and its delivery state. The store
+// keeps it; the pipeline reads it to decide what happens after a failure.
+type Record struct {
+	Message     Message      `json:"message"`
+	Status      RecordStatus `json:"status"`
+	Attempts    int          `json:"attempts"`
+	NextAttempt time.Time    `json:"next_attempt"`
+	LastError   string       `json:"last_error,omitempty"`
+	// Created is when the message entered the outbox: its moment At for
+	// the scheduler's messages, the moment of the failure for fallback
+	// copies and admin notices.
+	Created     time.Time `json:"created"`
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	SentAt      time.Time `json:"sent_at,omitzero"`
+	FailedAt    time.Time `json:"failed_at,omitzero"`
+}
+
+// Since is the moment a record's delivery started counting: the later of
+// its message's moment and its entry in the outbox. MaxAge and
+// FallbackAfter are measured from it, so that a fallback copy of an old
+// message gets its own full delay.
+func (r *Record) Since() time.Time {
+	if r.Created.After(r.Message.At) {
+		return r.Created
+	}
+	return r.Message.At
+}
+
+// Outbox is the persistent queue the pipeline delivers from; store.DB
+// implements it. Every method is one transaction. Messages enter it through
+// the scheduler (or the store's Enqueue) before anyone tries to send them.
+type Outbox interface {
+	// OutboxDue returns at most limit pending records whose NextAttempt is
+	// at or before now, earliest first.
+	OutboxDue(now time.Time, limit int) ([]Record, error)
+	// NextOutboxAttempt returns the earliest NextAttempt of a pending
+	// record; false when nothing is pending.
+	NextOutboxAttempt() (time.Time, bool, error)
+	// MarkSent records a successful delivery. A sent record is never
+	// returned by OutboxDue again.
+	MarkSent(id string, at time.Time) error
+	// MarkRetry records a temporary failure and the time of the next
+	// attempt.
+	MarkRetry(id string, next time.Time, errMsg string) error
+	// MarkFailed records a permanent failure and enqueues the fallback
+	// messages, in one transaction.
+	MarkFailed(id string, at time.Time, errMsg string, fallback ...*Message) error
+}
+
+// Observer is told about each delivery attempt, for metrics. Methods are
+// called from the pipeline's goroutine and must not block.
+type Observer interface {
+	// OnSent is called after a successful delivery; latency is the
+	// duration of the Notify call.
+	OnSent(channel string, kind Kind, latency time.Duration)
+	// OnRetry is called after a temporary failure that will be retried.
+	OnRetry(channel string, kind Kind)
+	// OnFailed is called when a message is given up.
+	OnFailed(channel string, kind Kind)
+}

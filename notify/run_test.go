@@ -1,0 +1,100 @@
+package notify_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// timers hands Run's timers to the test, which fires them.
+type timers struct{ reqs chan timer }
+
+type timer struct {
+	d time.Duration
+	c chan time.Time
+}
+
+func (f *timers) After(d time.Duration) (<-chan time.Time, func() bool) {
+	tm := timer{d, make(chan time.Time, 1)}
+	f.reqs <- tm
+	return tm.c, func() bool { return true }
+}
+
+// receive waits for a value from ch; the deadline only guards against a
+// hung test, it never decides a result.
+func receive[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s", what)
+		panic("unreachable")
+	}
+}
+
+func TestRunWaitsForNextAttemptAndWakes(t *testing.T) {
+	c := &clock{t: t0}
+	db := tempDB(t, c)
+	enqueue(t, db, message("m1", notify.ChannelEmail, t0.Add(10*time.Minute)))
+	email := &fakeNotifier{signal: make(chan string, 10)}
+	tm := &timers{reqs: make(chan timer)}
+	cfg := testConfig(db, c, map[string]notify.Notifier{notify.ChannelEmail: email})
+	cfg.After = tm.After
+	cfg.Idle = 30 * time.Minute
+	p := mustPipeline(t, cfg)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	wake := make(chan struct{})
+	done := make(chan struct{})
+	go func() { p.Run(ctx, wake); close(done) }()
+
+	// Nothing due: Run sleeps until m1's moment.
+	first := receive(t, tm.reqs, "timer")
+	if first.d != 10*time.Minute {
+		t.Errorf("first wait %s, want 10m", first.d)
+	}
+	c.Set(t0.Add(10 * time.Minute))
+	first.c <- c.Now()
+	if id := receive(t, email.signal, "delivery"); id != "m1" {
+		t.Errorf("delivered %s, want m1", id)
+	}
+
+	// Nothing pending: Run waits Idle, until the scheduler wakes it.
+	idle := receive(t, tm.reqs, "idle timer")
+	if idle.d != 30*time.Minute {
+		t.Errorf("idle wait %s, want 30m", idle.d)
+	}
+	enqueue(t, db, message("m2", notify.ChannelEmail, c.Now()))
+	wake <- struct{}{}
+	if id := receive(t, email.signal, "delivery after wake"); id != "m2" {
+		t.Errorf("delivered %s, want m2", id)
+	}
+
+	// A temporary failure: Run waits for the retry.
+	email.mu.Lock()
+	email.script = []result{{true, errTemp}}
+	email.mu.Unlock()
+	enqueue(t, db, message("m3", notify.ChannelEmail, c.Now()))
+	receive(t, tm.reqs, "idle timer")
+	wake <- struct{}{}
+	receive(t, email.signal, "failed attempt")
+	retry := receive(t, tm.reqs, "retry timer")
+	if retry.d != 33*time.Second {
+		t.Errorf("retry wait %s, want 33s", retry.d)
+	}
+	c.Add(33 * time.Second)
+	retry.c <- c.Now()
+	if id := receive(t, email.signal, "retry"); id != "m3" {
+		t.Errorf("retried %s, want m3", id)
+	}
+
+	receive(t, tm.reqs, "idle timer")
+	cancel()
+	receive(t, done, "return after cancel")
+	if got := len(email.ids()); got != 4 {
+		t.Errorf("%d attempts, want 4", got)
+	}
+}

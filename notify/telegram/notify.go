@@ -1,0 +1,82 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// progress is how many parts of a split message went out.
+type progress struct {
+	sent int
+	at   time.Time
+}
+
+// progressTTL is how long the parts sent of a failed message are
+// remembered for its retry.
+const progressTTL = 48 * time.Hour
+
+// Notify sends m to m.To.TelegramID, in as many parts as its length needs,
+// in order. It implements notify.Notifier: retry is true for flood waits
+// (the error then implements notify.RetryAfterError), server errors,
+// network failures and timeouts; false for the rest, and errors.Is(err,
+// ErrChatUnreachable) when the chat cannot be reached, so that the
+// pipeline falls back to e-mail.
+//
+// When a later part fails, the parts already sent are remembered, in
+// memory, under m.ID, and a retry sends only the rest. A crash between two
+// parts forgets it: at most the parts of that one message go out twice.
+func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, err error) {
+	chatID := m.To.TelegramID
+	if chatID == 0 {
+		return false, &Error{Method: "sendMessage", MessageID: m.ID,
+			Description: fmt.Sprintf("recipient %q has no telegram chat id", m.To.ID), unreachable: true}
+	}
+	parts := Render(m)
+	for i := n.sentParts(m.ID); i < len(parts); i++ {
+		id, err := n.send(ctx, chatID, parts[i], nil)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				e.MessageID, e.Part, e.Parts = m.ID, i+1, len(parts)
+			}
+			return temporary(err), err
+		}
+		n.log.Debug("telegram message sent", "message", m.ID, "chat", chatID, "part", i+1, "parts", len(parts), "message_id", id)
+		if len(parts) > 1 && i+1 < len(parts) {
+			n.markSent(m.ID, i+1)
+		}
+	}
+	n.markSent(m.ID, 0)
+	return false, nil
+}
+
+// sentParts is how many parts of message id already went out.
+func (n *Notifier) sentParts(id string) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.progress[id].sent
+}
+
+// markSent remembers that k parts of message id went out; 0 forgets it.
+func (n *Notifier) markSent(id string, k int) {
+	if id == "" {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if k == 0 {
+		delete(n.progress, id)
+		return
+	}
+	now := n.clock.Now()
+	for key, p := range n.progress {
+		if now.Sub(p.at) > progressTTL {
+			delete(n.progress, key)
+		}
+	}
+	n.progress[id] = progress{sent: k, at: now}
+}
