@@ -40,13 +40,13 @@ type Recipient struct {
 // Item is one task occurrence listed in a message.
 type Item struct {
 	Kind       Kind      `json:"kind"`
-	Assignment string    `json:"assignment"`      // assignment key: "60/KH-SCT|I.4.1@2024-09|VP"
-	TaskID     string    `json:"task_id"`         // "I.4.1"
-	Occurrence string    `json:"occurrence"`      // "I.4.1@2024-09"
-	Unit       string    `json:"unit"`            // name of the unit responsible
-	Text       string    `json:"text"`            // task text as in the plan
+	Assignment string    `json:"assignment"`       // assignment key: "60/KH-SCT|I.4.1@2024-09|VP"
+	TaskID     string    `json:"task_id"`          // "I.4.1"
+	Occurrence string    `json:"occurrence"`       // "I.4.1@2024-09"
+	Unit       string    `json:"unit"`             // name of the unit responsible
+	Text       string    `json:"text"`             // task text as in the plan
 	Output     string    `json:"output,omitempty"` // expected result
-	Due        time.Time `json:"due"`             // due moment
+	Due        time.Time `json:"due"`              // due moment
 	// WorkingDays is the number of working days from the message's moment to
 	// Due: positive before, 0 on the day, negative when overdue.
 	WorkingDays int `json:"working_days"`

@@ -27,7 +27,9 @@ type PlanInfo struct {
 }
 
 // end is the last day of the plan year.
-func (p PlanInfo) end() calendar.Date { return calendar.Date{Year: p.Year, Month: time.December, Day: 31} }
+func (p PlanInfo) end() calendar.Date {
+	return calendar.Date{Year: p.Year, Month: time.December, Day: 31}
+}
 
 // ReportDay is the day of the period's last month by which the department
 // sends its report (Nghị định 09: data to the 14th, the province sends by

@@ -63,11 +63,11 @@ func (p Policy) Check() error {
 
 // Step is one planned notification of an assignment.
 type Step struct {
-	Name  string     // "reminder-7", "due", "overdue-2", "escalation-1"
+	Name  string      // "reminder-7", "due", "overdue-2", "escalation-1"
 	Kind  notify.Kind // reminder, due, overdue, escalation
-	At    time.Time  // the moment, on a working day within working hours
-	Level int        // nag number or escalation level
-	rank  int        // order of steps at the same moment
+	At    time.Time   // the moment, on a working day within working hours
+	Level int         // nag number or escalation level
+	rank  int         // order of steps at the same moment
 }
 
 // after reports whether s comes after the step (at, rank).
