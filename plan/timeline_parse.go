@@ -15,17 +15,24 @@ var (
 	halfTLRe    = regexp.MustCompile(`^0?6 tháng (đầu|cuối) năm(?: ([1-9]\d{3}))?$`)
 )
 
-// recurring maps the period of a recurring phrase, after an optional
-// "định kỳ", to its Every.
-var recurring = map[string]Every{
-	"thường xuyên":    EveryUnspecified,
-	"hằng tuần":       EveryWeek,
-	"hằng tháng":      EveryMonth,
-	"hằng quý":        EveryQuarter,
-	"hằng 6 tháng":    EveryHalf,
-	"6 tháng một lần": EveryHalf,
-	"6 tháng":         EveryHalf, // only after "định kỳ"
-	"hằng năm":        EveryYear,
+// recurringPeriod reads the period of a recurring phrase (after an optional
+// "định kỳ", which the caller strips).
+func recurringPeriod(key string) (Every, bool) {
+	switch key {
+	case "thường xuyên":
+		return EveryUnspecified, true
+	case "hằng tuần":
+		return EveryWeek, true
+	case "hằng tháng":
+		return EveryMonth, true
+	case "hằng quý":
+		return EveryQuarter, true
+	case "hằng 6 tháng", "6 tháng một lần":
+		return EveryHalf, true
+	case "hằng năm":
+		return EveryYear, true
+	}
+	return "", false
 }
 
 // ParseTimeline classifies one Tiến độ phrase. Matching ignores case, spacing,
@@ -45,12 +52,14 @@ func parseTimeline(text string) Timeline {
 	}
 	key := timelineKey(text)
 	if period, ok := strings.CutPrefix(key, "định kỳ "); ok {
-		if every, ok := recurring[period]; ok && period != "thường xuyên" {
+		if period == "6 tháng" {
+			tl.Kind, tl.Every = KindRecurring, EveryHalf
+		} else if every, ok := recurringPeriod(period); ok && period != "thường xuyên" {
 			tl.Kind, tl.Every = KindRecurring, every
 		}
 		return tl
 	}
-	if every, ok := recurring[key]; ok && key != "6 tháng" {
+	if every, ok := recurringPeriod(key); ok {
 		tl.Kind, tl.Every = KindRecurring, every
 		return tl
 	}

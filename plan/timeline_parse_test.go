@@ -57,6 +57,10 @@ func TestParseTimeline(t *testing.T) {
 		{"Quý III năm 2025", Timeline{Text: "Quý III năm 2025", Kind: KindQuarter, Quarter: 3, Year: 2025}},
 		{"Quý III", Timeline{Text: "Quý III", Kind: KindQuarter, Quarter: 3}},
 		{"QUÝ IV", Timeline{Text: "QUÝ IV", Kind: KindQuarter, Quarter: 4}},
+		{"Quí II/2025", Timeline{Text: "Quí II/2025", Kind: KindQuarter, Quarter: 2, Year: 2025}},
+		{"Quý 2 năm 2026", Timeline{Text: "Quý 2 năm 2026", Kind: KindQuarter, Quarter: 2, Year: 2026}},
+		{"Định kỳ hằng quý", Timeline{Text: "Định kỳ hằng quý", Kind: KindRecurring, Every: EveryQuarter}},
+		{"Định kỳ 6 tháng một lần", Timeline{Text: "Định kỳ 6 tháng một lần", Kind: KindRecurring, Every: EveryHalf}},
 		{"Quý I/2025", Timeline{Text: "Quý I/2025", Kind: KindQuarter, Quarter: 1, Year: 2025}},
 		// half
 		{"6 tháng đầu năm", Timeline{Text: "6 tháng đầu năm", Kind: KindHalf, Half: 1}},
@@ -67,6 +71,7 @@ func TestParseTimeline(t *testing.T) {
 		{"Tháng 13/2025", Timeline{Text: "Tháng 13/2025", Kind: KindUnknown}},
 		{"Quý V/2025", Timeline{Text: "Quý V/2025", Kind: KindUnknown}},
 		{"Năm 0000", Timeline{Text: "Năm 0000", Kind: KindUnknown}},
+		{"Định kỳ thường xuyên", Timeline{Text: "Định kỳ thường xuyên", Kind: KindUnknown}},
 		{"Định kỳ", Timeline{Text: "Định kỳ", Kind: KindUnknown}},
 		{"6 tháng", Timeline{Text: "6 tháng", Kind: KindUnknown}},
 		{"Hằng ngày", Timeline{Text: "Hằng ngày", Kind: KindUnknown}},

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -150,12 +149,4 @@ func (s Steps) Until(at time.Time, rank int, until time.Time) []Step {
 		out = append(out, st)
 		at, rank = st.At, st.rank
 	}
-}
-
-// sortedBefore returns the reminder offsets largest first, without duplicates.
-func sortedBefore(b []int) []int {
-	out := slices.Clone(b)
-	slices.Sort(out)
-	slices.Reverse(out)
-	return slices.Compact(out)
 }
