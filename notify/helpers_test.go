@@ -3,7 +3,6 @@ package notify_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -134,7 +133,7 @@ func tempDB(tb testing.TB, c *clock) *store.DB {
 	return openDB(tb, filepath.Join(tb.TempDir(), "nhacviec.db"), c)
 }
 
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+var quiet = slog.New(slog.DiscardHandler)
 
 // testConfig is a pipeline on ob with the test clock, a fixed jitter of
 // +10% (Rand 0.75) and the default backoff.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,9 +163,11 @@ func TestValidateReportsUnknownUnit(t *testing.T) {
 func TestValidateConfigErrors(t *testing.T) {
 	e := newEnv(t)
 	e.edit(t, "nhacviec.yaml", "    head: tp-qltm\n", "    head: tp-qltm\n    emial: x@y.z\n")
+	data, _ := os.ReadFile(e.config)
+	line := 1 + strings.Count(string(data[:strings.Index(string(data), "    emial:")]), "\n")
 	out, _, code := e.run(t, context.Background(), "validate")
-	if code != 1 || !strings.Contains(out, `nhacviec.yaml:121: unknown key "emial"`) {
-		t.Errorf("exit %d:\n%s", code, out)
+	if want := fmt.Sprintf(`nhacviec.yaml:%d: unknown key "emial"`, line); code != 1 || !strings.Contains(out, want) {
+		t.Errorf("exit %d:\n%s\nwant %q", code, out, want)
 	}
 }
 
@@ -217,5 +220,23 @@ func TestUsage(t *testing.T) {
 	_, errOut, code = e.run(t, context.Background(), "tasks", "--jsn")
 	if code != 2 || !strings.Contains(errOut, "flag provided but not defined: -jsn") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestValidateReportsUnknownTimeline(t *testing.T) {
+	e := newEnv(t)
+	e.edit(t, "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt", "\tTheo quy định\t", "\tKhi có yêu cầu\t")
+	out, _, code := e.run(t, context.Background(), "validate")
+	want := `:10: task I.2: timeline "Khi có yêu cầu" is not understood (kept verbatim)`
+	if code != 1 || !strings.Contains(out, want) {
+		t.Errorf("exit %d:\n%s\nwant %q", code, out, want)
+	}
+	// The phrase is kept verbatim, never dropped: import still stores it.
+	if _, errOut, code := e.run(t, context.Background(), "import"); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	out, _, _ = e.run(t, context.Background(), "tasks", "--json")
+	if !strings.Contains(out, `"text": "Khi có yêu cầu"`) || !strings.Contains(out, `"kind": "unknown"`) {
+		t.Error("unknown timeline not kept verbatim in the store")
 	}
 }
