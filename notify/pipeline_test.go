@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -239,5 +240,27 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Errorf("got %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// cancelling is a notifier cut short by the shutdown of its process.
+type cancelling struct{ cancel context.CancelFunc }
+
+func (c cancelling) Notify(ctx context.Context, _ *notify.Message) (bool, error) {
+	c.cancel()
+	return true, ctx.Err()
+}
+
+func TestShutdownLeavesMessagePending(t *testing.T) {
+	c := &clock{t: t0}
+	db := tempDB(t, c)
+	enqueue(t, db, message("m1", notify.ChannelEmail, t0))
+	ctx, cancel := context.WithCancel(t.Context())
+	p := mustPipeline(t, testConfig(db, c, map[string]notify.Notifier{notify.ChannelEmail: cancelling{cancel}}))
+	if _, err := p.DeliverDue(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("DeliverDue: %v, want context.Canceled", err)
+	}
+	if rec := record(t, db, "m1"); rec.Status != store.OutboxPending || rec.Attempts != 0 || !rec.NextAttempt.Equal(t0) {
+		t.Errorf("after shutdown: %s, %d attempts, next %s", rec.Status, rec.Attempts, rec.NextAttempt)
 	}
 }
