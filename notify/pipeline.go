@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
@@ -61,7 +62,8 @@ type Config struct {
 	// BatchSize is how many due records are read at once (64 when 0).
 	BatchSize int
 	// Idle is Run's longest wait without a wake signal, so that messages
-	// enqueued by another process are seen (DefaultIdle when 0).
+	// enqueued by another process are seen (DefaultIdle when 0 or
+	// negative: it cannot be switched off).
 	Idle time.Duration
 	// After starts a timer for Run: it returns a channel that receives
 	// once d has passed, and a function that stops the timer. A real
@@ -128,7 +130,7 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.After == nil {
 		cfg.After = realAfter
 	}
-	p := &Pipeline{cfg: cfg, fallback: cfg.Fallback}
+	p := &Pipeline{cfg: cfg, fallback: maps.Clone(cfg.Fallback)}
 	if p.fallback == nil {
 		p.fallback = map[string]string{ChannelTelegram: ChannelEmail}
 	}

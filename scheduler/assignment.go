@@ -34,6 +34,11 @@ type Assignment struct {
 
 	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
 
+	// Evidence are documents attached as proof (tài liệu kiểm chứng).
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// Notes are progress notes, oldest first.
+	Notes []Note `json:"notes,omitempty"`
+
 	// LastStep is the last step produced (or skipped in a catch-up).
 	LastStep     string    `json:"last_step,omitempty"`
 	LastStepAt   time.Time `json:"last_step_at,omitzero"`
@@ -41,6 +46,22 @@ type Assignment struct {
 
 	// Next is the next step to produce, mirrored in the store's time index.
 	Next *Pending `json:"next,omitempty"`
+}
+
+// Evidence is one document attached to an assignment.
+type Evidence struct {
+	FileID string    `json:"file_id,omitempty"` // Telegram file id
+	Name   string    `json:"name"`              // file name as sent
+	Path   string    `json:"path,omitempty"`    // local copy in the evidence folder, if downloaded
+	By     string    `json:"by"`                // person id
+	At     time.Time `json:"at"`
+}
+
+// Note is a progress note on an assignment.
+type Note struct {
+	Text string    `json:"text"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
 }
 
 // AssignmentKey is the identity of an assignment.
