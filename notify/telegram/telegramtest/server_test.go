@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -301,41 +302,56 @@ func TestCommands(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	s, bot := newBot(t)
-	now := time.Date(2024, 12, 2, 8, 0, 0, 0, time.UTC)
+	t0 := time.Date(2024, 12, 2, 8, 0, 0, 0, time.UTC)
+	now := t0
 	s.SetClock(func() time.Time { return now })
 	s.EnforceLimits(Limits{})
-	send := func(chat int64) error {
+	send := func(at time.Duration, chat int64) int { // retry_after, 0 when accepted
+		t.Helper()
+		now = t0.Add(at)
 		_, err := bot.Send(tgbotapi.NewMessage(chat, "x"))
-		return err
-	}
-	at := func(d time.Duration) { now = time.Date(2024, 12, 2, 8, 0, 0, 0, time.UTC).Add(d) }
-	steps := []struct {
-		at    time.Duration
-		chat  int64
-		retry int // 0: accepted
-	}{
-		{0, 1, 0},
-		{0, 2, 0},                      // a second chat at once: within the global slack
-		{0, 3, 1},                      // a third: over 30/s
-		{500 * time.Millisecond, 1, 1}, // same chat within a second
-		{960 * time.Millisecond, 1, 0}, // within the slack of its turn
-		{2 * time.Second, -100, 0},     // a group
-		{3 * time.Second, -100, 2},     // a group again after 1s: 20/min means 3s
-		{5 * time.Second, -100, 0},     // its turn
-		{5*time.Second + 10, 4, 0},     // within the global slack of the group's slot
-		{5*time.Second + 20, 5, 1},     // no more at once
-		{5*time.Second + 100*time.Millisecond, 5, 0},
-	}
-	for i, st := range steps {
-		at(st.at)
-		err := send(st.chat)
-		switch {
-		case st.retry == 0 && err != nil:
-			t.Errorf("step %d (chat %d at %s): %v", i, st.chat, st.at, err)
-		case st.retry > 0:
-			if e := asTG(t, err); e.Code != 429 || e.RetryAfter != st.retry {
-				t.Errorf("step %d (chat %d at %s): %+v, want 429 retry after %d", i, st.chat, st.at, e, st.retry)
-			}
+		if err == nil {
+			return 0
 		}
+		e := asTG(t, err)
+		if e.Code != 429 || e.Message != fmt.Sprintf("Too Many Requests: retry after %d", e.RetryAfter) {
+			t.Fatalf("error %+v, want a flood wait", e)
+		}
+		return e.RetryAfter
+	}
+	// 30 a second overall, as a burst: 30 chats at once (one more within
+	// the slack), not 32.
+	for chat := int64(1); chat <= 31; chat++ {
+		if r := send(0, chat); r != 0 {
+			t.Fatalf("chat %d of a burst of 31: retry after %d", chat, r)
+		}
+	}
+	if r := send(0, 32); r != 1 {
+		t.Errorf("32nd message at once: retry after %d, want 1", r)
+	}
+	// One a second to a chat.
+	if r := send(500*time.Millisecond, 1); r != 1 {
+		t.Errorf("chat 1 again after 0.5s: retry after %d, want 1", r)
+	}
+	if r := send(960*time.Millisecond, 1); r != 0 {
+		t.Errorf("chat 1 again after 0.96s (within the slack): retry after %d", r)
+	}
+	// 20 a minute to a group: a bucket of 20 refilled every 3s, so one a
+	// second holds 29 seconds, then waits.
+	sent := 0
+	for i := range 40 {
+		if r := send(2*time.Second+time.Duration(i)*time.Second, -100); r != 0 {
+			if r != 1 {
+				t.Errorf("group refused with retry after %d, want 1", r)
+			}
+			break
+		}
+		sent++
+	}
+	if sent != 29 {
+		t.Errorf("group took %d messages at one a second, want 29", sent)
+	}
+	if r := send(2*time.Second+29*time.Second+950*time.Millisecond, -100); r != 0 {
+		t.Errorf("group after its wait: retry after %d", r)
 	}
 }
