@@ -17,11 +17,15 @@ type MemStore struct {
 	assignments map[string]Assignment
 	steps       map[string]StepRecord
 	outbox      []*notify.Message
+	// sorted caches the pending steps in time order until an assignment
+	// changes.
+	sorted []Pending
+	dirty  bool
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}}
+	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, dirty: true}
 }
 
 // Update runs fn with the lock held.
@@ -50,6 +54,7 @@ func (t memTx) Assignment(key string) (Assignment, bool, error) {
 
 func (t memTx) PutAssignment(a Assignment) error {
 	t.s.assignments[a.Key] = a
+	t.s.dirty = true
 	return nil
 }
 
@@ -70,7 +75,10 @@ func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
 }
 
 func (t memTx) pending() []Pending {
-	var out []Pending
+	if !t.s.dirty && t.s.sorted != nil {
+		return t.s.sorted
+	}
+	out := make([]Pending, 0, len(t.s.assignments))
 	for _, a := range t.s.assignments {
 		if a.Next != nil {
 			out = append(out, *a.Next)
@@ -79,6 +87,7 @@ func (t memTx) pending() []Pending {
 	slices.SortFunc(out, func(a, b Pending) int {
 		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Assignment, b.Assignment))
 	})
+	t.s.sorted, t.s.dirty = out, false
 	return out
 }
 

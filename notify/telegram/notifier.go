@@ -21,7 +21,9 @@ import (
 )
 
 // Notifier sends notifications and other messages through one bot. It is
-// safe for concurrent use.
+// safe for concurrent use; callers share its rate limiter, so a process
+// needs one Notifier per bot. Reaching 30 messages a second when a round
+// trip to Telegram takes over 33 ms needs several concurrent callers.
 type Notifier struct {
 	cfg    Config
 	bot    *tgbotapi.BotAPI
@@ -52,6 +54,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger, opts ...Option) (
 		tr.Proxy = http.ProxyURL(proxy)
 	}
 	tr.TLSHandshakeTimeout = min(cfg.Timeout, 10*time.Second)
+	// Keep a connection per concurrent sender: through a proxy, a new TLS
+	// connection costs several round trips.
+	tr.MaxIdleConnsPerHost = 16
 	n := &Notifier{
 		cfg: cfg,
 		// No Client.Timeout: it would cut long polls. Every call gets its

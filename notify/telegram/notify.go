@@ -27,8 +27,9 @@ const progressTTL = 48 * time.Hour
 // pipeline falls back to e-mail.
 //
 // When a later part fails, the parts already sent are remembered, in
-// memory, under m.ID, and a retry sends only the rest. A crash between two
-// parts forgets it: at most the parts of that one message go out twice.
+// memory, under m.ID, and a retry sends only the rest. A crash forgets
+// them: after a restart only the messages that were being sent at that
+// moment (one per concurrent caller) may repeat the parts that had gone out.
 func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, err error) {
 	chatID := m.To.TelegramID
 	if chatID == 0 {

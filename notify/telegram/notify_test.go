@@ -295,7 +295,13 @@ func TestRateLimitsKeptWithoutFlood(t *testing.T) {
 		_, _ = bot.Send(tgbotapi.NewMessage(8, "x"))
 	}
 	if c := srv.CountStatus(429); c != 4 {
-		t.Errorf("unlimited burst: %d answers 429, want 4", c)
+		t.Errorf("unlimited burst to one chat: %d answers 429, want 4", c)
+	}
+	for i := range 40 {
+		_, _ = bot.Send(tgbotapi.NewMessage(int64(2000+i), "x"))
+	}
+	if c := srv.CountStatus(429) - 4; c < 8 {
+		t.Errorf("unlimited burst to 40 chats: %d answers 429, want at least 8", c)
 	}
 }
 

@@ -119,6 +119,9 @@ func (s *Server) Endpoint() string { return s.srv.URL + "/bot%s/%s" }
 // FileEndpoint is the file download format: "http://127.0.0.1:port/file/bot%s/%s".
 func (s *Server) FileEndpoint() string { return s.srv.URL + "/file/bot%s/%s" }
 
+// String describes the server for test failure messages.
+func (s *Server) String() string { return fmt.Sprintf("telegramtest.Server(%s)", s.srv.URL) }
+
 // Bot is the fake bot's own user, as getMe returns it.
 func (s *Server) Bot() User { return s.bot }
 

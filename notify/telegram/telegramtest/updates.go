@@ -1,7 +1,6 @@
 package telegramtest
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -251,6 +250,3 @@ func (s *Server) confirm(offset int) {
 		}
 	}
 }
-
-// String describes the server for test failure messages.
-func (s *Server) String() string { return fmt.Sprintf("telegramtest.Server(%s)", s.srv.URL) }
