@@ -395,3 +395,8 @@ func (e *Engine) change(key string, fn func(*Assignment)) (Assignment, error) {
 	})
 	return a, err
 }
+
+// NextFor returns the next pending step of a as it stands (nil when done,
+// archived or finished): callers that change an assignment inside their own
+// transaction set a.Next = e.NextFor(a) before writing it.
+func (e *Engine) NextFor(a Assignment) *Pending { return e.next(a) }
