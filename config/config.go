@@ -47,6 +47,11 @@ type Config struct {
 	// HorizonDays is how far ahead occurrences are planned. Default 120.
 	HorizonDays int `yaml:"horizon_days"`
 
+	Email    Email    `yaml:"email"`
+	Telegram Telegram `yaml:"telegram"`
+	Delivery Delivery `yaml:"delivery"`
+	HTTP     HTTP     `yaml:"http"`
+
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
 	// Location is Timezone loaded.
@@ -182,6 +187,7 @@ func (c *Config) check(v *validator) {
 	c.checkContacts(v)
 	c.buildDirectory(v)
 	c.checkScheduling(v)
+	c.checkChannels(v)
 }
 
 func (c *Config) checkContacts(v *validator) {

@@ -56,6 +56,10 @@ func fromYAML(file, msg string) *Error {
 	text := m[2]
 	if u := yamlUnknownRe.FindStringSubmatch(text); u != nil {
 		text = fmt.Sprintf("unknown key %q", u[1])
+		switch u[1] {
+		case "password", "token", "secret":
+			text = fmt.Sprintf("%q: secrets are never read from the config file: name an environment variable (%s_env) or a file (%s_file)", u[1], u[1], u[1])
+		}
 	} else if t := yamlTypeRe.FindStringSubmatch(text); t != nil {
 		text = fmt.Sprintf("wrong type: %s %q where %s is expected", yamlKind(t[1]), t[2], goKind(t[3]))
 	}

@@ -100,8 +100,9 @@ func isGroup(d *org.Directory, id string) bool {
 }
 
 // Channels returns the channels a recipient is reached on: the person's
-// preferences when set, else every channel they have an address for.
-func Channels(d *org.Directory, r notify.Recipient) []string {
+// preferences when set, else every channel they have an address for, among
+// the channels in service (all when enabled is nil).
+func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
 	var prefs []string
 	if p, ok := d.Person(r.ID); ok {
 		prefs = p.Channels
@@ -111,6 +112,9 @@ func Channels(d *org.Directory, r notify.Recipient) []string {
 	}
 	var out []string
 	for _, ch := range prefs {
+		if enabled != nil && !slices.Contains(enabled, ch) {
+			continue
+		}
 		if ch == notify.ChannelTelegram && r.TelegramID != 0 || ch == notify.ChannelEmail && r.Email != "" {
 			out = append(out, ch)
 		}
@@ -172,7 +176,7 @@ func (e *Engine) messages(now time.Time, all []fired) ([]*notify.Message, map[st
 		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leads[it.Occurrence] })
 		slices.SortStableFunc(b.items, compareItems)
 		slices.Sort(b.steps)
-		for _, ch := range Channels(e.cfg.Directory, b.to) {
+		for _, ch := range Channels(e.cfg.Directory, b.to, e.cfg.Channels) {
 			m := &notify.Message{
 				ID:      messageID(b.to.ID, ch, now, b.steps, b.items),
 				Channel: ch,

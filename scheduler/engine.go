@@ -25,6 +25,8 @@ type Config struct {
 	Office string
 	// Horizon is how far ahead occurrences are generated. Default 120 days.
 	Horizon time.Duration
+	// Channels are the channels in service; nil means every channel.
+	Channels []string
 }
 
 // Task is a plan task the engine plans for.

@@ -155,3 +155,15 @@ func (db *DB) Assignments(plan string) ([]scheduler.Assignment, error) {
 	})
 	return out, err
 }
+
+// AssignmentCounts counts the assignments by state (for metrics).
+func (db *DB) AssignmentCounts() (map[scheduler.State]int, error) {
+	out := map[scheduler.State]int{}
+	err := db.Scheduler().View(func(tx scheduler.Tx) error {
+		return tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+			out[a.State]++
+			return nil
+		})
+	})
+	return out, err
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +22,10 @@ type Main struct {
 	now func() time.Time
 
 	configPath string
+	// rootCAs, when set, are trusted for the SMTP server (tests).
+	rootCAs *x509.CertPool
+	// opsAddr is where the HTTP listener listens, once it does.
+	opsAddr string
 }
 
 // NewMain returns a Main writing to stdout and stderr, reading the

@@ -17,6 +17,8 @@ import (
 type env struct {
 	dir    string
 	config string
+	vars   map[string]string // environment seen by nhacviec
+	setup  func(m *Main)     // adjusts Main before it runs
 }
 
 func newEnv(t *testing.T) *env {
@@ -31,7 +33,22 @@ func newEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	return &env{dir: dir, config: filepath.Join(dir, "nhacviec.yaml")}
+	e := &env{dir: dir, config: filepath.Join(dir, "nhacviec.yaml"), vars: map[string]string{}}
+	e.appendConfig(t, "http:\n  listen: 127.0.0.1:0\n")
+	return e
+}
+
+// appendConfig adds top-level YAML to the config.
+func (e *env) appendConfig(t *testing.T, yaml string) {
+	t.Helper()
+	f, err := os.OpenFile(e.config, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("\n" + yaml); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // run runs nhacviec with args and returns its stdout, stderr and exit code.
@@ -42,9 +59,12 @@ func (e *env) run(t *testing.T, ctx context.Context, args ...string) (string, st
 		if k == "NHACVIEC_CONFIG" {
 			return e.config
 		}
-		return ""
+		return e.vars[k]
 	})
 	m.now = func() time.Time { return time.Date(2024, 6, 14, 8, 0, 0, 0, time.UTC) }
+	if e.setup != nil {
+		e.setup(m)
+	}
 	err := m.Run(ctx, args)
 	code := exitCode(&stderr, err)
 	return stdout.String(), stderr.String(), code

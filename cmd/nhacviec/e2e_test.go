@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify/email/smtptest"
+	"github.com/sct-langson/nhacviec/notify/telegram/telegramtest"
+)
+
+const (
+	e2eToken    = "123456:TEST-token-never-logged"
+	e2ePassword = "mat-khau-smtp"
+)
+
+// TestRunDeliversByEmailAndTelegram: `nhacviec run` on the example plan,
+// with a real SMTP server (STARTTLS + AUTH) and the fake Bot API, sends the
+// reminders due at 08:00 by both channels at their time.
+func TestRunDeliversByEmailAndTelegram(t *testing.T) {
+	smtp := smtptest.New(t, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	tg := telegramtest.New(t, e2eToken)
+
+	e := newEnv(t)
+	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n")
+	e.appendConfig(t, fmt.Sprintf(`email:
+  host: %s
+  port: %d
+  tls: starttls
+  username: nhacviec
+  password_env: TEST_SMTP_PASSWORD
+  from: nhacviec@sct-langson.example
+  from_name: Văn phòng Sở Công Thương
+telegram:
+  token_env: TEST_TG_TOKEN
+  api_endpoint: %s
+`, smtp.Host(), smtp.Port(), tg.Endpoint()))
+	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
+	e.vars["TEST_TG_TOKEN"] = e2eToken
+	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }
+
+	// 14/6/2024 07:59:58: the 6-month report I.2 (due Monday 17/6, reminders
+	// 5, 2 and 1 working days before) has its "1 day before" reminder at
+	// 08:00, two seconds later.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var stderr string
+	go func() {
+		defer close(done)
+		_, stderr, _ = e.run(t, ctx, "run", "--now", "2024-06-14T07:59:58")
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	var gotMail, gotTG bool
+	for time.Now().Before(deadline) && !(gotMail && gotTG) {
+		for _, m := range smtp.Messages() {
+			if strings.Contains(m.Subject(), "Nhắc việc") && slicesContains(m.To, "chanhvanphong@sct-langson.example") &&
+				strings.Contains(string(m.Data), "I.2") && strings.Contains(m.Header.Get("Date"), "14 Jun 2024 08:00") {
+				gotMail = true
+			}
+		}
+		// The catch-up at 07:59:58 (reminder "2 days before", due 13/6)
+		// and the 08:00 reminder: two Telegram messages about I.2.
+		n := 0
+		for _, s := range tg.SentTo(4242) {
+			if strings.Contains(s.Text, "[I.2]") && strings.Contains(s.Text, "17/06/2024") && strings.Contains(s.Text, "còn 1 ngày làm việc") {
+				n++
+			}
+		}
+		gotTG = n >= 2
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if !gotMail {
+		t.Errorf("no 08:00 e-mail reminder for I.2 to Chánh Văn phòng; server got %d messages", len(smtp.Messages()))
+	}
+	if !gotTG {
+		t.Errorf("no Telegram reminder for I.2 to chat 4242; sent %d", len(tg.SentTo(4242)))
+	}
+	for _, secret := range []string{e2eToken, e2ePassword} {
+		if strings.Contains(stderr, secret) {
+			t.Errorf("a secret appears in the logs")
+		}
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if strings.Contains(x, v) {
+			return true
+		}
+	}
+	return false
+}
