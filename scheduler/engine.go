@@ -60,7 +60,7 @@ func New(cfg Config, store Store, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, store: store, log: log, batch: 20000}
+	return &Engine{cfg: cfg, store: store, log: log, batch: 50000}
 }
 
 // SetConfig replaces the planning config (after a reload); call Sync next.
@@ -103,6 +103,9 @@ func (e *Engine) next(a Assignment) *Pending {
 	return &Pending{At: at, Assignment: a.Key, Step: st.Name, Rank: st.rank}
 }
 
+// syncChunk is the number of tasks Sync plans in one transaction.
+const syncChunk = 500
+
 // SyncResult counts what Sync changed.
 type SyncResult struct {
 	Created, Updated, Archived, Unscheduled int
@@ -121,32 +124,44 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 	through := calendar.DateOf(now.Add(e.cfg.Horizon).In(e.cfg.Calendar.Location()))
 	want := map[string]bool{}
 	plans := map[string]bool{}
-	err := e.store.Update(func(tx Tx) error {
-		for _, t := range tasks {
-			plans[t.Plan.Code] = true
-			rule := e.cfg.Schedules.For(t.Task)
-			if rule.Unscheduled {
-				res.Unscheduled++
-				continue
-			}
-			units := e.leadUnits(t.Task)
-			for _, occ := range Occurrences(e.cfg.Calendar, t.Plan, t.Task, rule, e.cfg.ReportDay, through) {
-				for _, unit := range units {
-					key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
-					want[key] = true
-					changed, created, err := e.syncOne(tx, key, t, occ, unit)
-					if err != nil {
-						return err
-					}
-					switch {
-					case created:
-						res.Created++
-					case changed:
-						res.Updated++
+	// One transaction per chunk of tasks: bbolt splits its nodes only at
+	// commit, so one huge transaction inserts in quadratic time. Sync is
+	// idempotent: a crash between chunks is finished by the next Sync.
+	for start := 0; start < len(tasks); start += syncChunk {
+		chunk := tasks[start:min(start+syncChunk, len(tasks))]
+		err := e.store.Update(func(tx Tx) error {
+			for _, t := range chunk {
+				plans[t.Plan.Code] = true
+				rule := e.cfg.Schedules.For(t.Task)
+				if rule.Unscheduled {
+					res.Unscheduled++
+					continue
+				}
+				units := e.leadUnits(t.Task)
+				for _, occ := range Occurrences(e.cfg.Calendar, t.Plan, t.Task, rule, e.cfg.ReportDay, through) {
+					for _, unit := range units {
+						key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
+						want[key] = true
+						changed, created, err := e.syncOne(tx, key, t, occ, unit)
+						if err != nil {
+							return err
+						}
+						switch {
+						case created:
+							res.Created++
+						case changed:
+							res.Updated++
+						}
 					}
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return res, err
 		}
+	}
+	err := e.store.Update(func(tx Tx) error {
 		var stale []Assignment
 		err := tx.ForEachAssignment("", func(a Assignment) error {
 			if plans[a.Plan] && !want[a.Key] && a.State != StateArchived && !a.DueDay.After(through) {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,19 +35,134 @@ func (db *DB) Scheduler() scheduler.Store { return schedStore{db} }
 
 type schedStore struct{ db *DB }
 
+// Update runs fn in one bbolt transaction. Writes to the assignment,
+// pending and step buckets are buffered and applied in key order when fn
+// returns (or before a read that needs them): bbolt splits its nodes only
+// at commit, so many inserts in random order into one node cost quadratic
+// time, while inserts in key order append.
 func (s schedStore) Update(fn func(scheduler.Tx) error) error {
-	return s.db.bolt.Update(func(tx *bolt.Tx) error { return fn(schedTx{tx}) })
+	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+		t := newSchedTx(tx, true)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
+	})
 }
 
 func (s schedStore) View(fn func(scheduler.Tx) error) error {
-	return s.db.bolt.View(func(tx *bolt.Tx) error { return fn(schedTx{tx}) })
+	return s.db.bolt.View(func(tx *bolt.Tx) error { return fn(newSchedTx(tx, false)) })
 }
 
-type schedTx struct{ tx *bolt.Tx }
+// writes buffers puts (value) and deletes (nil) per bucket.
+type writes struct {
+	b map[string]map[string][]byte
+}
+
+func (w *writes) set(bucket []byte, key, value []byte) {
+	if w == nil {
+		return
+	}
+	if w.b == nil {
+		w.b = map[string]map[string][]byte{}
+	}
+	m := w.b[string(bucket)]
+	if m == nil {
+		m = map[string][]byte{}
+		w.b[string(bucket)] = m
+	}
+	m[string(key)] = value
+}
+
+// get returns a buffered value; found reports whether the key is buffered
+// (value nil then means deleted).
+func (w *writes) get(bucket, key []byte) (value []byte, found bool) {
+	if w == nil {
+		return nil, false
+	}
+	value, found = w.b[string(bucket)][string(key)]
+	return value, found
+}
+
+type schedTx struct {
+	tx *bolt.Tx
+	w  *writes
+}
+
+// newSchedTx returns the scheduler's view of a bbolt transaction. With
+// buffered false every write goes straight to bbolt.
+func newSchedTx(tx *bolt.Tx, buffered bool) schedTx {
+	if buffered {
+		return schedTx{tx: tx, w: &writes{}}
+	}
+	return schedTx{tx: tx}
+}
+
+// setRaw buffers a write, or applies it at once when unbuffered.
+func (t schedTx) setRaw(bucket, key, value []byte) error {
+	if t.w != nil {
+		t.w.set(bucket, key, value)
+		return nil
+	}
+	if value == nil {
+		return t.tx.Bucket(bucket).Delete(key)
+	}
+	return t.tx.Bucket(bucket).Put(key, value)
+}
+
+// flush applies the buffered writes in key order.
+func (t schedTx) flush() error {
+	if t.w == nil {
+		return nil
+	}
+	for name, m := range t.w.b {
+		b := t.tx.Bucket([]byte(name))
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			var err error
+			if v := m[k]; v == nil {
+				err = b.Delete([]byte(k))
+			} else {
+				err = b.Put([]byte(k), v)
+			}
+			if err != nil {
+				return fmt.Errorf("write %s %q: %w", name, k, err)
+			}
+		}
+	}
+	t.w.b = nil
+	return nil
+}
+
+func (t schedTx) get(bucket, key []byte, v any) (bool, error) {
+	raw, found := t.w.get(bucket, key)
+	if !found {
+		raw = t.tx.Bucket(bucket).Get(key)
+	}
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return true, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func (t schedTx) put(bucket, key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return t.setRaw(bucket, key, raw)
+}
 
 func (t schedTx) Assignment(key string) (scheduler.Assignment, bool, error) {
 	var a scheduler.Assignment
-	ok, err := getJSON(t.tx.Bucket(bucketAssignments), []byte(key), &a)
+	ok, err := t.get(bucketAssignments, []byte(key), &a)
 	return a, ok, err
 }
 
@@ -55,21 +171,23 @@ func (t schedTx) PutAssignment(a scheduler.Assignment) error {
 	if err != nil {
 		return err
 	}
-	pending := t.tx.Bucket(bucketPending)
 	if found && old.Next != nil {
-		if err := pending.Delete(timeKey(old.Next.At, a.Key)); err != nil {
+		if err := t.setRaw(bucketPending, timeKey(old.Next.At, a.Key), nil); err != nil {
 			return err
 		}
 	}
 	if a.Next != nil {
-		if err := putJSON(pending, timeKey(a.Next.At, a.Key), a.Next); err != nil {
+		if err := t.put(bucketPending, timeKey(a.Next.At, a.Key), a.Next); err != nil {
 			return err
 		}
 	}
-	return putJSON(t.tx.Bucket(bucketAssignments), []byte(a.Key), a)
+	return t.put(bucketAssignments, []byte(a.Key), a)
 }
 
 func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) error) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
 	c := t.tx.Bucket(bucketAssignments).Cursor()
 	var prefix []byte
 	if plan != "" {
@@ -88,6 +206,9 @@ func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) er
 }
 
 func (t schedTx) Due(until time.Time, limit int) ([]scheduler.Pending, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	var out []scheduler.Pending
 	end := uint64(until.UnixNano())
 	c := t.tx.Bucket(bucketPending).Cursor()
@@ -105,6 +226,9 @@ func (t schedTx) Due(until time.Time, limit int) ([]scheduler.Pending, error) {
 }
 
 func (t schedTx) NextDue() (scheduler.Pending, bool, error) {
+	if err := t.flush(); err != nil {
+		return scheduler.Pending{}, false, err
+	}
 	k, v := t.tx.Bucket(bucketPending).Cursor().First()
 	if k == nil {
 		return scheduler.Pending{}, false, nil
@@ -117,11 +241,14 @@ func (t schedTx) NextDue() (scheduler.Pending, bool, error) {
 }
 
 func (t schedTx) StepRecorded(key string) (bool, error) {
+	if v, found := t.w.get(bucketSteps, []byte(key)); found {
+		return v != nil, nil
+	}
 	return t.tx.Bucket(bucketSteps).Get([]byte(key)) != nil, nil
 }
 
 func (t schedTx) RecordStep(r scheduler.StepRecord) error {
-	return putJSON(t.tx.Bucket(bucketSteps), []byte(r.Key), r)
+	return t.put(bucketSteps, []byte(r.Key), r)
 }
 
 func (t schedTx) Enqueue(m *notify.Message) error {
