@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"cmp"
+	"container/heap"
 	"slices"
 	"strings"
 	"sync"
@@ -12,20 +13,19 @@ import (
 
 // MemStore is a Store in memory, for preview and tests. Update is atomic
 // only in the sense that it holds a lock: a failed fn leaves its writes.
+// Pending steps sit in a min-heap with lazy deletion: an entry no longer
+// equal to its assignment's Next is dropped when it surfaces.
 type MemStore struct {
 	mu          sync.Mutex
 	assignments map[string]Assignment
 	steps       map[string]StepRecord
 	outbox      []*notify.Message
-	// sorted caches the pending steps in time order until an assignment
-	// changes.
-	sorted []Pending
-	dirty  bool
+	heap        pendingHeap
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, dirty: true}
+	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}}
 }
 
 // Update runs fn with the lock held.
@@ -45,6 +45,21 @@ func (s *MemStore) Outbox() []*notify.Message {
 	return slices.Clone(s.outbox)
 }
 
+type pendingHeap []Pending
+
+func (h pendingHeap) Len() int { return len(h) }
+func (h pendingHeap) Less(i, j int) bool {
+	return cmp.Or(h[i].At.Compare(h[j].At), strings.Compare(h[i].Assignment, h[j].Assignment)) < 0
+}
+func (h pendingHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *pendingHeap) Push(x any)   { *h = append(*h, x.(Pending)) }
+func (h *pendingHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
 type memTx struct{ s *MemStore }
 
 func (t memTx) Assignment(key string) (Assignment, bool, error) {
@@ -53,8 +68,11 @@ func (t memTx) Assignment(key string) (Assignment, bool, error) {
 }
 
 func (t memTx) PutAssignment(a Assignment) error {
+	old, found := t.s.assignments[a.Key]
 	t.s.assignments[a.Key] = a
-	t.s.dirty = true
+	if a.Next != nil && !(found && old.Next != nil && *old.Next == *a.Next) {
+		heap.Push(&t.s.heap, *a.Next)
+	}
 	return nil
 }
 
@@ -74,40 +92,39 @@ func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
 	return nil
 }
 
-func (t memTx) pending() []Pending {
-	if !t.s.dirty && t.s.sorted != nil {
-		return t.s.sorted
-	}
-	out := make([]Pending, 0, len(t.s.assignments))
-	for _, a := range t.s.assignments {
-		if a.Next != nil {
-			out = append(out, *a.Next)
-		}
-	}
-	slices.SortFunc(out, func(a, b Pending) int {
-		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Assignment, b.Assignment))
-	})
-	t.s.sorted, t.s.dirty = out, false
-	return out
+// valid reports whether p is still its assignment's next step.
+func (t memTx) valid(p Pending) bool {
+	a, ok := t.s.assignments[p.Assignment]
+	return ok && a.Next != nil && *a.Next == p
 }
 
 func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
 	var out []Pending
-	for _, p := range t.pending() {
-		if p.At.After(until) || len(out) >= limit {
-			break
+	seen := map[string]bool{}
+	h := &t.s.heap
+	for h.Len() > 0 && len(out) < limit && !(*h)[0].At.After(until) {
+		p := heap.Pop(h).(Pending)
+		if !t.valid(p) || seen[p.Assignment] {
+			continue
 		}
+		seen[p.Assignment] = true
 		out = append(out, p)
+	}
+	for _, p := range out {
+		heap.Push(h, p)
 	}
 	return out, nil
 }
 
 func (t memTx) NextDue() (Pending, bool, error) {
-	p := t.pending()
-	if len(p) == 0 {
-		return Pending{}, false, nil
+	h := &t.s.heap
+	for h.Len() > 0 {
+		if p := (*h)[0]; t.valid(p) {
+			return p, true, nil
+		}
+		heap.Pop(h)
 	}
-	return p[0], true, nil
+	return Pending{}, false, nil
 }
 
 func (t memTx) StepRecorded(key string) (bool, error) {

@@ -93,7 +93,8 @@ func (db *DB) init() error {
 }
 
 // allBuckets are created when the database is opened for writing.
-var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent}
+var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent,
+	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot}
 
 // Close closes the database file.
 func (db *DB) Close() error { return db.bolt.Close() }

@@ -32,6 +32,7 @@ type Notifier struct {
 	clock  Clock
 	limits *limiter
 	red    redactor
+	hooks  hooks
 
 	mu       sync.Mutex
 	progress map[string]progress // split messages partly sent, by message ID

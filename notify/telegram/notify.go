@@ -38,7 +38,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, e
 	}
 	parts := Render(m)
 	for i := n.sentParts(m.ID); i < len(parts); i++ {
-		id, err := n.send(ctx, chatID, parts[i], nil)
+		id, err := n.send(ctx, chatID, parts[i], n.hooks.markup(m, i, len(parts)))
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) {
@@ -47,6 +47,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, e
 			return temporary(err), err
 		}
 		n.log.Debug("telegram message sent", "message", m.ID, "chat", chatID, "part", i+1, "parts", len(parts), "message_id", id)
+		n.hooks.afterSend(chatID, id, m)
 		if len(parts) > 1 && i+1 < len(parts) {
 			n.markSent(m.ID, i+1)
 		}

@@ -1,0 +1,128 @@
+package bot
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+// Size of the /viec answer.
+const (
+	listMax   = 100  // tasks listed
+	listChunk = 3500 // characters per message, under Telegram's 4096
+)
+
+// start handles /start: with an invite code it binds the account, without
+// one it greets a known user or tells a stranger their id.
+func (b *Bot) start(m *tgbotapi.Message, p person, args string) (txFunc, error) {
+	chat := m.Chat.ID
+	code := strings.TrimSpace(args)
+	if code == "" {
+		if p.known {
+			return say(chat, "👋 Chào "+esc(p.name)+"!\n\n"+helpText), nil
+		}
+		return say(chat, "👋 Chào bạn!\n"+notBound(p)), nil
+	}
+	bd, err := b.store.RedeemInvite(code, m.From.ID, b.now())
+	switch {
+	case errors.Is(err, store.ErrInviteUnknown), errors.Is(err, store.ErrInviteUsed), errors.Is(err, store.ErrInviteExpired):
+		b.log.Info("telegram invite refused", "telegram_user", m.From.ID, "err", err)
+		return say(chat, "⚠️ Mã mời không hợp lệ, đã được dùng hoặc đã hết hạn. Hãy xin quản trị viên một mã mới.\n\n"+notBound(p)), nil
+	case err != nil:
+		return nil, err
+	}
+	b.log.Info("telegram account bound", "telegram_user", m.From.ID, "unit", bd.Unit, "role", bd.Role, "name", bd.Name)
+	where := "quản trị viên"
+	if bd.Unit != "" {
+		where = esc(b.unitName(bd.Unit))
+	}
+	return say(chat, fmt.Sprintf("✅ Chào %s! Tài khoản Telegram của bạn đã được liên kết với %s.\nGõ /viec để xem các nhiệm vụ đang mở, /giupdo để xem hướng dẫn.",
+		esc(bd.Name), where)), nil
+}
+
+// list handles /viec: the open assignments of p's unit (of every unit for
+// an admin without one), due first.
+func (b *Bot) list(chat int64, p person) (txFunc, error) {
+	recs, err := b.store.Tasks("")
+	if err != nil {
+		return nil, fmt.Errorf("read tasks: %w", err)
+	}
+	texts := make(map[string]string, len(recs))
+	for _, r := range recs {
+		texts[r.Key()] = r.Text
+	}
+	all := p.unit == ""
+	return func(t txn, e *effects) error {
+		var open []scheduler.Assignment
+		err := t.tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+			if a.State == scheduler.StateOpen && (a.Unit == p.unit || all) {
+				open = append(open, a)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, h := range b.listMessages(p, open, texts, all) {
+			e.send(chat, h)
+		}
+		return nil
+	}, nil
+}
+
+// listMessages lays the list out in messages under Telegram's limit.
+func (b *Bot) listMessages(p person, open []scheduler.Assignment, texts map[string]string, all bool) []string {
+	whose := "của " + esc(b.unitName(p.unit))
+	if all {
+		whose = "của các đơn vị"
+	}
+	if len(open) == 0 {
+		return []string{"🎉 Không có nhiệm vụ nào đang mở " + whose + "."}
+	}
+	slices.SortFunc(open, func(x, y scheduler.Assignment) int {
+		return cmp.Or(x.DueDay.Compare(y.DueDay), strings.Compare(x.Occurrence, y.Occurrence), strings.Compare(x.Unit, y.Unit))
+	})
+	perTask := map[string]int{}
+	for _, a := range open {
+		perTask[a.Unit+"|"+a.TaskID]++
+	}
+	now := b.now()
+	head := fmt.Sprintf("📋 <b>Nhiệm vụ đang mở %s</b> (%d)", whose, len(open))
+	var msgs []string
+	cur := head
+	for i, a := range open {
+		if i == listMax {
+			cur += fmt.Sprintf("\n\n… và %d nhiệm vụ khác.", len(open)-listMax)
+			break
+		}
+		id := a.TaskID
+		if perTask[a.Unit+"|"+a.TaskID] > 1 {
+			id = a.Occurrence
+		}
+		line := "\n\n• <b>" + esc(id) + "</b> — " + b.dueText(a.DueDay)
+		if all {
+			line += " — " + esc(b.unitName(a.Unit))
+		}
+		if a.SnoozedUntil.After(now) {
+			line += " — ⏰ hoãn đến " + b.moment(a.SnoozedUntil)
+		}
+		if text := texts[store.TaskKey(a.Plan, a.TaskID)]; text != "" {
+			line += "\n  <i>" + esc(clip(text, 120)) + "</i>"
+		}
+		if len([]rune(cur))+len([]rune(line)) > listChunk {
+			msgs = append(msgs, cur)
+			cur = strings.TrimPrefix(line, "\n\n")
+			continue
+		}
+		cur += line
+	}
+	cur += "\n\nĐánh dấu hoàn thành: <code>/xong &lt;mã&gt; [ghi chú]</code>"
+	return append(msgs, cur)
+}
