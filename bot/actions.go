@@ -30,9 +30,9 @@ const (
 // action is one change a person asks for.
 type action struct {
 	kind     string
-	note     string               // done, note
-	until    time.Time            // snooze
-	evidence *scheduler.Evidence  // evidence
+	note     string              // done, note
+	until    time.Time           // snooze
+	evidence *scheduler.Evidence // evidence
 }
 
 // change is who asks, through what, when.

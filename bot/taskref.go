@@ -26,7 +26,7 @@ func (r TaskRef) String() string {
 
 // taskRefPattern reads a section numeral, then numbers separated by dots,
 // spaces allowed around them, then an optional @period.
-var taskRefPattern = regexp.MustCompile(`^\s*([IVXivx]+)\s*\.?\s*([0-9]+(?:\s*\.\s*[0-9]+)*)\s*\.?(?:\s*@\s*([0-9A-Za-z-]+))?`)
+var taskRefPattern = regexp.MustCompile(`^\s*([IVXivx]+)\s*\.?\s*([0-9]+(?:\s*\.\s*[0-9]+)*)\.?(?:\s*@\s*([0-9A-Za-z-]+))?`)
 
 // ParseTaskRef reads a task id at the start of s, tolerant of case and
 // spacing ("iii.2.2.1", "III. 2.2.1", "I.4.1 @ 2024-09"), and returns it

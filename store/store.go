@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -119,4 +122,82 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 		return true, fmt.Errorf("decode %s: %w", key, err)
 	}
 	return true, nil
+}
+
+// WriteTo writes a consistent copy of the whole database to w, from one
+// read transaction: writers go on meanwhile.
+func (db *DB) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Backup writes a consistent copy of the database to path: into a
+// temporary file beside it, synced, then renamed, so path is either the old
+// file or a complete new copy.
+func (db *DB) Backup(path string) error {
+	return writeFileAtomic(path, func(w io.Writer) error {
+		_, err := db.WriteTo(w)
+		return err
+	})
+}
+
+// writeFileAtomic writes path through a synced temporary file and a rename.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("backup: sync: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		dir.Sync()
+		dir.Close()
+	}
+	return nil
+}
+
+// WriteFileAtomic writes the bytes read from r to path like Backup does.
+func WriteFileAtomic(path string, r io.Reader) error {
+	return writeFileAtomic(path, func(w io.Writer) error {
+		_, err := io.Copy(w, r)
+		return err
+	})
+}
+
+// Verify opens the database file at path read-only and runs bbolt's
+// consistency check on it.
+func Verify(path string) error {
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 2 * time.Second})
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", path, err)
+	}
+	defer b.Close()
+	return b.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return fmt.Errorf("verify %s: %w", path, errors.Join(errs...))
+		}
+		return nil
+	})
 }

@@ -26,12 +26,14 @@ type Main struct {
 	rootCAs *x509.CertPool
 	// opsAddr is where the HTTP listener listens, once it does.
 	opsAddr string
+	// hup receives on SIGHUP: reload the config.
+	hup chan struct{}
 }
 
 // NewMain returns a Main writing to stdout and stderr, reading the
 // environment through getenv.
 func NewMain(stdout, stderr io.Writer, getenv func(string) string) *Main {
-	return &Main{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now}
+	return &Main{stdout: stdout, stderr: stderr, getenv: getenv, now: time.Now, hup: make(chan struct{}, 1)}
 }
 
 // command is one subcommand.
@@ -46,6 +48,7 @@ func commands() []command {
 		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
 		{"tasks", "[--json] [--plan CODE] [--all]", "list the stored tasks", (*Main).cmdTasks},
 		{"preview", "--from DATE --to DATE [--json] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
+		{"backup", "-o FILE", "write a consistent copy of the database, also while the daemon runs", (*Main).cmdBackup},
 		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},
 		{"help", "", "show this help", (*Main).cmdHelp},
 	}

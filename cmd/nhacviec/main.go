@@ -20,6 +20,16 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := NewMain(os.Stdout, os.Stderr, os.Getenv)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		for range hup {
+			select {
+			case m.hup <- struct{}{}:
+			default:
+			}
+		}
+	}()
 	err := m.Run(ctx, os.Args[1:])
 	os.Exit(exitCode(m.stderr, err))
 }

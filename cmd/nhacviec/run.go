@@ -18,6 +18,23 @@ import (
 // the horizon) and clock jumps are noticed.
 const maxWait = time.Hour
 
+// version is the program's version, set at build time with
+// -ldflags "-X main.version=…".
+var version = ""
+
+// daemon is the running program: its current config and its parts.
+type daemon struct {
+	m       *Main
+	cfg     *config.Config
+	db      *store.DB
+	eng     *scheduler.Engine
+	chans   *channels
+	metrics *ops.Metrics
+	log     *slog.Logger
+	wake    chan struct{} // tells the pipeline messages were queued
+	synced  calendar.Date // day of the last Sync
+}
+
 // cmdRun runs the daemon until ctx is cancelled (SIGINT, SIGTERM).
 func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	fs := m.flagSet("run")
@@ -38,62 +55,67 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	results, err := m.importPlans(cfg, db, cfg.PlanPaths())
+	d := &daemon{m: m, cfg: cfg, db: db, log: log, wake: make(chan struct{}, 1), metrics: ops.NewMetrics(version)}
+	if err := d.importPlans(); err != nil {
+		return err
+	}
+	d.chans, err = m.openChannels(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	for _, r := range results {
-		log.Info("plan imported", "plan", r.Plan, "added", len(r.Added), "updated", len(r.Updated),
-			"unchanged", r.Unchanged, "archived", len(r.Archived))
-	}
-	chans, err := m.openChannels(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer chans.Close()
-	sc := schedulerConfig(cfg)
-	sc.Channels = chans.enabled
-	eng := scheduler.New(sc, db.Scheduler(), log)
-
-	metrics := ops.NewMetrics(version)
-	metrics.SetAssignmentsFunc(db.AssignmentCounts)
-	metrics.SetOutboxFunc(func() (int, error) {
+	defer d.chans.Close()
+	d.eng = scheduler.New(d.schedulerConfig(), db.Scheduler(), log)
+	d.metrics.SetAssignmentsFunc(db.AssignmentCounts)
+	d.metrics.SetOutboxFunc(func() (int, error) {
 		c, err := db.OutboxCounts()
 		return c.Pending, err
 	})
-	metrics.ReloadResult(true, m.now())
-	pipe, err := notify.New(notify.Config{Notifiers: chans.notifiers, Outbox: db, Now: m.now, Log: log,
-		Observer: metrics, Admin: adminRecipient(cfg),
+	d.metrics.ReloadResult(true, m.now())
+	pipe, err := notify.New(notify.Config{Notifiers: d.chans.notifiers, Outbox: db, Now: m.now, Log: log,
+		Observer: d.metrics, Admin: adminRecipient(cfg),
 		FallbackAfter: config.Duration(cfg.Delivery.FallbackAfter, 0), MaxAge: config.Duration(cfg.Delivery.MaxAge, 0)})
 	if err != nil {
 		return err
 	}
+
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if err := m.serveOps(ctx, &wg, cfg, metrics, log); err != nil {
+	if err := d.serveOps(ctx, &wg); err != nil {
 		return err
 	}
-	wake := make(chan struct{}, 1)
+	reloads := m.watch(ctx, &wg, cfg, log)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		pipe.Run(ctx, wake)
+		pipe.Run(ctx, d.wake)
 	}()
 	log.Info("nhacviec running", "config", cfg.Path, "database", db.Path(), "now", m.now().In(cfg.Location).Format(time.RFC3339))
-	err = m.loop(ctx, cfg, db, eng, wake, metrics, log)
+	err = d.loop(ctx, reloads)
 	cancel()
 	wg.Wait()
 	log.Info("nhacviec stopped")
 	return err
 }
 
-// version is the program's version, set at build time with
-// -ldflags "-X main.version=…".
-var version = ""
+func (d *daemon) schedulerConfig() scheduler.Config {
+	sc := schedulerConfig(d.cfg)
+	sc.Channels = d.chans.enabled
+	return sc
+}
 
-// adminRecipient is who is told about failing chats.
+// importPlans imports the config's plans into the database.
+func (d *daemon) importPlans() error {
+	results, err := d.m.importPlans(d.cfg, d.db, d.cfg.PlanPaths())
+	for _, r := range results {
+		d.log.Info("plan imported", "plan", r.Plan, "added", len(r.Added), "updated", len(r.Updated),
+			"unchanged", r.Unchanged, "archived", len(r.Archived))
+	}
+	return err
+}
+
+// adminRecipient is who is told about failing chats and bad reloads.
 func adminRecipient(cfg *config.Config) notify.Recipient {
 	if p, ok := cfg.Directory.Person(cfg.Delivery.Admin); ok {
 		return notify.Recipient{ID: p.ID, Name: p.Name, Email: p.Email, TelegramID: p.Telegram}
@@ -102,75 +124,89 @@ func adminRecipient(cfg *config.Config) notify.Recipient {
 }
 
 // serveOps starts the /healthz, /readyz and /metrics listener.
-func (m *Main) serveOps(ctx context.Context, wg *sync.WaitGroup, cfg *config.Config, metrics *ops.Metrics, log *slog.Logger) error {
-	addr := cfg.HTTP.Listen
+func (d *daemon) serveOps(ctx context.Context, wg *sync.WaitGroup) error {
+	addr := d.cfg.HTTP.Listen
 	if addr == "off" {
 		return nil
 	}
 	if addr == "" {
 		addr = ops.DefaultAddr
 	}
-	srv, err := ops.Listen(addr, ops.Handler(ops.HandlerConfig{Metrics: metrics, Log: log}), log)
+	srv, err := ops.Listen(addr, d.m.opsHandler(d), d.log)
 	if err != nil {
 		return err
 	}
-	m.opsAddr = srv.Addr()
-	log.Info("http listener", "addr", srv.Addr())
+	d.m.opsAddr = srv.Addr()
+	d.log.Info("http listener", "addr", srv.Addr())
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		if err := srv.Serve(ctx); err != nil {
-			log.Error("http listener", "err", err)
+			d.log.Error("http listener", "err", err)
 		}
 	}()
 	return nil
 }
 
 // loop plans, fires due steps and sleeps until the next one, until ctx ends.
-func (m *Main) loop(ctx context.Context, cfg *config.Config, db *store.DB, eng *scheduler.Engine, wake chan<- struct{}, metrics *ops.Metrics, log *slog.Logger) error {
-	cal := cfg.Scheduling.Calendar
-	var synced calendar.Date
+func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 	for {
-		now := m.now()
-		if today := cal.Date(now); today != synced {
-			tasks, err := storedTasks(cal, db)
-			if err != nil {
+		now := d.m.now()
+		if today := d.cfg.Scheduling.Calendar.Date(now); today != d.synced {
+			if err := d.sync(now); err != nil {
 				return err
 			}
-			res, err := eng.Sync(tasks, now)
-			if err != nil {
-				return err
-			}
-			log.Info("assignments planned", "created", res.Created, "updated", res.Updated, "archived", res.Archived, "unscheduled_tasks", res.Unscheduled)
-			synced = today
+			d.synced = today
 		}
-		msgs, err := eng.Fire(now)
+		msgs, err := d.eng.Fire(now)
 		if err != nil {
-			log.Error("fire due steps", "err", err)
+			d.log.Error("fire due steps", "err", err)
 		}
 		if len(msgs) > 0 {
-			log.Info("messages queued", "count", len(msgs))
+			d.log.Info("messages queued", "count", len(msgs))
 			for _, msg := range msgs {
-				metrics.StepsProduced(string(msg.Kind), 1)
+				d.metrics.StepsProduced(string(msg.Kind), 1)
 			}
-			select {
-			case wake <- struct{}{}:
-			default:
-			}
+			d.signal()
 		}
 		wait := maxWait
-		if next, ok, err := eng.NextWake(now); err != nil {
-			log.Error("next wake-up", "err", err)
+		if next, ok, err := d.eng.NextWake(now); err != nil {
+			d.log.Error("next wake-up", "err", err)
 		} else if ok {
 			wait = min(wait, max(next.Sub(now), 0))
-			log.Debug("sleeping", "until", next.In(cfg.Location).Format(time.RFC3339))
+			d.log.Debug("sleeping", "until", next.In(d.cfg.Location).Format(time.RFC3339))
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
+		case <-reloads:
+			t.Stop()
+			d.reload()
 		case <-t.C:
 		}
 	}
+}
+
+// signal wakes the delivery pipeline without blocking.
+func (d *daemon) signal() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// sync plans the stored tasks' assignments as of now.
+func (d *daemon) sync(now time.Time) error {
+	tasks, err := storedTasks(d.cfg.Scheduling.Calendar, d.db)
+	if err != nil {
+		return err
+	}
+	res, err := d.eng.Sync(tasks, now)
+	if err != nil {
+		return err
+	}
+	d.log.Info("assignments planned", "created", res.Created, "updated", res.Updated, "archived", res.Archived, "unscheduled_tasks", res.Unscheduled)
+	return nil
 }

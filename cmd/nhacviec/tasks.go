@@ -55,7 +55,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func (m *Main) cmdTasks(_ context.Context, args []string) error {
+func (m *Main) cmdTasks(ctx context.Context, args []string) error {
 	fs := m.flagSet("tasks")
 	asJSON := fs.Bool("json", false, "print JSON")
 	planCode := fs.String("plan", "", "only the plan with this `CODE`")
@@ -67,11 +67,11 @@ func (m *Main) cmdTasks(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := m.openStore(cfg)
+	db, closeDB, err := m.openForRead(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	recs, err := db.Tasks(*planCode)
 	if err != nil {
 		return err

@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+func TestReplyDone(t *testing.T) {
+	for _, text := range []string{"xong", "Đã xong", "HOÀN THÀNH", "đã hoàn thành.", "done", "Ok xong!", "Đã xong, gửi kèm báo cáo số 12",
+		"\u0110a\u0303 xong"} { // decomposed (NFD) diacritics
+		t.Run(text, func(t *testing.T) {
+			e := newEnv(t, nil)
+			id := e.remind(userAn.ID, kIII21)
+			e.srv.PushReply(userAn.ID, userAn, id, text)
+			e.poll()
+			a := e.assignment(kIII21)
+			if a.State != scheduler.StateDone || a.Note != text || a.DoneBy != "an" {
+				t.Fatalf("after reply %q: %+v", text, a)
+			}
+			wantAudit(t, e, store.AuditEntry{Who: "an", Via: "reply", Assignment: kIII21, Action: "done", Note: text})
+			contains(t, "confirmation", e.last(userAn.ID).Text, "Đã ghi nhận hoàn thành")
+		})
+	}
+}
+
+func TestReplyNotDone(t *testing.T) {
+	for _, text := range []string{"xong chưa?", "xong chua", "cảm ơn", "okay"} {
+		t.Run(text, func(t *testing.T) {
+			e := newEnv(t, nil)
+			id := e.remind(userAn.ID, kIII21)
+			e.srv.PushReply(userAn.ID, userAn, id, text)
+			e.poll()
+			if a := e.assignment(kIII21); a.State != scheduler.StateOpen {
+				t.Errorf("state %s", a.State)
+			}
+			contains(t, "hint", e.last(userAn.ID).Text, "trả lời tin nhắn bằng «xong»")
+		})
+	}
+}
+
+func TestEvidence(t *testing.T) {
+	for _, withDir := range []bool{true, false} {
+		t.Run(map[bool]string{true: "downloaded", false: "file id only"}[withDir], func(t *testing.T) {
+			dir := ""
+			if withDir {
+				dir = t.TempDir()
+			}
+			e := newEnv(t, func(c *Config) { c.EvidenceDir = dir })
+			id := e.remind(userAn.ID, kIII21)
+			data := []byte("%PDF-1.4 quyết định số 12")
+			e.pushFileReply(userAn.ID, userAn, id, "../Quyết định <12>.pdf", data)
+			e.poll()
+			a := e.assignment(kIII21)
+			if len(a.Evidence) != 1 || a.State != scheduler.StateOpen {
+				t.Fatalf("after the file: %+v", a)
+			}
+			ev := a.Evidence[0]
+			if ev.FileID == "" || ev.Name != "_Quyết định _12_.pdf" || ev.By != "an" {
+				t.Errorf("evidence %+v", ev)
+			}
+			if withDir {
+				want := filepath.Join(dir, store.ShortID(kIII21), ev.Name)
+				if got, err := os.ReadFile(want); err != nil || !slices.Equal(got, data) || ev.Path != want {
+					t.Errorf("copy at %q (%v), path %q", want, err, ev.Path)
+				}
+			} else if ev.Path != "" {
+				t.Errorf("path %q without an evidence folder", ev.Path)
+			}
+			confirm := e.last(userAn.ID)
+			contains(t, "confirmation", confirm.Text, "Đã lưu tài liệu «_Quyết định _12_.pdf»", "Bấm nút")
+			if kb := e.keyboard(userAn.ID, confirm.MessageID); !slices.Equal(kb, []string{"d:" + store.ShortID(kIII21)}) {
+				t.Fatalf("confirm keyboard %v", kb)
+			}
+			e.srv.PushCallback(userAn.ID, userAn, confirm.MessageID, "d:"+store.ShortID(kIII21))
+			e.poll()
+			if a := e.assignment(kIII21); a.State != scheduler.StateDone || a.Next != nil {
+				t.Errorf("after confirming: %+v", a)
+			}
+			if kb := e.keyboard(userAn.ID, confirm.MessageID); len(kb) != 0 {
+				t.Errorf("keyboard left after done: %v", kb)
+			}
+			wantAudit(t, e, store.AuditEntry{Who: "an", Via: "reply", Assignment: kIII21, Action: "evidence", Note: ev.Name},
+				store.AuditEntry{Who: "an", Via: "button", Assignment: kIII21, Action: "done"})
+		})
+	}
+}
+
+func TestPhotoEvidence(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, func(c *Config) { c.EvidenceDir = dir; c.MaxEvidence = 10 })
+	id := e.remind(userAn.ID, kIII21)
+	e.pushPhotoReply(userAn.ID, userAn, id, []byte("not a real jpeg, over ten bytes"))
+	e.poll()
+	a := e.assignment(kIII21)
+	if len(a.Evidence) != 1 || a.Evidence[0].Path != "" || a.Evidence[0].FileID == "" {
+		t.Errorf("a photo over the size limit: %+v", a.Evidence)
+	}
+}
+
+func TestDigestReplyAsksWhich(t *testing.T) {
+	e := newEnv(t, nil)
+	digest := e.remind(userAn.ID, kIII21, kIII221, kI5vp)
+	e.srv.PushReply(userAn.ID, userAn, digest, "Đã xong")
+	e.poll()
+	q := e.last(userAn.ID)
+	contains(t, "question", q.Text, "nhiệm vụ nào")
+	want := []string{"d:" + store.ShortID(kIII21), "d:" + store.ShortID(kIII221), "d:" + store.ShortID(kI5vp)}
+	if kb := e.keyboard(userAn.ID, q.MessageID); !slices.Equal(kb, want) {
+		t.Fatalf("question keyboard %v, want %v", kb, want)
+	}
+	for _, k := range []string{kIII21, kIII221, kI5vp} {
+		if e.assignment(k).State != scheduler.StateOpen {
+			t.Fatalf("%s changed before the answer", k)
+		}
+	}
+	e.srv.PushCallback(userAn.ID, userAn, q.MessageID, want[1])
+	e.poll()
+	if a := e.assignment(kIII221); a.State != scheduler.StateDone || a.Note != "Đã xong" {
+		t.Errorf("chosen task: %+v", a)
+	}
+	if e.assignment(kIII21).State != scheduler.StateOpen || e.assignment(kI5vp).State != scheduler.StateOpen {
+		t.Error("another task changed")
+	}
+	if kb := e.keyboard(userAn.ID, q.MessageID); len(kb) != 0 {
+		t.Errorf("question keyboard left: %v", kb)
+	}
+	wantAudit(t, e, store.AuditEntry{Who: "an", Via: "button", Assignment: kIII221, Action: "done", Note: "Đã xong"})
+}
+
+func TestDigestReplyDocumentAsksWhich(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, func(c *Config) { c.EvidenceDir = dir })
+	digest := e.remind(userAn.ID, kIII21, kIII221)
+	e.pushFileReply(userAn.ID, userAn, digest, "bao-cao.pdf", []byte("báo cáo"))
+	e.poll()
+	q := e.last(userAn.ID)
+	contains(t, "question", q.Text, "«bao-cao.pdf»", "nhiệm vụ nào")
+	e.srv.PushCallback(userAn.ID, userAn, q.MessageID, "e:"+store.ShortID(kIII221))
+	e.poll()
+	a := e.assignment(kIII221)
+	if len(a.Evidence) != 1 || a.Evidence[0].Name != "bao-cao.pdf" || a.Evidence[0].Path == "" {
+		t.Fatalf("evidence %+v", a.Evidence)
+	}
+	if len(e.assignment(kIII21).Evidence) != 0 {
+		t.Error("evidence on the other task")
+	}
+	contains(t, "confirmation", e.last(userAn.ID).Text, "Đã lưu tài liệu «bao-cao.pdf»")
+}
