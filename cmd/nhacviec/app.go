@@ -48,6 +48,7 @@ func commands() []command {
 		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
 		{"tasks", "[--json] [--plan CODE] [--all]", "list the stored tasks", (*Main).cmdTasks},
 		{"preview", "--from DATE --to DATE [--json] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
+		{"report", "[--format text|csv|xlsx] [--at DATE] [-o FILE]", "progress by section and unit in the four buckets of provincial tracking", (*Main).cmdReport},
 		{"backup", "-o FILE", "write a consistent copy of the database, also while the daemon runs", (*Main).cmdBackup},
 		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},
 		{"help", "", "show this help", (*Main).cmdHelp},
