@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sct-langson/nhacviec/notify/telegram/telegramtest"
 	"github.com/sct-langson/nhacviec/scheduler"
@@ -54,6 +56,9 @@ func TestRefusals(t *testing.T) {
 			if a.State != scheduler.StateOpen || len(a.Notes) != 0 || len(a.Evidence) != 0 || !a.SnoozedUntil.IsZero() {
 				t.Errorf("assignment changed: %+v", a)
 			}
+			if files, _ := os.ReadDir(dir); len(files) != 0 {
+				t.Errorf("a refused file was saved: %v", files)
+			}
 			if n := len(e.audit()); n != 0 {
 				t.Errorf("%d audit entries for a refusal", n)
 			}
@@ -72,7 +77,7 @@ func TestRefusals(t *testing.T) {
 
 func TestInviteBindsThroughStart(t *testing.T) {
 	e := newEnv(t, nil)
-	code, err := e.db.CreateInvite("qltm", "Lê Văn Cường", "staff", 48*60*60*1e9, e.clock.Now())
+	code, err := e.db.CreateInvite("qltm", "Lê Văn Cường", "staff", 48*time.Hour, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -78,16 +80,37 @@ func (s Step) after(at time.Time, rank int) bool {
 func (s Step) Rank() int { return s.rank }
 
 // Steps computes the steps of one assignment. The sequence is unbounded
-// (overdue nags repeat until done), so it is walked with Next.
+// (overdue nags repeat until done), so it is walked with Next; the finite
+// steps (reminders, due, escalations) are computed once, in order.
 type Steps struct {
 	cal    *calendar.Calendar
 	policy Policy
 	due    time.Time // midnight of the due day
+	fixed  []Step    // sorted by (At, rank)
 }
 
 // NewSteps returns the steps of an assignment due on day due.
 func NewSteps(cal *calendar.Calendar, p Policy, due calendar.Date) Steps {
-	return Steps{cal: cal, policy: p, due: due.In(cal.Location())}
+	s := Steps{cal: cal, policy: p, due: due.In(cal.Location())}
+	s.fixed = make([]Step, 0, len(p.Before)+1+len(p.Escalations))
+	for _, n := range p.Before {
+		s.fixed = append(s.fixed, Step{Name: "reminder-" + strconv.Itoa(n), Kind: notify.KindReminder,
+			At: s.at(cal.AddWorkingDays(s.due, -n)), Level: n, rank: 0})
+	}
+	if p.OnDueDay {
+		s.fixed = append(s.fixed, Step{Name: "due", Kind: notify.KindDue, At: s.at(s.due), rank: 1})
+	}
+	for i, e := range p.Escalations {
+		s.fixed = append(s.fixed, Step{Name: "escalation-" + strconv.Itoa(i+1), Kind: notify.KindEscalation,
+			At: s.at(cal.AddWorkingDays(s.due, e.After)), Level: i + 1, rank: 3})
+	}
+	slices.SortStableFunc(s.fixed, func(a, b Step) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return a.rank - b.rank
+	})
+	return s
 }
 
 func (s Steps) at(day time.Time) time.Time {
@@ -95,19 +118,15 @@ func (s Steps) at(day time.Time) time.Time {
 }
 
 // Next returns the first step after the step (at, rank); the zero time and
-// rank -1 ask for the first step of all.
+// rank -1 ask for the first step of all. The zero Step means none is left.
 func (s Steps) Next(at time.Time, rank int) Step {
-	var cands []Step
-	for _, n := range s.policy.Before {
-		cands = append(cands, Step{Name: fmt.Sprintf("reminder-%d", n), Kind: notify.KindReminder,
-			At: s.at(s.cal.AddWorkingDays(s.due, -n)), Level: n, rank: 0})
-	}
-	if s.policy.OnDueDay {
-		cands = append(cands, Step{Name: "due", Kind: notify.KindDue, At: s.at(s.due), rank: 1})
-	}
-	for i, e := range s.policy.Escalations {
-		cands = append(cands, Step{Name: fmt.Sprintf("escalation-%d", i+1), Kind: notify.KindEscalation,
-			At: s.at(s.cal.AddWorkingDays(s.due, e.After)), Level: i + 1, rank: 3})
+	var best Step
+	found := false
+	for _, c := range s.fixed {
+		if c.after(at, rank) {
+			best, found = c, true
+			break
+		}
 	}
 	if every := s.policy.OverdueEvery; every > 0 {
 		// The first nag after (at, rank): k working days overdue with k a
@@ -117,22 +136,13 @@ func (s Steps) Next(at time.Time, rank int) Step {
 			k = max(1, s.cal.WorkingDaysBetween(s.due, at)/every)
 		}
 		for ; ; k++ {
-			st := Step{Name: fmt.Sprintf("overdue-%d", k), Kind: notify.KindOverdue,
-				At: s.at(s.cal.AddWorkingDays(s.due, k*every)), Level: k, rank: 2}
-			if st.after(at, rank) {
-				cands = append(cands, st)
+			at2 := s.at(s.cal.AddWorkingDays(s.due, k*every))
+			if st := (Step{At: at2, rank: 2}); st.after(at, rank) {
+				if !found || at2.Before(best.At) || at2.Equal(best.At) && 2 < best.rank {
+					best = Step{Name: "overdue-" + strconv.Itoa(k), Kind: notify.KindOverdue, At: at2, Level: k, rank: 2}
+				}
 				break
 			}
-		}
-	}
-	var best Step
-	found := false
-	for _, c := range cands {
-		if !c.after(at, rank) {
-			continue
-		}
-		if !found || c.At.Before(best.At) || c.At.Equal(best.At) && c.rank < best.rank {
-			best, found = c, true
 		}
 	}
 	return best
