@@ -178,3 +178,22 @@ func TestEveryPressAnswered(t *testing.T) {
 		t.Errorf("after done then undo: %s", a.State)
 	}
 }
+
+// TestGroup: in a unit's group the bot acts on replies to its reminders
+// and on their buttons, from whoever of the unit answers.
+func TestGroup(t *testing.T) {
+	const group = -100424242
+	e := newEnv(t, nil)
+	first := e.remind(group, kIII21)
+	second := e.remind(group, kIII221)
+	e.srv.PushReply(group, userAn, first, "Đã hoàn thành")
+	e.srv.PushCallback(group, userAdmin, second, "d:"+store.ShortID(kIII221))
+	e.poll()
+	if a := e.assignment(kIII21); a.State != scheduler.StateDone || a.DoneBy != "an" {
+		t.Errorf("reply in the group: %+v", a)
+	}
+	if a := e.assignment(kIII221); a.State != scheduler.StateDone || a.DoneBy != "quantri" {
+		t.Errorf("button in the group: %+v", a)
+	}
+	contains(t, "confirmation", e.last(group).Text, "Quản trị viên")
+}

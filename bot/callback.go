@@ -156,7 +156,9 @@ func (b *Bot) notePrompt(q *tgbotapi.CallbackQuery, key string) txFunc {
 		}
 		e.answer(q.ID, "Hãy trả lời tin nhắn của bot bằng nội dung ghi chú.", false)
 		prompt := "📝 Trả lời (reply) tin nhắn này bằng nội dung ghi chú cho nhiệm vụ " + occurrence(a) + "."
-		markup := tgbotapi.ForceReply{ForceReply: true, InputFieldPlaceholder: "Nội dung ghi chú", Selective: true}
+		// Not selective: in a group a selective prompt that mentions nobody
+		// and replies to nothing would be shown to nobody.
+		markup := tgbotapi.ForceReply{ForceReply: true, InputFieldPlaceholder: "Nội dung ghi chú"}
 		e.sendWith(chat, prompt, markup, &store.SentMessage{Kind: kindNote, Keys: []string{key}, By: who})
 		return nil
 	}

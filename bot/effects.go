@@ -45,9 +45,10 @@ func (e *effects) sendWith(chat int64, html string, markup any, record *store.Se
 	e.messages = append(e.messages, outgoing{chat: chat, html: html, markup: markup, record: record})
 }
 
-// answer plans the answer to a button press; the last one planned wins.
+// answer plans the answer to a button press, cut to Telegram's 200
+// characters; the last one planned wins.
 func (e *effects) answer(queryID, text string, alert bool) {
-	e.callback = &tgbotapi.CallbackConfig{CallbackQueryID: queryID, Text: text, ShowAlert: alert}
+	e.callback = &tgbotapi.CallbackConfig{CallbackQueryID: queryID, Text: clip(text, 200), ShowAlert: alert}
 }
 
 // keyboard plans replacing the inline keyboard of a message; nil removes

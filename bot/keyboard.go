@@ -52,11 +52,15 @@ func Keyboard(m *notify.Message) *tgbotapi.InlineKeyboardMarkup {
 	return keyboardFor(actionKeys(m))
 }
 
-// actionKeys are the assignments a message asks its recipient to act on.
+// actionKeys are the assignments a message asks its recipient to act on:
+// none for an information message (a summary, a confirmation) or copies.
 func actionKeys(m *notify.Message) []string {
+	if m.Kind == notify.KindInfo {
+		return nil
+	}
 	var keys []string
 	for _, it := range m.Items {
-		if !it.Copy && it.Assignment != "" && !slices.Contains(keys, it.Assignment) {
+		if !it.Copy && it.Kind != notify.KindInfo && it.Assignment != "" && !slices.Contains(keys, it.Assignment) {
 			keys = append(keys, it.Assignment)
 		}
 	}

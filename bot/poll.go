@@ -25,9 +25,6 @@ const (
 	maxAttempts = 3
 )
 
-// allowedUpdates are the kinds of update the bot asks for.
-var allowedUpdates = []string{"message", "edited_message", "callback_query"}
-
 // Run polls Telegram and handles updates until ctx ends, then returns nil.
 // Failed polls are retried with a growing delay (Telegram's retry_after
 // when it sets one); a 409 Conflict is logged once as "another instance is
@@ -82,7 +79,8 @@ func (b *Bot) Poll(ctx context.Context) (int, error) {
 	if b.pollTimeout > 0 {
 		secs = int(b.pollTimeout / time.Second)
 	}
-	ups, err := b.tg.GetUpdates(ctx, tgbotapi.UpdateConfig{Offset: off, Limit: 100, Timeout: secs, AllowedUpdates: allowedUpdates})
+	ups, err := b.tg.GetUpdates(ctx, tgbotapi.UpdateConfig{Offset: off, Limit: 100, Timeout: secs,
+		AllowedUpdates: []string{"message", "edited_message", "callback_query"}})
 	if err != nil {
 		return 0, err
 	}

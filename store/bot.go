@@ -373,13 +373,13 @@ func (db *DB) Offset() (int, error) {
 	var off int
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var err error
-		off, err = offset(tx)
+		off, err = updateOffset(tx)
 		return err
 	})
 	return off, err
 }
 
-func offset(tx *bolt.Tx) (int, error) {
+func updateOffset(tx *bolt.Tx) (int, error) {
 	b := tx.Bucket(bucketBot)
 	if b == nil {
 		return 0, nil
@@ -397,7 +397,7 @@ func offset(tx *bolt.Tx) (int, error) {
 // for an update that changes nothing.
 func (db *DB) ApplyUpdate(updateID int, fn func(tx scheduler.Tx, audit func(AuditEntry) error) error) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		off, err := offset(tx)
+		off, err := updateOffset(tx)
 		if err != nil {
 			return err
 		}

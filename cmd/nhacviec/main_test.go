@@ -34,7 +34,7 @@ func newEnv(t *testing.T) *env {
 		}
 	}
 	e := &env{dir: dir, config: filepath.Join(dir, "nhacviec.yaml"), vars: map[string]string{}}
-	e.appendConfig(t, "http:\n  listen: 127.0.0.1:0\n")
+	e.edit(t, "nhacviec.yaml", "http:\n  listen: 127.0.0.1:9464\n", "http:\n  listen: 127.0.0.1:0\n")
 	return e
 }
 
