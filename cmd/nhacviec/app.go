@@ -48,6 +48,8 @@ func commands() []command {
 		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
 		{"tasks", "[--json] [--plan CODE] [--all]", "list the stored tasks", (*Main).cmdTasks},
 		{"preview", "--from DATE --to DATE [--json] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
+		{"done", "TASK [--unit ID] [--note TEXT] [--undo]", "mark a task done (or undo), as staff do in Telegram", (*Main).cmdDone},
+		{"invite", "--unit ID --name NAME [--role head|staff|admin]", "print a one-time code binding a Telegram account to a unit", (*Main).cmdInvite},
 		{"report", "[--format text|csv|xlsx] [--at DATE] [-o FILE]", "progress by section and unit in the four buckets of provincial tracking", (*Main).cmdReport},
 		{"backup", "-o FILE", "write a consistent copy of the database, also while the daemon runs", (*Main).cmdBackup},
 		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},
@@ -90,11 +92,27 @@ func (m *Main) flagSet(name string) *flag.FlagSet {
 	return fs
 }
 
+// parse parses flags placed anywhere among the arguments
+// ("done III.2.1 --note x" as well as "done --note x III.2.1"); "--" ends
+// the flags.
 func (m *Main) parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return usagef("%s: %v", fs.Name(), err)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return usagef("%s: %v", fs.Name(), err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 func (m *Main) cmdHelp(_ context.Context, _ []string) error {

@@ -34,7 +34,7 @@ func (c *channels) Close() error {
 // openChannels builds the notifiers the config names. With no channel
 // configured every message is printed to stdout as it would be delivered
 // (the console channel), so the example config runs without credentials.
-func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.Logger) (*channels, error) {
+func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...telegram.Option) (*channels, error) {
 	ch := &channels{notifiers: map[string]notify.Notifier{}}
 	if !cfg.EmailEnabled() && !cfg.TelegramEnabled() {
 		console := notify.ConsoleNotifier{W: m.stdout}
@@ -59,7 +59,7 @@ func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.L
 			ch.Close()
 			return nil, err
 		}
-		n, err := telegram.New(ctx, tc, log)
+		n, err := telegram.New(ctx, tc, log, opts...)
 		if err != nil {
 			// Telegram may be unreachable (blocked in Vietnam): the daemon
 			// runs on, its Telegram messages fall back to e-mail.

@@ -13,11 +13,16 @@ func (m *Main) opsHandler(d *daemon) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", ops.Handler(ops.HandlerConfig{Metrics: d.metrics, Log: d.log}))
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		if !loopback(r.RemoteAddr) {
+			http.Error(w, "backups are served to this machine only", http.StatusForbidden)
+			return
+		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		if _, err := d.db.WriteTo(w); err != nil {
 			d.log.Error("backup", "err", err)
 			http.Error(w, fmt.Sprintf("backup failed: %v", err), http.StatusInternalServerError)
 		}
 	})
+	d.adminHandler(mux)
 	return mux
 }

@@ -118,6 +118,8 @@ func (d *daemon) reload() {
 		d.log.Warn("e-mail, Telegram or delivery settings changed: restart nhacviec to apply them")
 	}
 	d.eng.SetConfig(d.schedulerConfig())
+	d.dir.Store(cfg.Directory)
+	d.current.Store(cfg)
 	newTasks, err := storedTasks(cfg.Scheduling.Calendar, d.db)
 	if err == nil {
 		for _, line := range scheduleChanges(old, cfg, oldTasks, newTasks) {

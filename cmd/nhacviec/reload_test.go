@@ -75,6 +75,33 @@ func TestDaemonOperations(t *testing.T) {
 		t.Errorf("tasks while running: exit %d, %d tasks, %s", code, len(tasks), stderr)
 	}
 
+	// Admin changes go through the daemon.
+	out, stderr, code = e.run(t, context.Background(), "done", "III.2.1", "--note", "Đã công bố đủ 25 TTHC")
+	if code != 0 || !strings.Contains(out, "III.2.1@2024 (vp): done") {
+		t.Errorf("done while running: exit %d %q %q", code, out, stderr)
+	}
+	out, _, code = e.run(t, context.Background(), "invite", "--unit", "qltm", "--name", "Lê Văn Cường")
+	if code != 0 || !strings.Contains(out, "/start ") {
+		t.Errorf("invite while running: exit %d %q", code, out)
+	}
+	if _, stderr, code := e.run(t, context.Background(), "invite", "--unit", "nowhere", "--name", "X"); code != 1 || !strings.Contains(stderr, `"nowhere" is not a unit`) {
+		t.Errorf("invite to an unknown unit: exit %d %q", code, stderr)
+	}
+	out, _, _ = e.run(t, context.Background(), "tasks", "--json")
+	tasks = nil
+	_ = json.Unmarshal([]byte(out), &tasks)
+	var marked bool
+	for _, tv := range tasks {
+		for _, a := range tv.Assignments {
+			if tv.ID == "III.2.1" && a.State == "done" && a.DoneVia == "cli" && a.Note == "Đã công bố đủ 25 TTHC" {
+				marked = true
+			}
+		}
+	}
+	if !marked {
+		t.Error("tasks --json does not show III.2.1 done through the CLI")
+	}
+
 	// Backup while running.
 	backup := filepath.Join(t.TempDir(), "copy.db")
 	out, stderr, code = e.run(t, context.Background(), "backup", "-o", backup)

@@ -4,12 +4,16 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/sct-langson/nhacviec/bot"
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/notify/telegram"
 	"github.com/sct-langson/nhacviec/ops"
+	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -31,8 +35,10 @@ type daemon struct {
 	chans   *channels
 	metrics *ops.Metrics
 	log     *slog.Logger
-	wake    chan struct{} // tells the pipeline messages were queued
-	synced  calendar.Date // day of the last Sync
+	wake    chan struct{}                 // tells the pipeline messages were queued
+	dir     atomic.Pointer[org.Directory] // current people, for the bot
+	current atomic.Pointer[config.Config] // current config, for HTTP handlers
+	synced  calendar.Date                 // day of the last Sync
 }
 
 // cmdRun runs the daemon until ctx is cancelled (SIGINT, SIGTERM).
@@ -59,12 +65,27 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	if err := d.importPlans(); err != nil {
 		return err
 	}
-	d.chans, err = m.openChannels(ctx, cfg, log)
+	d.dir.Store(cfg.Directory)
+	d.current.Store(cfg)
+	var b *bot.Bot // set before any message is sent
+	d.chans, err = m.openChannels(ctx, cfg, log, telegram.WithKeyboard(bot.Keyboard),
+		telegram.WithSentHook(func(chat int64, id int, msg *notify.Message) {
+			if b != nil {
+				b.OnSent(chat, id, msg)
+			}
+		}))
 	if err != nil {
 		return err
 	}
 	defer d.chans.Close()
 	d.eng = scheduler.New(d.schedulerConfig(), db.Scheduler(), log)
+	if d.chans.telegram != nil {
+		b, err = bot.New(bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: d.dir.Load,
+			Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir)})
+		if err != nil {
+			return err
+		}
+	}
 	d.metrics.SetAssignmentsFunc(db.AssignmentCounts)
 	d.metrics.SetOutboxFunc(func() (int, error) {
 		c, err := db.OutboxCounts()
@@ -91,6 +112,18 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		defer wg.Done()
 		pipe.Run(ctx, d.wake)
 	}()
+	if b != nil {
+		if err := b.RegisterCommands(ctx); err != nil {
+			log.Error("register the bot's commands", "err", err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := b.Run(ctx); err != nil {
+				log.Error("telegram bot stopped", "err", err)
+			}
+		}()
+	}
 	log.Info("nhacviec running", "config", cfg.Path, "database", db.Path(), "now", m.now().In(cfg.Location).Format(time.RFC3339))
 	err = d.loop(ctx, reloads)
 	cancel()

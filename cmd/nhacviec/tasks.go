@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -31,6 +32,23 @@ type taskView struct {
 	Created    time.Time     `json:"created"`
 	Updated    time.Time     `json:"updated"`
 	ArchivedAt *time.Time    `json:"archived_at,omitempty"`
+	// Assignments are the task's occurrences per lead unit and their state.
+	Assignments []assignmentView `json:"assignments"`
+}
+
+// assignmentView is one assignment of a task in `tasks --json`.
+type assignmentView struct {
+	Key        string     `json:"key"`
+	Occurrence string     `json:"occurrence"`
+	Unit       string     `json:"unit"`
+	Due        string     `json:"due"` // YYYY-MM-DD
+	State      string     `json:"state"`
+	DoneAt     *time.Time `json:"done_at,omitempty"`
+	DoneBy     string     `json:"done_by,omitempty"`      // person id, or telegram:<user id>
+	DoneByName string     `json:"done_by_name,omitempty"` // as the config or the invite names them
+	DoneVia    string     `json:"done_via,omitempty"`     // telegram, cli
+	Note       string     `json:"note,omitempty"`
+	Evidence   int        `json:"evidence,omitempty"` // documents attached
 }
 
 func newTaskView(r store.TaskRecord) taskView {
@@ -76,12 +94,36 @@ func (m *Main) cmdTasks(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	assignments, err := db.Assignments("")
+	if err != nil {
+		return err
+	}
+	byTask := map[string][]assignmentView{}
+	for _, a := range assignments {
+		if a.State == "archived" {
+			continue
+		}
+		av := assignmentView{Key: a.Key, Occurrence: a.Occurrence, Unit: a.Unit, Due: a.DueDay.String(), State: string(a.State),
+			DoneBy: a.DoneBy, DoneVia: a.DoneVia, Note: a.Note, Evidence: len(a.Evidence)}
+		if !a.DoneAt.IsZero() {
+			at := a.DoneAt
+			av.DoneAt = &at
+			av.DoneByName = personName(cfg, db, a.DoneBy)
+		}
+		k := store.TaskKey(a.Plan, a.TaskID)
+		byTask[k] = append(byTask[k], av)
+	}
 	views := make([]taskView, 0, len(recs))
 	for _, r := range recs {
 		if r.Archived && !*all {
 			continue
 		}
-		views = append(views, newTaskView(r))
+		v := newTaskView(r)
+		v.Assignments = byTask[r.Key()]
+		if v.Assignments == nil {
+			v.Assignments = []assignmentView{}
+		}
+		views = append(views, v)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(m.stdout)
@@ -93,10 +135,10 @@ func (m *Main) cmdTasks(ctx context.Context, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(m.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PLAN\tID\tTIMELINE\tKIND\tLEAD\tCOORD\tSTATUS\tOUTPUT")
+	fmt.Fprintln(tw, "PLAN\tID\tTIMELINE\tKIND\tLEAD\tCOORD\tSTATUS\tDONE\tOUTPUT")
 	for _, v := range views {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Plan, v.ID, orDash(v.Timeline.Text), v.Timeline.Kind,
-			strings.Join(v.LeadIDs, ","), orDash(strings.Join(v.CoordIDs, ",")), v.Status, orDash(truncate(v.Output, 60)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Plan, v.ID, orDash(v.Timeline.Text), v.Timeline.Kind,
+			strings.Join(v.LeadIDs, ","), orDash(strings.Join(v.CoordIDs, ",")), v.Status, doneSummary(v.Assignments), orDash(truncate(v.Output, 60)))
 	}
 	return tw.Flush()
 }
@@ -115,4 +157,41 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// doneSummary is "2/5" (assignments done of those planned so far), with who
+// and when when there is one assignment.
+func doneSummary(as []assignmentView) string {
+	if len(as) == 0 {
+		return "-"
+	}
+	done := 0
+	var last assignmentView
+	for _, a := range as {
+		if a.State == "done" {
+			done++
+			last = a
+		}
+	}
+	if len(as) == 1 && done == 1 {
+		return fmt.Sprintf("done %s by %s", last.DoneAt.Format("2006-01-02"), orDash(last.DoneByName))
+	}
+	return fmt.Sprintf("%d/%d", done, len(as))
+}
+
+// personName names who marked a task: a configured person, a person bound
+// by invite ("telegram:<id>"), or "admin".
+func personName(cfg *config.Config, db *store.DB, who string) string {
+	if p, ok := cfg.Directory.Person(who); ok {
+		return p.Name
+	}
+	if id, ok := strings.CutPrefix(who, "telegram:"); ok {
+		var uid int64
+		if _, err := fmt.Sscan(id, &uid); err == nil {
+			if b, ok, _ := db.Binding(uid); ok {
+				return b.Name
+			}
+		}
+	}
+	return who
 }
