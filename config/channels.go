@@ -54,7 +54,9 @@ type HTTP struct {
 func (c *Config) EmailEnabled() bool { return c.Email.Host != "" }
 
 // TelegramEnabled reports whether the Telegram channel is configured.
-func (c *Config) TelegramEnabled() bool { return c.Telegram.TokenEnv != "" || c.Telegram.TokenFile != "" }
+func (c *Config) TelegramEnabled() bool {
+	return c.Telegram.TokenEnv != "" || c.Telegram.TokenFile != ""
+}
 
 func (c *Config) checkChannels(v *validator) {
 	e := c.Email

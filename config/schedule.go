@@ -102,6 +102,11 @@ func (c *Config) checkScheduling(v *validator) {
 			if cy.WorkedSaturdays, err = calendar.ParseDays(yr.WorkedSaturdays); err != nil {
 				v.fail(append(path, "worked_saturdays"), "%v", err)
 			}
+			for _, d := range cy.WorkedSaturdays {
+				if d.Weekday() != time.Saturday {
+					v.fail(append(path, "worked_saturdays"), "%s is a %s, not a Saturday", d, d.Weekday())
+				}
+			}
 		}
 		if yr.Through != "" {
 			if cy.Through, err = calendar.ParseDate(yr.Through); err != nil {
@@ -127,15 +132,10 @@ func (c *Config) checkScheduling(v *validator) {
 		s.Policy.At = clock
 	}
 	s.Policy = applyOverride(s.Policy, Override{Before: r.Before, OnDueDay: r.OnDueDay, OverdueEvery: r.OverdueEvery, Escalations: r.Escalations})
-	if err := s.Policy.Check(); err != nil {
-		v.fail([]any{"reminders"}, "%v", err)
-	}
+	checkPolicy(v, []any{"reminders"}, Override{Before: r.Before, OverdueEvery: r.OverdueEvery, Escalations: r.Escalations})
 	for id, o := range r.Tasks {
-		p := applyOverride(s.Policy, o)
-		if err := p.Check(); err != nil {
-			v.fail([]any{"reminders", "tasks", id}, "%v", err)
-		}
-		s.TaskPolicies[id] = p
+		checkPolicy(v, []any{"reminders", "tasks", id}, o)
+		s.TaskPolicies[id] = applyOverride(s.Policy, o)
 	}
 	for _, p := range append([]scheduler.Policy{s.Policy}, mapValues(s.TaskPolicies)...) {
 		for i, e := range p.Escalations {
@@ -190,6 +190,28 @@ func (c *Config) checkScheduling(v *validator) {
 	c.Scheduling = s
 }
 
+// checkPolicy checks the parts of a reminder policy, pointing at the field.
+func checkPolicy(v *validator, path []any, o Override) {
+	for i, n := range o.Before {
+		if n <= 0 {
+			v.fail(append(slices.Clone(path), "before", i), "%d is not a positive number of working days", n)
+		}
+	}
+	if o.OverdueEvery != nil && *o.OverdueEvery < 0 {
+		v.fail(append(slices.Clone(path), "overdue_every"), "%d is negative", *o.OverdueEvery)
+	}
+	prev := 0
+	for i, e := range o.Escalations {
+		if e.After <= prev {
+			v.fail(append(slices.Clone(path), "escalations", i, "after"), "%d must be greater than %d (the rung before)", e.After, prev)
+		}
+		if len(e.To) == 0 {
+			v.fail(append(slices.Clone(path), "escalations", i, "to"), "no recipients")
+		}
+		prev = max(prev, e.After)
+	}
+}
+
 func kindList() string {
 	ks := make([]string, len(plan.Kinds))
 	for i, k := range plan.Kinds {
@@ -229,7 +251,8 @@ func (c *Config) rules(v *validator, section string, in map[string]Rule) map[str
 	out := make(map[string]scheduler.Rule, len(in))
 	for k, r := range in {
 		path := []any{"schedules", section, k}
-		sr := scheduler.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled, Source: section + " " + k}
+		sr := scheduler.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled,
+			Source: map[string]string{"defaults": "default", "sections": "section", "tasks": "task"}[section] + " " + k}
 		if r.Dates != "" {
 			ds, err := calendar.ParseDays(r.Dates)
 			if err != nil {

@@ -1,7 +1,6 @@
 package scheduler
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -37,29 +36,6 @@ var DefaultPolicy = Policy{
 		{After: 3, To: []string{"superior", "office"}},
 		{After: 10, To: []string{"leadership"}},
 	},
-}
-
-// Check validates the policy.
-func (p Policy) Check() error {
-	for _, n := range p.Before {
-		if n <= 0 {
-			return fmt.Errorf("before: %d is not a positive number of working days", n)
-		}
-	}
-	if p.OverdueEvery < 0 {
-		return fmt.Errorf("overdue_every: %d is negative", p.OverdueEvery)
-	}
-	prev := 0
-	for i, e := range p.Escalations {
-		if e.After <= prev {
-			return fmt.Errorf("escalations[%d]: after %d must be greater than %d", i, e.After, prev)
-		}
-		if len(e.To) == 0 {
-			return fmt.Errorf("escalations[%d]: no recipients", i)
-		}
-		prev = e.After
-	}
-	return nil
 }
 
 // Step is one planned notification of an assignment.

@@ -193,8 +193,19 @@ func TestValidateConfigErrors(t *testing.T) {
 
 func TestValidateOK(t *testing.T) {
 	e := newEnv(t)
+	e.edit(t, "nhacviec.yaml", "  - id: cc-ttpvhcc\n", "  - id: thu-ky\n    name: Thư ký\n    unit: vp\n  - id: cc-ttpvhcc\n")
 	out, _, code := e.run(t, context.Background(), "validate")
-	if code != 0 || !strings.Contains(out, "Plan 60/KH-SCT") || !strings.Contains(out, "46 tasks") {
+	for _, want := range []string{
+		"Plan 60/KH-SCT", "46 tasks",
+		"schedules: cron 5 due 38 reports 1 unscheduled 2",
+		`unscheduled until dates are set: I.3 ("Theo Kế hoạch kiểm tra", task I.3); I.6 ("Theo kế hoạch của Bộ Nội vụ", task I.6)`,
+		"People without a channel (no e-mail, no Telegram): thu-ky",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate lacks %q", want)
+		}
+	}
+	if code != 0 {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

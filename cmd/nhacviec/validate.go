@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/plan"
@@ -47,8 +50,11 @@ func (m *Main) cmdValidate(_ context.Context, args []string) error {
 	return nil
 }
 
-// summary prints what the config and plans amount to.
+// summary prints what the config and plans amount to: tasks per timeline
+// kind and per schedule, the tasks left unscheduled, and who cannot be
+// reached.
 func (m *Main) summary(cfg *config.Config, plans []*plan.Plan) {
+	defer m.reach(cfg)
 	fmt.Fprintf(m.stdout, "Config %s: %d units, %d groups, %d people.\n",
 		cfg.Path, len(cfg.Units), len(cfg.Groups), len(cfg.People))
 	for _, p := range plans {
@@ -63,5 +69,48 @@ func (m *Main) summary(cfg *config.Config, plans []*plan.Plan) {
 			}
 		}
 		fmt.Fprintln(m.stdout)
+		schedules := map[string]int{}
+		var unscheduled []string
+		for _, t := range p.Tasks {
+			r := cfg.Scheduling.Schedules.For(t)
+			kind := strings.Fields(r.Describe())[0]
+			schedules[kind]++
+			if r.Unscheduled {
+				unscheduled = append(unscheduled, fmt.Sprintf("%s (%q, %s)", t.ID, t.Timeline.Text, r.Source))
+			}
+		}
+		fmt.Fprintf(m.stdout, "  schedules:")
+		for _, k := range slices.Sorted(maps.Keys(schedules)) {
+			fmt.Fprintf(m.stdout, " %s %d", k, schedules[k])
+		}
+		fmt.Fprintln(m.stdout)
+		if len(unscheduled) > 0 {
+			fmt.Fprintf(m.stdout, "  unscheduled until dates are set: %s\n", strings.Join(unscheduled, "; "))
+		}
+	}
+}
+
+// reach lists units no one can be reminded for and people without a channel.
+func (m *Main) reach(cfg *config.Config) {
+	var lost, mute []string
+	for _, u := range cfg.Directory.Units() {
+		if u.External {
+			continue
+		}
+		head, ok := cfg.Directory.Person(u.Head)
+		if u.Email == "" && u.Telegram == 0 && (!ok || head.Email == "" && head.Telegram == 0) {
+			lost = append(lost, u.ID)
+		}
+	}
+	for _, p := range cfg.Directory.People() {
+		if p.Email == "" && p.Telegram == 0 {
+			mute = append(mute, p.ID)
+		}
+	}
+	if len(lost) > 0 {
+		fmt.Fprintf(m.stdout, "Units without a contact (their reminders go to the office): %s\n", strings.Join(lost, ", "))
+	}
+	if len(mute) > 0 {
+		fmt.Fprintf(m.stdout, "People without a channel (no e-mail, no Telegram): %s\n", strings.Join(mute, ", "))
 	}
 }
