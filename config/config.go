@@ -67,6 +67,9 @@ type Reports struct {
 	// DepartmentDay is the day of the period's last month by which the
 	// department sends its CCHC report (the province sets it). Default 16.
 	DepartmentDay int `yaml:"department_day"`
+	// Weekly is when the office's head gets the weekly progress summary: a
+	// cron spec, default "0 8 * * 1" (Monday 08:00); "off" for none.
+	Weekly string `yaml:"weekly"`
 }
 
 // Log is the logging section.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/scheduler"
@@ -75,6 +77,8 @@ type Scheduling struct {
 	TaskPolicies map[string]scheduler.Policy
 	ReportDay    scheduler.ReportDay
 	Horizon      time.Duration
+	// Weekly fires the office's weekly summary; nil when off.
+	Weekly cron.Schedule
 }
 
 func (c *Config) checkScheduling(v *validator) {
@@ -163,6 +167,16 @@ func (c *Config) checkScheduling(v *validator) {
 		v.fail([]any{"reports", "department_day"}, "%d must be between 15 and 20: after the data cut-off on the 14th, by the province's 20th", d)
 	}
 	s.ReportDay = scheduler.ReportDay(c.Reports.DepartmentDay)
+	if c.Reports.Weekly == "" {
+		c.Reports.Weekly = "0 8 * * 1"
+	}
+	if c.Reports.Weekly != "off" {
+		w, err := scheduler.ParseCron(c.Reports.Weekly)
+		if err != nil {
+			v.fail([]any{"reports", "weekly"}, "%v", err)
+		}
+		s.Weekly = w
+	}
 	if c.HorizonDays == 0 {
 		c.HorizonDays = 120
 	}

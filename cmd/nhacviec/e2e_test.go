@@ -94,3 +94,39 @@ func slicesContains(s []string, v string) bool {
 	}
 	return false
 }
+
+// TestWeeklySummary: on Monday at 08:00 the head of Văn phòng Sở gets the
+// weekly progress summary, once, listing what was done that week.
+func TestWeeklySummary(t *testing.T) {
+	e := newEnv(t)
+	// Plan the assignments, then mark one done on Tuesday 19/11.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e.run(t, ctx, "run", "--now", "2024-11-18T20:00")
+	e.setup = func(m *Main) { m.now = func() time.Time { return time.Date(2024, 11, 19, 10, 0, 0, 0, time.UTC) } }
+	if out, stderr, code := e.run(t, context.Background(), "done", "III.2.1", "--note", "Đã xong"); code != 0 {
+		t.Fatalf("done: %s %s", out, stderr)
+	}
+	e.setup = nil
+	ctx, cancel = context.WithCancel(context.Background())
+	done := make(chan string)
+	go func() {
+		out, _, _ := e.run(t, ctx, "run", "--now", "2024-11-25T07:59:58")
+		done <- out
+	}()
+	time.Sleep(4 * time.Second)
+	cancel()
+	out := <-done
+	// This week's summary, once; last week's (missed while the daemon was
+	// down) caught up at most once.
+	if n := strings.Count(out, "(mã tin nhắn weekly|chanh-vp|email|2024-11-25)"); n != 1 {
+		t.Errorf("this week's summary printed %d times", n)
+	}
+	if n := strings.Count(out, "(mã tin nhắn weekly|chanh-vp|email|2024-11-18)"); n > 1 {
+		t.Errorf("last week's summary printed %d times", n)
+	}
+	i := strings.Index(out, "Lúc: 08:00 25/11/2024\n\nKính gửi Chánh Văn phòng,\n\nTiến độ thực hiện")
+	if i < 0 || !strings.Contains(out[i:], "Hoàn thành trong tuần (1):") || !strings.Contains(out[i:], "[III.2.1@2024]") {
+		t.Errorf("the 08:00 summary to the office head does not list the completion of III.2.1")
+	}
+}

@@ -39,6 +39,8 @@ type daemon struct {
 	dir     atomic.Pointer[org.Directory] // current people, for the bot
 	current atomic.Pointer[config.Config] // current config, for HTTP handlers
 	synced  calendar.Date                 // day of the last Sync
+	// weeklySent is the weekly moment last summarised by this process.
+	weeklySent time.Time
 }
 
 // cmdRun runs the daemon until ctx is cancelled (SIGINT, SIGTERM).
@@ -195,6 +197,7 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 		if err != nil {
 			d.log.Error("fire due steps", "err", err)
 		}
+		d.weekly(now)
 		if len(msgs) > 0 {
 			d.log.Info("messages queued", "count", len(msgs))
 			for _, msg := range msgs {
@@ -203,6 +206,9 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 			d.signal()
 		}
 		wait := maxWait
+		if _, next := d.weeklyDue(now); !next.IsZero() {
+			wait = min(wait, max(next.Sub(now), 0))
+		}
 		if next, ok, err := d.eng.NextWake(now); err != nil {
 			d.log.Error("next wake-up", "err", err)
 		} else if ok {

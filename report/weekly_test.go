@@ -1,0 +1,36 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+func TestWeekly(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	at := time.Date(2024, 11, 25, 8, 0, 0, 0, loc)
+	day := func(d int) calendar.Date { return calendar.Date{Year: 2024, Month: time.November, Day: d} }
+	as := []scheduler.Assignment{
+		{Key: "P|I.1@2024|vp", Plan: "P", TaskID: "I.1", Occurrence: "I.1@2024", Unit: "vp", DueDay: day(29), State: scheduler.StateDone,
+			DoneAt: time.Date(2024, 11, 20, 9, 0, 0, 0, loc), DoneBy: "an"},
+		{Key: "P|I.2@2024|vp", Plan: "P", TaskID: "I.2", Occurrence: "I.2@2024", Unit: "vp", DueDay: day(5), State: scheduler.StateDone,
+			DoneAt: time.Date(2024, 11, 4, 9, 0, 0, 0, loc), DoneBy: "an"}, // done before the week
+		{Key: "P|I.3@2024|qltm", Plan: "P", TaskID: "I.3", Occurrence: "I.3@2024", Unit: "qltm", DueDay: day(15), State: scheduler.StateOpen},
+	}
+	r := Build(at, loc, nil, as, nil)
+	title, body := r.Weekly(at.AddDate(0, 0, -7))
+	if title != "Tổng hợp tiến độ CCHC tuần: 1 hoàn thành trong tuần, 1 quá hạn" {
+		t.Errorf("title = %q", title)
+	}
+	for _, want := range []string{"- Hoàn thành đúng hạn: 2", "- Quá hạn chưa hoàn thành: 1", "Hoàn thành trong tuần (1):", "[I.1@2024]", "hoàn thành 20/11/2024 (an)", "- qltm: 1"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "[I.2@2024]") {
+		t.Error("a completion before the week is listed")
+	}
+}
