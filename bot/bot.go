@@ -73,6 +73,9 @@ type Config struct {
 	// PollTimeout is the long-poll time; default DefaultPollTimeout,
 	// negative for none (getUpdates answers at once).
 	PollTimeout time.Duration
+	// OnUpdate, when set, is told the kind of each update handled
+	// ("command", "reply", "callback", "other"), for metrics.
+	OnUpdate func(kind string)
 	// BotUsername is the bot's username without '@', for commands written
 	// /xong@bot in groups; default the Notifier's.
 	BotUsername string
@@ -94,6 +97,7 @@ type Bot struct {
 	pollTimeout time.Duration
 	username    string
 	botID       int64
+	onUpdate    func(kind string)
 
 	attempts map[int]int // failed attempts per update id; Run's goroutine only
 }
@@ -111,7 +115,8 @@ func New(cfg Config) (*Bot, error) {
 		return nil, errors.New("bot: directory is required")
 	}
 	b := &Bot{
-		tg: cfg.Notifier, store: cfg.Store, engine: cfg.Engine, dir: cfg.Directory,
+		onUpdate: cfg.OnUpdate,
+		tg:       cfg.Notifier, store: cfg.Store, engine: cfg.Engine, dir: cfg.Directory,
 		now: cfg.Now, log: cfg.Log, sleep: cfg.Sleep, loc: cfg.Location,
 		evidenceDir: cfg.EvidenceDir, maxEvidence: cfg.MaxEvidence, pollTimeout: cfg.PollTimeout,
 		username: cfg.BotUsername, attempts: map[int]int{},

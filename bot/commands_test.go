@@ -178,3 +178,14 @@ func TestRegisterCommands(t *testing.T) {
 	}
 	contains(t, "description", got["xong"], "Đánh dấu hoàn thành")
 }
+
+func TestOnUpdateCountsKinds(t *testing.T) {
+	var kinds []string
+	e := newEnv(t, func(c *Config) { c.OnUpdate = func(k string) { kinds = append(kinds, k) } })
+	e.srv.PushText(userAn.ID, userAn, "/viec")
+	e.srv.PushText(userAn.ID, userAn, "xin chào")
+	e.poll()
+	if !slices.Equal(kinds, []string{"command", "other"}) {
+		t.Errorf("update kinds = %v, want [command other]", kinds)
+	}
+}

@@ -119,7 +119,27 @@ func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) error {
 	if err != nil {
 		return err
 	}
-	return b.commit(ctx, u.UpdateID, fn)
+	if err := b.commit(ctx, u.UpdateID, fn); err != nil {
+		return err
+	}
+	if b.onUpdate != nil {
+		b.onUpdate(updateKind(u))
+	}
+	return nil
+}
+
+// updateKind classifies an update for metrics: command, reply, callback or
+// other.
+func updateKind(u tgbotapi.Update) string {
+	switch {
+	case u.CallbackQuery != nil:
+		return "callback"
+	case u.Message != nil && u.Message.IsCommand():
+		return "command"
+	case u.Message != nil && u.Message.ReplyToMessage != nil:
+		return "reply"
+	}
+	return "other"
 }
 
 // skip passes over an update that keeps failing, telling its sender.

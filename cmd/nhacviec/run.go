@@ -83,7 +83,8 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	d.eng = scheduler.New(d.schedulerConfig(), db.Scheduler(), log)
 	if d.chans.telegram != nil {
 		b, err = bot.New(bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: d.dir.Load,
-			Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir)})
+			Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir),
+			OnUpdate: d.metrics.UpdateHandled})
 		if err != nil {
 			return err
 		}
