@@ -130,3 +130,53 @@ func TestWeeklySummary(t *testing.T) {
 		t.Errorf("the 08:00 summary to the office head does not list the completion of III.2.1")
 	}
 }
+
+// TestBlockedTelegramFallsBackToEmail: the head of Văn phòng prefers
+// Telegram only, and has blocked the bot: the reminder goes by e-mail
+// instead, and the admin is told which chat fails.
+func TestBlockedTelegramFallsBackToEmail(t *testing.T) {
+	smtp := smtptest.New(t, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	tg := telegramtest.New(t, e2eToken)
+	tg.BlockChat(4242)
+
+	e := newEnv(t)
+	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n    channels: [telegram]\n")
+	e.edit(t, "nhacviec.yaml", "  admin: chanh-vp", "  admin: gd")
+	e.appendConfig(t, fmt.Sprintf(`email:
+  host: %s
+  port: %d
+  username: nhacviec
+  password_env: TEST_SMTP_PASSWORD
+  from: nhacviec@sct-langson.example
+telegram:
+  token_env: TEST_TG_TOKEN
+  api_endpoint: %s
+`, smtp.Host(), smtp.Port(), tg.Endpoint()))
+	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
+	e.vars["TEST_TG_TOKEN"] = e2eToken
+	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.run(t, ctx, "run", "--now", "2024-06-14T07:59:58")
+	}()
+	var fallback, notice bool
+	waitFor(t, "the e-mail fallback and the admin notice", func() bool {
+		for _, m := range smtp.Messages() {
+			if slicesContains(m.To, "chanhvanphong@sct-langson.example") && strings.Contains(string(m.Data), "I.2") {
+				fallback = true
+			}
+			if slicesContains(m.To, "giamdoc@sct-langson.example") && strings.Contains(m.Subject(), "không gửi được Telegram") {
+				notice = true
+			}
+		}
+		return fallback && notice
+	})
+	cancel()
+	<-done
+	if n := len(tg.SentTo(4242)); n != 0 {
+		t.Errorf("%d messages accepted by a chat that blocked the bot", n)
+	}
+}
