@@ -60,7 +60,7 @@ func actionKeys(m *notify.Message) []string {
 	}
 	var keys []string
 	for _, it := range m.Items {
-		if !it.Copy && it.Kind != notify.KindInfo && it.Assignment != "" && !slices.Contains(keys, it.Assignment) {
+		if !it.Copy && it.Kind != notify.KindInfo && it.Kind != notify.KindDone && it.Assignment != "" && !slices.Contains(keys, it.Assignment) {
 			keys = append(keys, it.Assignment)
 		}
 	}

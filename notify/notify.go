@@ -20,6 +20,7 @@ const (
 	KindEscalation Kind = "escalation" // to a superior or the leadership
 	KindDigest     Kind = "digest"     // several kinds for one recipient at one moment
 	KindInfo       Kind = "info"       // confirmations, admin notices, summaries
+	KindDone       Kind = "done"       // a task completed, for the office following progress
 )
 
 // Channel names.
@@ -54,6 +55,9 @@ type Item struct {
 	// Copy marks an item sent for information: the recipient's unit
 	// coordinates the task, another unit leads it.
 	Copy bool `json:"copy,omitempty"`
+	// DoneAt and DoneBy (a name) describe a completion (KindDone items).
+	DoneAt time.Time `json:"done_at,omitzero"`
+	DoneBy string    `json:"done_by,omitempty"`
 }
 
 // Message is what goes to one recipient on one channel at one moment.

@@ -21,6 +21,13 @@ func mustLoadLocation(name string) *time.Location {
 // Status is the item's state in words for the reader, in Vietnamese:
 // "còn 3 ngày làm việc", "đến hạn hôm nay", "quá hạn 2 ngày làm việc".
 func (it Item) Status() string {
+	if it.Kind == KindDone {
+		s := "đã hoàn thành ngày " + FormatDate(it.DoneAt)
+		if it.DoneBy != "" {
+			s += ", " + it.DoneBy
+		}
+		return s
+	}
 	switch {
 	case it.WorkingDays > 0:
 		return fmt.Sprintf("còn %d ngày làm việc", it.WorkingDays)
@@ -56,6 +63,8 @@ func KindLabel(k Kind) string {
 		return "Báo cáo quá hạn"
 	case KindDigest:
 		return "Tổng hợp nhắc việc"
+	case KindDone:
+		return "Đã hoàn thành"
 	default:
 		return "Thông báo"
 	}

@@ -124,7 +124,9 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
 
 // messages groups the fired steps per recipient into one message per
 // recipient and channel (a digest), and says which messages carry each step.
-func (e *Engine) messages(now time.Time, all []fired) ([]*notify.Message, map[string][]string) {
+// The completions not yet reported (done) join the digests of the office's
+// recipients when they get one; reported lists those that did.
+func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*notify.Message, map[string][]string, []string) {
 	type box struct {
 		to    notify.Recipient
 		items []notify.Item
@@ -161,6 +163,21 @@ func (e *Engine) messages(now time.Time, all []fired) ([]*notify.Message, map[st
 			}
 		}
 	}
+	var reported []string
+	if len(done) > 0 {
+		joined := false
+		for _, t := range e.unitTargets(e.cfg.Office, false) {
+			if b := boxes[t.to.ID]; b != nil {
+				b.items = append(b.items, done...)
+				joined = true
+			}
+		}
+		if joined {
+			for _, it := range done {
+				reported = append(reported, it.Assignment)
+			}
+		}
+	}
 	slices.Sort(order)
 	var msgs []*notify.Message
 	carried := map[string][]string{}
@@ -194,7 +211,7 @@ func (e *Engine) messages(now time.Time, all []fired) ([]*notify.Message, map[st
 			}
 		}
 	}
-	return msgs, carried
+	return msgs, carried, reported
 }
 
 // item describes one fired step as a message item.
@@ -221,7 +238,7 @@ func mustClock(cal *calendar.Calendar) calendar.Clock {
 	return end
 }
 
-var kindOrder = map[notify.Kind]int{notify.KindEscalation: 0, notify.KindOverdue: 1, notify.KindDue: 2, notify.KindReminder: 3}
+var kindOrder = map[notify.Kind]int{notify.KindEscalation: 0, notify.KindOverdue: 1, notify.KindDue: 2, notify.KindReminder: 3, notify.KindDone: 4}
 
 func compareItems(a, b notify.Item) int {
 	return cmp.Or(
@@ -287,6 +304,9 @@ func Title(items []notify.Item) string {
 	}
 	if n := counts[notify.KindReminder]; n > 0 {
 		parts = append(parts, fmt.Sprintf("%d nhiệm vụ sắp đến hạn", n))
+	}
+	if n := counts[notify.KindDone]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d nhiệm vụ đã hoàn thành", n))
 	}
 	if copies > 0 {
 		parts = append(parts, fmt.Sprintf("%d nhiệm vụ phối hợp (để biết)", copies))

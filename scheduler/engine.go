@@ -281,10 +281,20 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 				}
 				all = append(all, fs...)
 			}
+			done, err := e.completionItems(tx, now)
+			if err != nil {
+				return err
+			}
 			var carried map[string][]string
-			msgs, carried = e.messages(now, all)
+			var reported []string
+			msgs, carried, reported = e.messages(now, all, done)
 			for _, m := range msgs {
 				if err := tx.Enqueue(m); err != nil {
+					return err
+				}
+			}
+			for _, key := range reported {
+				if err := tx.Reported(key); err != nil {
 					return err
 				}
 			}
@@ -360,6 +370,36 @@ func (e *Engine) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
 	a.LastStep, a.LastStepAt, a.LastStepRank = last.Name, last.At, last.rank
 	a.Next = e.next(a)
 	return out, tx.PutAssignment(a)
+}
+
+// completionItems describes the done marks not yet reported to the office.
+func (e *Engine) completionItems(tx Tx, now time.Time) ([]notify.Item, error) {
+	keys, err := tx.Completions(now)
+	if err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	var out []notify.Item
+	for _, k := range keys {
+		a, ok, err := tx.Assignment(k)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || a.State != StateDone {
+			continue
+		}
+		it := e.item(now, fired{a: a, step: Step{Kind: notify.KindDone}})
+		it.DoneAt, it.DoneBy = a.DoneAt, e.personName(a.DoneBy)
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// personName is a person's name from the config, else the id as stored.
+func (e *Engine) personName(id string) string {
+	if p, ok := e.cfg.Directory.Person(id); ok && p.Name != "" {
+		return p.Name
+	}
+	return id
 }
 
 func hasKind(steps []Step, k notify.Kind) bool {

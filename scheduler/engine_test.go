@@ -149,8 +149,9 @@ func TestGroupLeadAssignsEachMember(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := events(runUntil(t, e, at(2024, 11, 19, 12, 0)))
+	// Văn phòng's head also sees, in its digest, that QLCN did its part.
 	wantEv := []string{
-		"2024-11-19 08:00 chanh-vp/email I.5:reminder",
+		"2024-11-19 08:00 chanh-vp/email I.5:reminder,I.5:done",
 		"2024-11-19 08:00 tp-qltm/email I.5:reminder",
 	}
 	if !slices.Equal(got, wantEv) {
@@ -277,6 +278,53 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	for _, ev := range events(runUntil(t, e, at(2025, 1, 31, 0, 0))) {
 		if strings.Contains(ev, "III.2.1") {
 			t.Errorf("archived assignment still fires: %s", ev)
+		}
+	}
+}
+
+// TestCompletionsReachOfficeOnce: a done mark joins the next digest of the
+// office's head, once; one undone before that is not reported.
+func TestCompletionsReachOfficeOnce(t *testing.T) {
+	e := testEngine(t, NewMemStore())
+	tasks := []Task{oneTask("I.5", "Trong năm 2024", "cac-phong"), oneTask("II.3", "Trong năm 2024", "qltm")}
+	if _, err := e.Sync(tasks, at(2024, 12, 19, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Complete(AssignmentKey("60/KH-SCT", "I.5@2024", "qlcn"), "tp-qlcn", "telegram", "", at(2024, 12, 19, 10, 0)); err != nil {
+		t.Fatal(err)
+	}
+	undone := AssignmentKey("60/KH-SCT", "II.3@2024", "qltm")
+	if _, err := e.Complete(undone, "tp-qltm", "telegram", "", at(2024, 12, 19, 11, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Reopen(undone); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.Fire(at(2024, 12, 20, 8, 0)) // reminder-7
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done []notify.Item
+	for _, m := range msgs {
+		for _, it := range m.Items {
+			if it.Kind == notify.KindDone {
+				if m.To.ID != "chanh-vp" {
+					t.Errorf("completion sent to %s", m.To.ID)
+				}
+				done = append(done, it)
+			}
+		}
+	}
+	if len(done) != 1 || done[0].Assignment != AssignmentKey("60/KH-SCT", "I.5@2024", "qlcn") ||
+		done[0].DoneBy != "Trưởng phòng QLCN" || done[0].Status() != "đã hoàn thành ngày 19/12/2024, Trưởng phòng QLCN" {
+		t.Fatalf("completions = %+v", done)
+	}
+	msgs, _ = e.Fire(at(2024, 12, 26, 8, 0)) // reminder-3
+	for _, m := range msgs {
+		for _, it := range m.Items {
+			if it.Kind == notify.KindDone {
+				t.Errorf("completion reported twice: %+v", it)
+			}
 		}
 	}
 }

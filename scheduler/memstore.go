@@ -21,11 +21,12 @@ type MemStore struct {
 	steps       map[string]StepRecord
 	outbox      []*notify.Message
 	heap        pendingHeap
+	completions map[string]time.Time
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}}
+	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, completions: map[string]time.Time{}}
 }
 
 // Update runs fn with the lock held.
@@ -70,6 +71,13 @@ func (t memTx) Assignment(key string) (Assignment, bool, error) {
 func (t memTx) PutAssignment(a Assignment) error {
 	old, found := t.s.assignments[a.Key]
 	t.s.assignments[a.Key] = a
+	wasDone := found && old.State == StateDone
+	switch {
+	case a.State == StateDone && !wasDone:
+		t.s.completions[a.Key] = a.DoneAt
+	case a.State != StateDone && wasDone:
+		delete(t.s.completions, a.Key)
+	}
 	if a.Next != nil && !(found && old.Next != nil && *old.Next == *a.Next) {
 		heap.Push(&t.s.heap, *a.Next)
 	}
@@ -139,5 +147,23 @@ func (t memTx) RecordStep(r StepRecord) error {
 
 func (t memTx) Enqueue(m *notify.Message) error {
 	t.s.outbox = append(t.s.outbox, m)
+	return nil
+}
+
+func (t memTx) Completions(until time.Time) ([]string, error) {
+	var keys []string
+	for k, at := range t.s.completions {
+		if !at.After(until) {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(t.s.completions[a].Compare(t.s.completions[b]), strings.Compare(a, b))
+	})
+	return keys, nil
+}
+
+func (t memTx) Reported(key string) error {
+	delete(t.s.completions, key)
 	return nil
 }

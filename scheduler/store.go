@@ -31,4 +31,10 @@ type Tx interface {
 	RecordStep(r StepRecord) error
 	// Enqueue stores a message in the outbox, to be delivered.
 	Enqueue(m *notify.Message) error
+	// Completions returns the keys of assignments marked done at or before
+	// until and not yet reported to the office (PutAssignment keeps the
+	// list: a done mark adds, an undo removes), oldest first.
+	Completions(until time.Time) ([]string, error)
+	// Reported removes an assignment from the completions to report.
+	Reported(key string) error
 }

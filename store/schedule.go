@@ -20,6 +20,9 @@ var (
 	bucketSteps       = []byte("steps")
 	bucketOutbox      = []byte("outbox")     // message id → OutboxRecord
 	bucketOutboxDue   = []byte("outbox_due") // 8-byte next attempt + message id → nil
+	// bucketCompletions lists done marks not yet reported to the office:
+	// 8-byte done time + assignment key → 1.
+	bucketCompletions = []byte("completions")
 )
 
 // timeKey is an index key ordered by time: 8-byte big-endian Unix
@@ -181,7 +184,39 @@ func (t schedTx) PutAssignment(a scheduler.Assignment) error {
 			return err
 		}
 	}
+	wasDone := found && old.State == scheduler.StateDone
+	switch {
+	case a.State == scheduler.StateDone && !wasDone:
+		if err := t.setRaw(bucketCompletions, timeKey(a.DoneAt, a.Key), []byte{1}); err != nil {
+			return err
+		}
+	case a.State != scheduler.StateDone && wasDone:
+		if err := t.setRaw(bucketCompletions, timeKey(old.DoneAt, a.Key), nil); err != nil {
+			return err
+		}
+	}
 	return t.put(bucketAssignments, []byte(a.Key), a)
+}
+
+func (t schedTx) Completions(until time.Time) ([]string, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	var keys []string
+	end := uint64(until.UnixNano())
+	c := t.tx.Bucket(bucketCompletions).Cursor()
+	for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k[:8]) <= end; k, _ = c.Next() {
+		keys = append(keys, string(k[8:]))
+	}
+	return keys, nil
+}
+
+func (t schedTx) Reported(key string) error {
+	a, ok, err := t.Assignment(key)
+	if err != nil || !ok {
+		return err
+	}
+	return t.setRaw(bucketCompletions, timeKey(a.DoneAt, key), nil)
 }
 
 func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) error) error {
