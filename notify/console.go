@@ -41,7 +41,7 @@ func consoleText(m *Message) string {
 		b.WriteString("\n")
 	}
 	for i, it := range m.Items {
-		fmt.Fprintf(&b, "%d. [%s] %s", i+1, it.TaskID, oneLine(it.Text))
+		fmt.Fprintf(&b, "%d. [%s] %s", i+1, it.Label(), oneLine(it.Text))
 		if it.Unit != "" {
 			fmt.Fprintf(&b, " — %s", it.Unit)
 		}

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -68,4 +69,16 @@ func KindLabel(k Kind) string {
 	default:
 		return "Thông báo"
 	}
+}
+
+// Label is how the item is named to the reader: the task id, with the
+// period for an occurrence of a recurring task or a periodic report
+// ("I.4.1@2024-09"), not for the single occurrence of a plan year
+// ("III.2.1").
+func (it Item) Label() string {
+	id, period, ok := strings.Cut(it.Occurrence, "@")
+	if !ok || id != it.TaskID || len(period) == 4 {
+		return it.TaskID
+	}
+	return it.Occurrence
 }

@@ -64,7 +64,7 @@ telegram:
 		// and the 08:00 reminder: two Telegram messages about I.2.
 		n := 0
 		for _, s := range tg.SentTo(4242) {
-			if strings.Contains(s.Text, "[I.2]") && strings.Contains(s.Text, "17/06/2024") && strings.Contains(s.Text, "còn 1 ngày làm việc") {
+			if strings.Contains(s.Text, "[I.2@2024-H1]") && strings.Contains(s.Text, "17/06/2024") && strings.Contains(s.Text, "còn 1 ngày làm việc") {
 				n++
 			}
 		}

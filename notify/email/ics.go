@@ -81,7 +81,7 @@ func eventUID(it notify.Item, domain string) string {
 }
 
 func eventSummary(it notify.Item) string {
-	return "[" + it.TaskID + "] " + it.Text
+	return "[" + it.Label() + "] " + it.Text
 }
 
 func eventDescription(it notify.Item) string {

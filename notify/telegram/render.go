@@ -76,7 +76,7 @@ func layout(m *notify.Message) []block {
 // việc)", the task number in bold.
 func itemLine(it notify.Item) line {
 	var l line
-	if id := flat(it.TaskID); id != "" {
+	if id := flat(it.Label()); id != "" {
 		l = append(l, span{tag: "b", text: "[" + id + "]"}, span{text: " "})
 	}
 	parts := []string{}
