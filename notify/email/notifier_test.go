@@ -83,7 +83,7 @@ func TestNotifyDeliversOverSTARTTLSWithAuth(t *testing.T) {
 			"Thời hạn: 31/12/2024",
 			"Tình trạng: còn 5 ngày làm việc",
 			"Kết quả/sản phẩm: Báo cáo kết quả rà soát <kèm danh mục>",
-			"2. [I.4.1] Xây dựng báo cáo CCHC định kỳ hằng tháng",
+			"2. [I.4.1@2024-12] Xây dựng báo cáo CCHC định kỳ hằng tháng",
 			"Thời hạn: 30/12/2024",
 			"Khi hoàn thành, vui lòng báo lại cho Văn phòng Sở.",
 			"\n-- \n" + Signature,
