@@ -29,7 +29,7 @@ func personRecipient(p org.Person) notify.Recipient {
 // shared mailbox or group. A unit with neither is covered by the office, so
 // that no step is silently dropped.
 func (e *Engine) unitTargets(unitID string, copy bool) []target {
-	d := e.cfg.Directory
+	d := e.conf().Directory
 	u, ok := d.Unit(unitID)
 	if !ok {
 		return nil
@@ -41,15 +41,15 @@ func (e *Engine) unitTargets(unitID string, copy bool) []target {
 	if u.Email != "" || u.Telegram != 0 {
 		out = append(out, target{to: notify.Recipient{ID: "unit:" + u.ID, Name: u.Name, Email: u.Email, TelegramID: u.Telegram}, copy: copy})
 	}
-	if len(out) == 0 && !copy && unitID != e.cfg.Office {
-		return e.unitTargets(e.cfg.Office, false)
+	if len(out) == 0 && !copy && unitID != e.conf().Office {
+		return e.unitTargets(e.conf().Office, false)
 	}
 	return out
 }
 
 // targets returns who receives step st of assignment a.
 func (e *Engine) targets(a Assignment, st Step) []target {
-	d := e.cfg.Directory
+	d := e.conf().Directory
 	if st.Kind == notify.KindEscalation {
 		pol := e.policy(a.TaskID)
 		if st.Level < 1 || st.Level > len(pol.Escalations) {
@@ -66,7 +66,7 @@ func (e *Engine) targets(a Assignment, st Step) []target {
 					out = append(out, target{to: personRecipient(p)})
 				}
 			case "office":
-				out = append(out, e.unitTargets(e.cfg.Office, false)...)
+				out = append(out, e.unitTargets(e.conf().Office, false)...)
 			case "leadership":
 				for _, p := range d.PeopleWithRole(org.RoleLeader) {
 					out = append(out, target{to: personRecipient(p)})
@@ -83,7 +83,7 @@ func (e *Engine) targets(a Assignment, st Step) []target {
 	if st.Kind == notify.KindDue || st.Kind == notify.KindOverdue {
 		if t, ok := e.tasks[taskKey(a.Plan, a.TaskID)]; ok {
 			for _, id := range t.CoordIDs {
-				for _, u := range e.cfg.Directory.ExpandAll([]org.Ref{{ID: id, Group: isGroup(d, id)}}) {
+				for _, u := range e.conf().Directory.ExpandAll([]org.Ref{{ID: id, Group: isGroup(d, id)}}) {
 					if u != a.Unit {
 						out = append(out, e.unitTargets(u, true)...)
 					}
@@ -166,7 +166,7 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 	var reported []string
 	if len(done) > 0 {
 		joined := false
-		for _, t := range e.unitTargets(e.cfg.Office, false) {
+		for _, t := range e.unitTargets(e.conf().Office, false) {
 			if b := boxes[t.to.ID]; b != nil {
 				b.items = append(b.items, done...)
 				joined = true
@@ -193,7 +193,7 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leads[it.Occurrence] })
 		slices.SortStableFunc(b.items, compareItems)
 		slices.Sort(b.steps)
-		for _, ch := range Channels(e.cfg.Directory, b.to, e.cfg.Channels) {
+		for _, ch := range Channels(e.conf().Directory, b.to, e.conf().Channels) {
 			m := &notify.Message{
 				ID:      messageID(b.to.ID, ch, now, b.steps, b.items),
 				Channel: ch,
@@ -216,14 +216,14 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 
 // item describes one fired step as a message item.
 func (e *Engine) item(now time.Time, f fired) notify.Item {
-	cal := e.cfg.Calendar
+	cal := e.conf().Calendar
 	due := cal.At(f.a.DueDay, mustClock(cal))
 	it := notify.Item{
 		Kind: f.step.Kind, Assignment: f.a.Key, TaskID: f.a.TaskID, Occurrence: f.a.Occurrence,
 		Unit: f.a.Unit, Due: due, Level: f.step.Level,
 		WorkingDays: cal.WorkingDaysBetween(now, f.a.DueDay.In(cal.Location())),
 	}
-	if u, ok := e.cfg.Directory.Unit(f.a.Unit); ok {
+	if u, ok := e.conf().Directory.Unit(f.a.Unit); ok {
 		it.Unit = u.Name
 	}
 	if t, ok := e.tasks[taskKey(f.a.Plan, f.a.TaskID)]; ok {

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -37,7 +38,9 @@ type Task struct {
 
 // Engine plans assignments and fires their steps through a Store.
 type Engine struct {
-	cfg   Config
+	// cfg is replaced by SetConfig while other goroutines (the bot, the
+	// admin listener) read it.
+	cfg   atomic.Pointer[Config]
 	store Store
 	log   *slog.Logger
 	// batch bounds the pending steps handled in one transaction.
@@ -60,30 +63,36 @@ func New(cfg Config, store Store, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, store: store, log: log, batch: 50000}
+	e := &Engine{store: store, log: log, batch: 50000}
+	e.cfg.Store(&cfg)
+	return e
 }
 
 // SetConfig replaces the planning config (after a reload); call Sync next.
 func (e *Engine) SetConfig(cfg Config) {
+	old := e.conf()
 	if cfg.Horizon == 0 {
-		cfg.Horizon = e.cfg.Horizon
+		cfg.Horizon = old.Horizon
 	}
 	if cfg.ReportDay == 0 {
-		cfg.ReportDay = e.cfg.ReportDay
+		cfg.ReportDay = old.ReportDay
 	}
-	e.cfg = cfg
+	e.cfg.Store(&cfg)
 }
 
+// conf is the current planning config.
+func (e *Engine) conf() *Config { return e.cfg.Load() }
+
 func (e *Engine) policy(taskID string) Policy {
-	if p, ok := e.cfg.TaskPolicies[taskID]; ok {
+	if p, ok := e.conf().TaskPolicies[taskID]; ok {
 		return p
 	}
-	return e.cfg.Policy
+	return e.conf().Policy
 }
 
 // steps returns the step sequence of a.
 func (e *Engine) steps(a Assignment) Steps {
-	return NewSteps(e.cfg.Calendar, e.policy(a.TaskID), a.DueDay)
+	return NewSteps(e.conf().Calendar, e.policy(a.TaskID), a.DueDay)
 }
 
 // next computes a's next pending step after its last one, honouring a
@@ -98,7 +107,7 @@ func (e *Engine) next(a Assignment) *Pending {
 	}
 	at := st.At
 	if at.Before(a.SnoozedUntil) {
-		at = e.cfg.Calendar.NextWorkingMoment(a.SnoozedUntil)
+		at = e.conf().Calendar.NextWorkingMoment(a.SnoozedUntil)
 	}
 	return &Pending{At: at, Assignment: a.Key, Step: st.Name, Rank: st.rank}
 }
@@ -121,7 +130,7 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 	for _, t := range tasks {
 		e.tasks[taskKey(t.Plan.Code, t.ID)] = t
 	}
-	through := calendar.DateOf(now.Add(e.cfg.Horizon).In(e.cfg.Calendar.Location()))
+	through := calendar.DateOf(now.Add(e.conf().Horizon).In(e.conf().Calendar.Location()))
 	want := map[string]bool{}
 	plans := map[string]bool{}
 	// One transaction per chunk of tasks: bbolt splits its nodes only at
@@ -132,13 +141,13 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 		err := e.store.Update(func(tx Tx) error {
 			for _, t := range chunk {
 				plans[t.Plan.Code] = true
-				rule := e.cfg.Schedules.For(t.Task)
+				rule := e.conf().Schedules.For(t.Task)
 				if rule.Unscheduled {
 					res.Unscheduled++
 					continue
 				}
 				units := e.leadUnits(t.Task)
-				for _, occ := range Occurrences(e.cfg.Calendar, t.Plan, t.Task, rule, e.cfg.ReportDay, through) {
+				for _, occ := range Occurrences(e.conf().Calendar, t.Plan, t.Task, rule, e.conf().ReportDay, through) {
 					for _, unit := range units {
 						key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
 						want[key] = true
@@ -221,10 +230,10 @@ func samePending(a, b *Pending) bool {
 func (e *Engine) leadUnits(t plan.Task) []string {
 	refs := make([]org.Ref, 0, len(t.LeadIDs))
 	for _, id := range t.LeadIDs {
-		_, group := e.cfg.Directory.Group(id)
+		_, group := e.conf().Directory.Group(id)
 		refs = append(refs, org.Ref{ID: id, Group: group})
 	}
-	return e.cfg.Directory.ExpandAll(refs)
+	return e.conf().Directory.ExpandAll(refs)
 }
 
 // NextWake returns when the engine should fire next, seen from now: the
@@ -243,7 +252,7 @@ func (e *Engine) NextWake(now time.Time) (time.Time, bool, error) {
 		return time.Time{}, ok, err
 	}
 	if !p.At.After(now) {
-		return e.cfg.Calendar.NextWorkingMoment(now), true, nil
+		return e.conf().Calendar.NextWorkingMoment(now), true, nil
 	}
 	return p.At, true, nil
 }
@@ -260,7 +269,7 @@ type fired struct {
 // escalation that was missed); the older ones are recorded as skipped, so a
 // restart after a week sends one message per recipient, not a burst.
 func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
-	if !e.cfg.Calendar.NextWorkingMoment(now).Equal(now) {
+	if !e.conf().Calendar.NextWorkingMoment(now).Equal(now) {
 		return nil, nil // outside working time: NextWake says when
 	}
 	var out []*notify.Message
@@ -396,7 +405,7 @@ func (e *Engine) completionItems(tx Tx, now time.Time) ([]notify.Item, error) {
 
 // personName is a person's name from the config, else the id as stored.
 func (e *Engine) personName(id string) string {
-	if p, ok := e.cfg.Directory.Person(id); ok && p.Name != "" {
+	if p, ok := e.conf().Directory.Person(id); ok && p.Name != "" {
 		return p.Name
 	}
 	return id

@@ -257,7 +257,7 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	}
 	// The admin moves the deadline to 29/11: reminders 7, 3, 1 are in the
 	// past relative to the old ones; the latest due one comes once.
-	cfg := e.cfg
+	cfg := *e.conf()
 	cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2024-11-29"}}
 	e.SetConfig(cfg)
 	res, err := e.Sync([]Task{task}, at(2024, 11, 27, 9, 0))
