@@ -44,9 +44,9 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "", "run the daemon: import the plans, then remind, nag and escalate", (*Main).cmdRun},
+		{"run", "[--now TIME]", "run the daemon: import the plans, remind, nag, escalate, answer the bot", (*Main).cmdRun},
 		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
-		{"tasks", "[--json] [--plan CODE] [--all]", "list the stored tasks", (*Main).cmdTasks},
+		{"tasks", "[--json] [--plan CODE] [--all]", "list the tasks, their assignments and who did them", (*Main).cmdTasks},
 		{"preview", "--from DATE --to DATE [--json] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
 		{"done", "TASK [--unit ID] [--note TEXT] [--undo]", "mark a task done (or undo), as staff do in Telegram", (*Main).cmdDone},
 		{"invite", "--unit ID --name NAME [--role head|staff|admin]", "print a one-time code binding a Telegram account to a unit", (*Main).cmdInvite},

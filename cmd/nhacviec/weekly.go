@@ -74,4 +74,3 @@ func (d *daemon) weekly(now time.Time) {
 	}
 	d.signal()
 }
-
