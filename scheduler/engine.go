@@ -282,6 +282,12 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 				return err
 			}
 			n = len(due)
+			// Read the completions before writing anything: a read between
+			// writes makes the store apply them mid-transaction.
+			done, err := e.completionItems(tx, now)
+			if err != nil {
+				return err
+			}
 			var all []fired
 			for _, p := range due {
 				fs, err := e.fireOne(tx, p, now)
@@ -289,10 +295,6 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 					return err
 				}
 				all = append(all, fs...)
-			}
-			done, err := e.completionItems(tx, now)
-			if err != nil {
-				return err
 			}
 			var carried map[string][]string
 			var reported []string

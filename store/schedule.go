@@ -113,7 +113,9 @@ func (t schedTx) setRaw(bucket, key, value []byte) error {
 	return t.tx.Bucket(bucket).Put(key, value)
 }
 
-// flush applies the buffered writes in key order.
+// flush applies the buffered writes in key order. Reads that need them
+// flush first; a flush between batches of writes into the same bucket is
+// what the buffer exists to avoid, so callers read before they write.
 func (t schedTx) flush() error {
 	if t.w == nil {
 		return nil
