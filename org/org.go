@@ -241,18 +241,6 @@ func (d *Directory) People() []Person {
 	return out
 }
 
-// PeopleOf returns the people of a unit with one of the given roles (any role
-// when none is given), sorted by id.
-func (d *Directory) PeopleOf(unit string, roles ...Role) []Person {
-	var out []Person
-	for _, p := range d.People() {
-		if p.Unit == unit && (len(roles) == 0 || slices.Contains(roles, p.Role)) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // PeopleWithRole returns the people with a role, sorted by id.
 func (d *Directory) PeopleWithRole(role Role) []Person {
 	var out []Person

@@ -52,8 +52,6 @@ func (s Step) after(at time.Time, rank int) bool {
 	return s.At.After(at) || s.At.Equal(at) && s.rank > rank
 }
 
-// Rank is the step's order among steps at the same moment.
-func (s Step) Rank() int { return s.rank }
 
 // Steps computes the steps of one assignment. The sequence is unbounded
 // (overdue nags repeat until done), so it is walked with Next; the finite
