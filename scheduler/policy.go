@@ -52,7 +52,6 @@ func (s Step) after(at time.Time, rank int) bool {
 	return s.At.After(at) || s.At.Equal(at) && s.rank > rank
 }
 
-
 // Steps computes the steps of one assignment. The sequence is unbounded
 // (overdue nags repeat until done), so it is walked with Next; the finite
 // steps (reminders, due, escalations) are computed once, in order.
