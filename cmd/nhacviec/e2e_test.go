@@ -25,21 +25,7 @@ func TestRunDeliversByEmailAndTelegram(t *testing.T) {
 
 	e := newEnv(t)
 	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n")
-	e.appendConfig(t, fmt.Sprintf(`email:
-  host: %s
-  port: %d
-  tls: starttls
-  username: nhacviec
-  password_env: TEST_SMTP_PASSWORD
-  from: nhacviec@sct-langson.example
-  from_name: Văn phòng Sở Công Thương
-telegram:
-  token_env: TEST_TG_TOKEN
-  api_endpoint: %s
-`, smtp.Host(), smtp.Port(), tg.Endpoint()))
-	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
-	e.vars["TEST_TG_TOKEN"] = e2eToken
-	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }
+	e.useChannels(t, smtp, tg)
 
 	// 14/6/2024 07:59:58: the 6-month report I.2 (due Monday 17/6, reminders
 	// 5, 2 and 1 working days before) has its "1 day before" reminder at
@@ -142,19 +128,7 @@ func TestBlockedTelegramFallsBackToEmail(t *testing.T) {
 	e := newEnv(t)
 	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n    channels: [telegram]\n")
 	e.edit(t, "nhacviec.yaml", "  admin: chanh-vp", "  admin: gd")
-	e.appendConfig(t, fmt.Sprintf(`email:
-  host: %s
-  port: %d
-  username: nhacviec
-  password_env: TEST_SMTP_PASSWORD
-  from: nhacviec@sct-langson.example
-telegram:
-  token_env: TEST_TG_TOKEN
-  api_endpoint: %s
-`, smtp.Host(), smtp.Port(), tg.Endpoint()))
-	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
-	e.vars["TEST_TG_TOKEN"] = e2eToken
-	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }
+	e.useChannels(t, smtp, tg)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -179,4 +153,25 @@ telegram:
 	if n := len(tg.SentTo(4242)); n != 0 {
 		t.Errorf("%d messages accepted by a chat that blocked the bot", n)
 	}
+}
+
+// useChannels points the config's e-mail and Telegram channels at the test
+// servers, with the secrets in the environment.
+func (e *env) useChannels(t *testing.T, smtp *smtptest.Server, tg *telegramtest.Server) {
+	t.Helper()
+	e.appendConfig(t, fmt.Sprintf(`email:
+  host: %s
+  port: %d
+  tls: starttls
+  username: nhacviec
+  password_env: TEST_SMTP_PASSWORD
+  from: nhacviec@sct-langson.example
+  from_name: Văn phòng Sở Công Thương
+telegram:
+  token_env: TEST_TG_TOKEN
+  api_endpoint: %s
+`, smtp.Host(), smtp.Port(), tg.Endpoint()))
+	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
+	e.vars["TEST_TG_TOKEN"] = e2eToken
+	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }
 }

@@ -132,22 +132,32 @@ func (s *Server) replyTo(c *call, chatID int64) (*Message, *apiError) {
 	return &cp, nil
 }
 
+// messageText checks the text and keyboard of sendMessage and
+// editMessageText as Telegram does.
+func (s *Server) messageText(c *call) (string, []MessageEntity, *InlineKeyboardMarkup, *apiError) {
+	text, ents, err := s.formatText(c.params["text"], c.params["parse_mode"], c.params["entities"])
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if text == "" {
+		return "", nil, nil, badRequest("message text is empty")
+	}
+	if UTF16Len(text) > MaxTextLen {
+		return "", nil, nil, badRequest("message is too long")
+	}
+	kb, err := parseMarkup(c.params["reply_markup"])
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return text, ents, kb, nil
+}
+
 func (s *Server) sendMessage(c *call) (any, *apiError) {
 	cs, err := s.chat(c)
 	if err != nil {
 		return nil, err
 	}
-	text, ents, err := s.formatText(c.params["text"], c.params["parse_mode"], c.params["entities"])
-	if err != nil {
-		return nil, err
-	}
-	if text == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if UTF16Len(text) > MaxTextLen {
-		return nil, badRequest("message is too long")
-	}
-	kb, err := parseMarkup(c.params["reply_markup"])
+	text, ents, kb, err := s.messageText(c)
 	if err != nil {
 		return nil, err
 	}
@@ -209,17 +219,7 @@ func (s *Server) editMessageText(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	text, ents, err := s.formatText(c.params["text"], c.params["parse_mode"], c.params["entities"])
-	if err != nil {
-		return nil, err
-	}
-	if text == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if UTF16Len(text) > MaxTextLen {
-		return nil, badRequest("message is too long")
-	}
-	kb, err := parseMarkup(c.params["reply_markup"])
+	text, ents, kb, err := s.messageText(c)
 	if err != nil {
 		return nil, err
 	}
