@@ -28,8 +28,8 @@ func personRecipient(p org.Person) notify.Recipient {
 // unitTargets are the recipients that speak for a unit: its head and its
 // shared mailbox or group. A unit with neither is covered by the office, so
 // that no step is silently dropped.
-func (e *Engine) unitTargets(unitID string, copy bool) []target {
-	d := e.conf().Directory
+func (s *state) unitTargets(unitID string, copy bool) []target {
+	d := s.Directory
 	u, ok := d.Unit(unitID)
 	if !ok {
 		return nil
@@ -41,17 +41,17 @@ func (e *Engine) unitTargets(unitID string, copy bool) []target {
 	if u.Email != "" || u.Telegram != 0 {
 		out = append(out, target{to: notify.Recipient{ID: "unit:" + u.ID, Name: u.Name, Email: u.Email, TelegramID: u.Telegram}, copy: copy})
 	}
-	if len(out) == 0 && !copy && unitID != e.conf().Office {
-		return e.unitTargets(e.conf().Office, false)
+	if len(out) == 0 && !copy && unitID != s.Office {
+		return s.unitTargets(s.Office, false)
 	}
 	return out
 }
 
 // targets returns who receives step st of assignment a.
-func (e *Engine) targets(a Assignment, st Step) []target {
-	d := e.conf().Directory
+func (s *state) targets(a Assignment, st Step) []target {
+	d := s.Directory
 	if st.Kind == notify.KindEscalation {
-		pol := e.policy(a.TaskID)
+		pol := s.policy(a.TaskID)
 		if st.Level < 1 || st.Level > len(pol.Escalations) {
 			return nil
 		}
@@ -59,14 +59,14 @@ func (e *Engine) targets(a Assignment, st Step) []target {
 		for _, who := range pol.Escalations[st.Level-1].To {
 			switch who {
 			case "head":
-				out = append(out, e.unitTargets(a.Unit, false)...)
+				out = append(out, s.unitTargets(a.Unit, false)...)
 			case "superior":
 				u, _ := d.Unit(a.Unit)
 				if p, ok := d.Person(u.Superior); ok {
 					out = append(out, target{to: personRecipient(p)})
 				}
 			case "office":
-				out = append(out, e.unitTargets(e.conf().Office, false)...)
+				out = append(out, s.unitTargets(s.Office, false)...)
 			case "leadership":
 				for _, p := range d.PeopleWithRole(org.RoleLeader) {
 					out = append(out, target{to: personRecipient(p)})
@@ -79,13 +79,13 @@ func (e *Engine) targets(a Assignment, st Step) []target {
 		}
 		return out
 	}
-	out := e.unitTargets(a.Unit, false)
+	out := s.unitTargets(a.Unit, false)
 	if st.Kind == notify.KindDue || st.Kind == notify.KindOverdue {
-		if t, ok := e.tasks[taskKey(a.Plan, a.TaskID)]; ok {
+		if t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; ok {
 			for _, id := range t.CoordIDs {
-				for _, u := range e.conf().Directory.ExpandAll([]org.Ref{{ID: id, Group: isGroup(d, id)}}) {
+				for _, u := range s.Directory.ExpandAll([]org.Ref{{ID: id, Group: isGroup(d, id)}}) {
 					if u != a.Unit {
-						out = append(out, e.unitTargets(u, true)...)
+						out = append(out, s.unitTargets(u, true)...)
 					}
 				}
 			}
@@ -126,7 +126,7 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
 // recipient and channel (a digest), and says which messages carry each step.
 // The completions not yet reported (done) join the digests of the office's
 // recipients when they get one; reported lists those that did.
-func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*notify.Message, map[string][]string, []string) {
+func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*notify.Message, map[string][]string, []string) {
 	type box struct {
 		to    notify.Recipient
 		items []notify.Item
@@ -136,9 +136,9 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 	boxes := map[string]*box{}
 	var order []string
 	for _, f := range all {
-		item := e.item(now, f)
+		item := s.item(now, f)
 		stepKey := StepKey(f.a.Key, f.step.Name)
-		for _, t := range e.targets(f.a, f.step) {
+		for _, t := range s.targets(f.a, f.step) {
 			b := boxes[t.to.ID]
 			if b == nil {
 				b = &box{to: t.to, seen: map[string]bool{}}
@@ -166,7 +166,7 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 	var reported []string
 	if len(done) > 0 {
 		joined := false
-		for _, t := range e.unitTargets(e.conf().Office, false) {
+		for _, t := range s.unitTargets(s.Office, false) {
 			if b := boxes[t.to.ID]; b != nil {
 				b.items = append(b.items, done...)
 				joined = true
@@ -193,7 +193,7 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leads[it.Occurrence] })
 		slices.SortStableFunc(b.items, compareItems)
 		slices.Sort(b.steps)
-		for _, ch := range Channels(e.conf().Directory, b.to, e.conf().Channels) {
+		for _, ch := range Channels(s.Directory, b.to, s.Channels) {
 			m := &notify.Message{
 				ID:      messageID(b.to.ID, ch, now, b.steps, b.items),
 				Channel: ch,
@@ -215,18 +215,18 @@ func (e *Engine) messages(now time.Time, all []fired, done []notify.Item) ([]*no
 }
 
 // item describes one fired step as a message item.
-func (e *Engine) item(now time.Time, f fired) notify.Item {
-	cal := e.conf().Calendar
+func (s *state) item(now time.Time, f fired) notify.Item {
+	cal := s.Calendar
 	due := cal.At(f.a.DueDay, mustClock(cal))
 	it := notify.Item{
 		Kind: f.step.Kind, Assignment: f.a.Key, TaskID: f.a.TaskID, Occurrence: f.a.Occurrence,
 		Unit: f.a.Unit, Due: due, Level: f.step.Level,
 		WorkingDays: cal.WorkingDaysBetween(now, f.a.DueDay.In(cal.Location())),
 	}
-	if u, ok := e.conf().Directory.Unit(f.a.Unit); ok {
+	if u, ok := s.Directory.Unit(f.a.Unit); ok {
 		it.Unit = u.Name
 	}
-	if t, ok := e.tasks[taskKey(f.a.Plan, f.a.TaskID)]; ok {
+	if t, ok := s.tasks[taskKey(f.a.Plan, f.a.TaskID)]; ok {
 		it.Text, it.Output = t.Text, t.Output
 	}
 	return it

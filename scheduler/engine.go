@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,14 +39,24 @@ type Task struct {
 
 // Engine plans assignments and fires their steps through a Store.
 type Engine struct {
-	// cfg is replaced by SetConfig while other goroutines (the bot, the
-	// admin listener) read it.
-	cfg   atomic.Pointer[Config]
+	// state is replaced by SetConfig and Sync while other goroutines (the
+	// bot, the admin listener) read it. Every operation loads it once, so
+	// that a reload in the middle of one never mixes two configs.
+	state atomic.Pointer[state]
+	// swap serialises the writers of state, so that a SetConfig and a Sync
+	// never lose each other's part.
+	swap  sync.Mutex
 	store Store
 	log   *slog.Logger
 	// batch bounds the pending steps handled in one transaction.
 	batch int
-	// tasks are the tasks of the last Sync, by TaskKey.
+}
+
+// state is what one operation of the engine works from: a config and the
+// tasks of the last Sync. It is never changed once stored.
+type state struct {
+	*Config
+	// tasks are the tasks of the last Sync, by taskKey.
 	tasks map[string]Task
 }
 
@@ -64,50 +75,49 @@ func New(cfg Config, store Store, log *slog.Logger) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{store: store, log: log, batch: 50000}
-	e.cfg.Store(&cfg)
+	e.state.Store(&state{Config: &cfg})
 	return e
 }
 
 // SetConfig replaces the planning config (after a reload); call Sync next.
 func (e *Engine) SetConfig(cfg Config) {
-	old := e.conf()
+	e.swap.Lock()
+	defer e.swap.Unlock()
+	old := e.state.Load()
 	if cfg.Horizon == 0 {
 		cfg.Horizon = old.Horizon
 	}
 	if cfg.ReportDay == 0 {
 		cfg.ReportDay = old.ReportDay
 	}
-	e.cfg.Store(&cfg)
+	e.state.Store(&state{Config: &cfg, tasks: old.tasks})
 }
 
-// conf is the current planning config.
-func (e *Engine) conf() *Config { return e.cfg.Load() }
-
-func (e *Engine) policy(taskID string) Policy {
-	if p, ok := e.conf().TaskPolicies[taskID]; ok {
+func (s *state) policy(taskID string) Policy {
+	if p, ok := s.TaskPolicies[taskID]; ok {
 		return p
 	}
-	return e.conf().Policy
+	return s.Policy
 }
 
 // steps returns the step sequence of a.
-func (e *Engine) steps(a Assignment) Steps {
-	return NewSteps(e.conf().Calendar, e.policy(a.TaskID), a.DueDay)
+func (s *state) steps(a Assignment) Steps {
+	return NewSteps(s.Calendar, s.policy(a.TaskID), a.DueDay)
 }
 
 // next computes a's next pending step after its last one, honouring a
 // snooze: a step that falls while snoozed waits for the snooze's end.
-func (e *Engine) next(a Assignment) *Pending {
+func (s *state) next(a Assignment) *Pending {
 	if a.State != StateOpen {
 		return nil
 	}
-	st := e.steps(a).Next(a.LastStepAt, a.LastStepRank)
+	st := s.steps(a).Next(a.LastStepAt, a.LastStepRank)
 	if st.At.IsZero() {
 		return nil
 	}
 	at := st.At
 	if at.Before(a.SnoozedUntil) {
-		at = e.conf().Calendar.NextWorkingMoment(a.SnoozedUntil)
+		at = s.Calendar.NextWorkingMoment(a.SnoozedUntil)
 	}
 	return &Pending{At: at, Assignment: a.Key, Step: st.Name, Rank: st.rank}
 }
@@ -126,11 +136,15 @@ type SyncResult struct {
 // or unit is gone are archived. Produced steps are never touched.
 func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 	var res SyncResult
-	e.tasks = make(map[string]Task, len(tasks))
+	byKey := make(map[string]Task, len(tasks))
 	for _, t := range tasks {
-		e.tasks[taskKey(t.Plan.Code, t.ID)] = t
+		byKey[taskKey(t.Plan.Code, t.ID)] = t
 	}
-	through := calendar.DateOf(now.Add(e.conf().Horizon).In(e.conf().Calendar.Location()))
+	e.swap.Lock()
+	s := &state{Config: e.state.Load().Config, tasks: byKey}
+	e.state.Store(s)
+	e.swap.Unlock()
+	through := calendar.DateOf(now.Add(s.Horizon).In(s.Calendar.Location()))
 	want := map[string]bool{}
 	plans := map[string]bool{}
 	// One transaction per chunk of tasks: bbolt splits its nodes only at
@@ -141,17 +155,17 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 		err := e.store.Update(func(tx Tx) error {
 			for _, t := range chunk {
 				plans[t.Plan.Code] = true
-				rule := e.conf().Schedules.For(t.Task)
+				rule := s.Schedules.For(t.Task)
 				if rule.Unscheduled {
 					res.Unscheduled++
 					continue
 				}
-				units := e.leadUnits(t.Task)
-				for _, occ := range Occurrences(e.conf().Calendar, t.Plan, t.Task, rule, e.conf().ReportDay, through) {
+				units := s.leadUnits(t.Task)
+				for _, occ := range Occurrences(s.Calendar, t.Plan, t.Task, rule, s.ReportDay, through) {
 					for _, unit := range units {
 						key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
 						want[key] = true
-						changed, created, err := e.syncOne(tx, key, t, occ, unit)
+						changed, created, err := s.syncOne(tx, key, t, occ, unit)
 						if err != nil {
 							return err
 						}
@@ -193,7 +207,7 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 	return res, err
 }
 
-func (e *Engine) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) (changed, created bool, err error) {
+func (s *state) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) (changed, created bool, err error) {
 	a, ok, err := tx.Assignment(key)
 	if err != nil {
 		return false, false, err
@@ -201,7 +215,7 @@ func (e *Engine) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string)
 	if !ok {
 		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
 			DueDay: occ.DueDay, State: StateOpen}
-		a.Next = e.next(a)
+		a.Next = s.next(a)
 		return true, true, tx.PutAssignment(a)
 	}
 	before := a
@@ -212,7 +226,7 @@ func (e *Engine) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string)
 			a.State = StateDone
 		}
 	}
-	a.Next = e.next(a)
+	a.Next = s.next(a)
 	if a.DueDay == before.DueDay && a.State == before.State && samePending(a.Next, before.Next) {
 		return false, false, nil
 	}
@@ -227,13 +241,13 @@ func samePending(a, b *Pending) bool {
 }
 
 // leadUnits expands the task's lead ids (units or groups) into unit ids.
-func (e *Engine) leadUnits(t plan.Task) []string {
+func (s *state) leadUnits(t plan.Task) []string {
 	refs := make([]org.Ref, 0, len(t.LeadIDs))
 	for _, id := range t.LeadIDs {
-		_, group := e.conf().Directory.Group(id)
+		_, group := s.Directory.Group(id)
 		refs = append(refs, org.Ref{ID: id, Group: group})
 	}
-	return e.conf().Directory.ExpandAll(refs)
+	return s.Directory.ExpandAll(refs)
 }
 
 // NextWake returns when the engine should fire next, seen from now: the
@@ -252,7 +266,7 @@ func (e *Engine) NextWake(now time.Time) (time.Time, bool, error) {
 		return time.Time{}, ok, err
 	}
 	if !p.At.After(now) {
-		return e.conf().Calendar.NextWorkingMoment(now), true, nil
+		return e.state.Load().Calendar.NextWorkingMoment(now), true, nil
 	}
 	return p.At, true, nil
 }
@@ -269,7 +283,8 @@ type fired struct {
 // escalation that was missed); the older ones are recorded as skipped, so a
 // restart after a week sends one message per recipient, not a burst.
 func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
-	if !e.conf().Calendar.NextWorkingMoment(now).Equal(now) {
+	s := e.state.Load()
+	if !s.Calendar.NextWorkingMoment(now).Equal(now) {
 		return nil, nil // outside working time: NextWake says when
 	}
 	var out []*notify.Message
@@ -284,13 +299,13 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			n = len(due)
 			// Read the completions before writing anything: a read between
 			// writes makes the store apply them mid-transaction.
-			done, err := e.completionItems(tx, now)
+			done, err := s.completionItems(tx, now)
 			if err != nil {
 				return err
 			}
 			var all []fired
 			for _, p := range due {
-				fs, err := e.fireOne(tx, p, now)
+				fs, err := s.fireOne(tx, p, now)
 				if err != nil {
 					return err
 				}
@@ -298,7 +313,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			var carried map[string][]string
 			var reported []string
-			msgs, carried, reported = e.messages(now, all, done)
+			msgs, carried, reported = s.messages(now, all, done)
 			for _, m := range msgs {
 				if err := tx.Enqueue(m); err != nil {
 					return err
@@ -330,18 +345,18 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 // fireOne handles one pending step: it decides which of the assignment's
 // steps up to now are produced and which skipped, and moves a to its next
 // step.
-func (e *Engine) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
+func (s *state) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
 	a, ok, err := tx.Assignment(p.Assignment)
 	if err != nil || !ok {
 		return nil, err
 	}
 	if a.State != StateOpen || a.SnoozedUntil.After(now) {
-		a.Next = e.next(a)
+		a.Next = s.next(a)
 		return nil, tx.PutAssignment(a)
 	}
-	steps := e.steps(a).Until(a.LastStepAt, a.LastStepRank, now)
+	steps := s.steps(a).Until(a.LastStepAt, a.LastStepRank, now)
 	if len(steps) == 0 {
-		a.Next = e.next(a)
+		a.Next = s.next(a)
 		return nil, tx.PutAssignment(a)
 	}
 	latest := steps[len(steps)-1].At
@@ -379,12 +394,12 @@ func (e *Engine) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
 	}
 	last := steps[len(steps)-1]
 	a.LastStep, a.LastStepAt, a.LastStepRank = last.Name, last.At, last.rank
-	a.Next = e.next(a)
+	a.Next = s.next(a)
 	return out, tx.PutAssignment(a)
 }
 
 // completionItems describes the done marks not yet reported to the office.
-func (e *Engine) completionItems(tx Tx, now time.Time) ([]notify.Item, error) {
+func (s *state) completionItems(tx Tx, now time.Time) ([]notify.Item, error) {
 	keys, err := tx.Completions(now)
 	if err != nil || len(keys) == 0 {
 		return nil, err
@@ -398,16 +413,16 @@ func (e *Engine) completionItems(tx Tx, now time.Time) ([]notify.Item, error) {
 		if !ok || a.State != StateDone {
 			continue
 		}
-		it := e.item(now, fired{a: a, step: Step{Kind: notify.KindDone}})
-		it.DoneAt, it.DoneBy = a.DoneAt, e.personName(a.DoneBy)
+		it := s.item(now, fired{a: a, step: Step{Kind: notify.KindDone}})
+		it.DoneAt, it.DoneBy = a.DoneAt, s.personName(a.DoneBy)
 		out = append(out, it)
 	}
 	return out, nil
 }
 
 // personName is a person's name from the config, else the id as stored.
-func (e *Engine) personName(id string) string {
-	if p, ok := e.conf().Directory.Person(id); ok && p.Name != "" {
+func (s *state) personName(id string) string {
+	if p, ok := s.Directory.Person(id); ok && p.Name != "" {
 		return p.Name
 	}
 	return id
@@ -446,6 +461,7 @@ func (e *Engine) Snooze(key string, until time.Time) (Assignment, error) {
 }
 
 func (e *Engine) change(key string, fn func(*Assignment)) (Assignment, error) {
+	s := e.state.Load()
 	var a Assignment
 	err := e.store.Update(func(tx Tx) error {
 		var ok bool
@@ -458,7 +474,7 @@ func (e *Engine) change(key string, fn func(*Assignment)) (Assignment, error) {
 			return fmt.Errorf("%w: %s", ErrNotFound, key)
 		}
 		fn(&a)
-		a.Next = e.next(a)
+		a.Next = s.next(a)
 		return tx.PutAssignment(a)
 	})
 	return a, err
@@ -467,4 +483,4 @@ func (e *Engine) change(key string, fn func(*Assignment)) (Assignment, error) {
 // NextFor returns the next pending step of a as it stands (nil when done,
 // archived or finished): callers that change an assignment inside their own
 // transaction set a.Next = e.NextFor(a) before writing it.
-func (e *Engine) NextFor(a Assignment) *Pending { return e.next(a) }
+func (e *Engine) NextFor(a Assignment) *Pending { return e.state.Load().next(a) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,8 +45,15 @@ func events(msgs []*notify.Message) []string {
 // runUntil fires every wake-up up to until and returns the messages.
 func runUntil(t *testing.T, e *Engine, until time.Time) []*notify.Message {
 	t.Helper()
+	return runFrom(t, e, time.Time{}, until)
+}
+
+// runFrom is runUntil with the daemon's clock starting at from: nothing
+// fires before it.
+func runFrom(t *testing.T, e *Engine, from, until time.Time) []*notify.Message {
+	t.Helper()
 	var all []*notify.Message
-	now := time.Time{}
+	now := from
 	for i := 0; i < 10000; i++ {
 		next, ok, err := e.NextWake(now)
 		if err != nil {
@@ -248,26 +256,40 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	store := NewMemStore()
 	e := testEngine(t, store)
 	task := oneTask("III.2.1", "Trong năm 2024", "vp")
-	if _, err := e.Sync([]Task{task}, at(2024, 11, 1, 9, 0)); err != nil {
+	start := at(2024, 11, 1, 9, 0)
+	if _, err := e.Sync([]Task{task}, start); err != nil {
 		t.Fatal(err)
 	}
-	first := runUntil(t, e, at(2024, 11, 19, 12, 0)) // reminder-30
-	if len(first) != 1 {
-		t.Fatalf("first = %v", events(first))
+	first := events(runFrom(t, e, start, at(2024, 11, 26, 12, 0)))
+	if want := []string{"2024-11-19 08:00 chanh-vp/email III.2.1:reminder"}; !slices.Equal(first, want) { // reminder-30 of 31/12
+		t.Fatalf("before the change: %v, want %v", first, want)
 	}
-	// The admin moves the deadline to 29/11: reminders 7, 3, 1 are in the
-	// past relative to the old ones; the latest due one comes once.
-	cfg := *e.conf()
+	// On 27/11 the admin moves the deadline to Friday 29/11: reminder-7
+	// (20/11) and reminder-3 (26/11) of the new deadline are already past;
+	// the latest of them comes once, at once, and reminder-30 is not
+	// produced again.
+	cfg := *e.state.Load().Config
 	cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2024-11-29"}}
 	e.SetConfig(cfg)
-	res, err := e.Sync([]Task{task}, at(2024, 11, 27, 9, 0))
+	change := at(2024, 11, 27, 9, 0)
+	res, err := e.Sync([]Task{task}, change)
 	if err != nil || res.Updated != 1 || res.Created != 0 {
 		t.Fatalf("sync = %+v, %v", res, err)
 	}
-	got := events(runUntil(t, e, at(2024, 11, 29, 12, 0)))
+	got := events(runFrom(t, e, change, at(2024, 11, 29, 12, 0)))
 	want := []string{"2024-11-27 09:00 chanh-vp/email III.2.1:reminder", "2024-11-28 08:00 chanh-vp/email III.2.1:reminder", "2024-11-29 08:00 chanh-vp/email III.2.1:due"}
-	if len(got) == 0 || got[len(got)-1] != want[2] {
-		t.Errorf("after change: %v", got)
+	if !slices.Equal(got, want) {
+		t.Errorf("after the change:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	store.mu.Lock()
+	r30 := store.steps[StepKey(AssignmentKey("60/KH-SCT", "III.2.1@2024", "vp"), "reminder-30")]
+	r7 := store.steps[StepKey(AssignmentKey("60/KH-SCT", "III.2.1@2024", "vp"), "reminder-7")]
+	store.mu.Unlock()
+	if r30.Skipped || !r30.Produced.Equal(at(2024, 11, 19, 8, 0)) {
+		t.Errorf("reminder-30 record = %+v, want produced on 19/11 and kept", r30)
+	}
+	if !r7.Skipped {
+		t.Errorf("reminder-7 record = %+v, want skipped", r7)
 	}
 	// Removing the task (another task of the plan stays) archives its
 	// assignment and stops it.
@@ -326,5 +348,63 @@ func TestCompletionsReachOfficeOnce(t *testing.T) {
 				t.Errorf("completion reported twice: %+v", it)
 			}
 		}
+	}
+}
+
+// TestReloadWhileFiring: reloads (SetConfig and Sync) in a loop while the
+// bot asks for next steps and the daemon fires digests, which read the
+// tasks of the last Sync. Run with -race.
+func TestReloadWhileFiring(t *testing.T) {
+	e := testEngine(t, NewMemStore())
+	tasks := appendixTasks(t)
+	start := at(2024, 11, 1, 9, 0)
+	if _, err := e.Sync(tasks, start); err != nil {
+		t.Fatal(err)
+	}
+	base := *e.state.Load().Config
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			cfg := base
+			cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: fmt.Sprintf("2024-12-%02d", 2+i%20)}}
+			e.SetConfig(cfg)
+			if _, err := e.Sync(tasks, start); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		a := Assignment{Key: "k", TaskID: "III.2.1", DueDay: day(2024, 12, 31), State: StateOpen}
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			_ = e.NextFor(a)
+		}
+	}()
+	fired := 0
+	for now := start; now.Before(at(2025, 2, 1, 0, 0)); now = now.Add(time.Hour) {
+		msgs, err := e.Fire(now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fired += len(msgs)
+	}
+	close(done)
+	wg.Wait()
+	if fired == 0 {
+		t.Fatal("nothing fired: the test reads no tasks while reloading")
 	}
 }
