@@ -7,6 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -29,7 +30,7 @@ func (b *Bot) callback(ctx context.Context, q *tgbotapi.CallbackQuery) (txFunc, 
 	if err != nil {
 		return nil, err
 	}
-	if !p.known {
+	if !p.Known {
 		b.logRefusal(p, "", "button")
 		return only(notBoundShort(p), true), nil
 	}
@@ -40,16 +41,16 @@ func (b *Bot) callback(ctx context.Context, q *tgbotapi.CallbackQuery) (txFunc, 
 	if !found {
 		return only("Nhiệm vụ này không còn trong hệ thống.", true), nil
 	}
-	if !p.mayUnit(unitOfKey(key)) {
+	if !p.MayUnit(action.UnitOfKey(key)) {
 		b.logRefusal(p, key, "button")
-		return only(b.refusal(unitOfKey(key)), true), nil
+		return only(b.refusal(action.UnitOfKey(key)), true), nil
 	}
 	sent, _, err := b.store.SentMessage(chat, msgID)
 	if err != nil {
 		return nil, fmt.Errorf("read sent message: %w", err)
 	}
-	c := change{p: p, via: viaButton, at: b.now()}
-	var x action
+	c := change{p: p, via: action.ViaButton, at: b.now()}
+	var x action.Request
 	switch act {
 	case cbSnooze, cbBack:
 		return b.showKeyboard(q, key, act), nil
@@ -57,29 +58,29 @@ func (b *Bot) callback(ctx context.Context, q *tgbotapi.CallbackQuery) (txFunc, 
 		if sent.Kind != kindAsk || sent.Note == "" {
 			return b.notePrompt(q, key), nil
 		}
-		x = action{kind: actNote, note: sent.Note}
+		x = action.Request{Kind: action.Note, Note: sent.Note}
 	case cbDone:
-		x = action{kind: actDone}
+		x = action.Request{Kind: action.Done}
 		if sent.Kind == kindAsk {
-			x.note = sent.Note
+			x.Note = sent.Note
 		}
 	case cbUndo:
-		x = action{kind: actUndo}
+		x = action.Request{Kind: action.Undo}
 	case cbSnooze1, cbSnooze3:
 		days := map[string]int{cbSnooze1: 1, cbSnooze3: 3}[act]
-		x = action{kind: actSnooze, until: c.at.Add(time.Duration(days) * 24 * time.Hour)}
+		x = action.Request{Kind: action.Snooze, Until: c.at.Add(time.Duration(days) * 24 * time.Hour)}
 	case cbSnoozeTo:
 		if sent.Until.IsZero() {
 			return only("Nút này không còn hiệu lực.", false), nil
 		}
-		x = action{kind: actSnooze, until: sent.Until}
+		x = action.Request{Kind: action.Snooze, Until: sent.Until}
 	case cbEvidence:
 		if sent.FileID == "" {
 			return only("Nút này không còn hiệu lực.", false), nil
 		}
 		f := &file{id: sent.FileID, name: sent.FileName, size: -1}
 		ev := scheduler.Evidence{FileID: sent.FileID, Name: sent.FileName, Path: b.fetch(ctx, f, key, sent.FileName)}
-		x = action{kind: actEvidence, evidence: &ev}
+		x = action.Request{Kind: action.Evidence, Evidence: &ev}
 	default:
 		return only("Nút này không còn hiệu lực.", false), nil
 	}
@@ -94,7 +95,7 @@ func (b *Bot) callback(ctx context.Context, q *tgbotapi.CallbackQuery) (txFunc, 
 			e.keyboard(chat, msgID, nil) // the question is answered
 		case act == cbDone:
 			e.keyboard(chat, msgID, withoutShort(kb, short))
-		case x.kind == actSnooze && sent.Kind != kindAsk:
+		case x.Kind == action.Snooze && sent.Kind != kindAsk:
 			e.keyboard(chat, msgID, reminderKeyboard(short))
 		}
 		if !r.refused {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
@@ -28,20 +29,20 @@ var ErrAmbiguous = errors.New("task is led by several units")
 // ("III.2.1", "I.4.1@2024-09": without a period, the open occurrence due
 // first); unit, when set, restricts it to that unit's assignment.
 func Complete(st Changer, eng Engine, ref, unit, who, note string, now time.Time) (scheduler.Assignment, error) {
-	return cliChange(st, eng, ref, unit, who, now, action{kind: actDone, note: note})
+	return cliChange(st, eng, ref, unit, who, now, action.Request{Kind: action.Done, Note: note})
 }
 
 // Reopen undoes a done mark from the command line, as /huy does.
 func Reopen(st Changer, eng Engine, ref, unit, who string, now time.Time) (scheduler.Assignment, error) {
-	return cliChange(st, eng, ref, unit, who, now, action{kind: actUndo})
+	return cliChange(st, eng, ref, unit, who, now, action.Request{Kind: action.Undo})
 }
 
-func cliChange(st Changer, eng Engine, ref, unit, who string, now time.Time, x action) (scheduler.Assignment, error) {
+func cliChange(st Changer, eng Engine, ref, unit, who string, now time.Time, x action.Request) (scheduler.Assignment, error) {
 	b := &Bot{engine: eng, dir: func() *org.Directory { return nil }, now: func() time.Time { return now },
 		log: slog.New(slog.DiscardHandler), loc: time.FixedZone("ICT", 7*3600)}
-	c := change{p: person{who: who, name: who, role: org.RoleAdmin, known: true}, via: viaCLI, at: now}
+	c := change{p: person{Actor: action.Actor{Who: who, Name: who, Role: org.RoleAdmin, Known: true}}, via: action.ViaCLI, at: now}
 	w := wantOpen
-	if x.kind == actUndo {
+	if x.Kind == action.Undo {
 		w = wantDone
 	}
 	var a scheduler.Assignment
@@ -57,7 +58,7 @@ func cliChange(st Changer, eng Engine, ref, unit, who string, now time.Time, x a
 		return err
 	})
 	if err != nil {
-		return scheduler.Assignment{}, fmt.Errorf("%s %s: %w", x.kind, ref, err)
+		return scheduler.Assignment{}, fmt.Errorf("%s %s: %w", x.Kind, ref, err)
 	}
 	return a, nil
 }

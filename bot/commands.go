@@ -12,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -92,13 +93,13 @@ func (b *Bot) command(m *tgbotapi.Message, p person, name, args string) (txFunc,
 	case "giupdo":
 		return say(chat, helpText), nil
 	}
-	if !p.known {
+	if !p.Known {
 		return say(chat, notBound(p)), nil
 	}
 	if utf8.RuneCountInString(args) > maxNote+100 {
 		return say(chat, fmt.Sprintf("⚠️ Nội dung quá dài: ghi chú tối đa %d ký tự.", maxNote)), nil
 	}
-	c := change{p: p, via: viaCommand, at: b.now()}
+	c := change{p: p, via: action.ViaCommand, at: b.now()}
 	switch name {
 	case "viec":
 		return b.list(chat, p)
@@ -132,26 +133,26 @@ func (b *Bot) taskCommand(chat int64, c change, name, args string) txFunc {
 		}
 		return say(chat, msg+"\nCú pháp: "+usage(name))
 	}
-	x, w := action{note: rest}, wantOpen
+	x, w := action.Request{Note: rest}, wantOpen
 	switch name {
 	case "xong":
-		x.kind = actDone
+		x.Kind = action.Done
 	case "huy":
-		x.kind, w = actUndo, wantDone
+		x.Kind, w = action.Undo, wantDone
 	case "ghichu":
-		x.kind, w = actNote, wantOpenLast
+		x.Kind, w = action.Note, wantOpenLast
 		if rest == "" {
 			return say(chat, "⚠️ Thiếu nội dung ghi chú.\nCú pháp: "+usage(name))
 		}
 	case "hoan":
-		x.kind = actSnooze
+		x.Kind = action.Snooze
 		until, err := b.parseWhen(rest)
 		if err != nil {
 			return say(chat, "⚠️ "+esc(err.Error())+"\nCú pháp: "+usage(name))
 		}
-		x.until, x.note = until, ""
+		x.Until, x.Note = until, ""
 	}
-	if utf8.RuneCountInString(x.note) > maxNote {
+	if utf8.RuneCountInString(x.Note) > maxNote {
 		return say(chat, fmt.Sprintf("⚠️ Ghi chú quá dài: tối đa %d ký tự.", maxNote))
 	}
 	return func(t txn, e *effects) error {
@@ -165,7 +166,7 @@ func (b *Bot) taskCommand(chat int64, c change, name, args string) txFunc {
 
 // runSelection applies x to the selected assignment, or asks which when
 // several units' assignments match.
-func (b *Bot) runSelection(t txn, e *effects, chat int64, c change, sel selection, x action) error {
+func (b *Bot) runSelection(t txn, e *effects, chat int64, c change, sel selection, x action.Request) error {
 	switch {
 	case sel.reason != "":
 		e.send(chat, sel.reason)
@@ -187,21 +188,21 @@ func (b *Bot) runSelection(t txn, e *effects, chat int64, c change, sel selectio
 
 // ask plans a "which task?" question with one button per assignment; the
 // question remembers what the action needs (note, date, file).
-func (b *Bot) ask(e *effects, chat int64, p person, x action, keys []string, question string) {
+func (b *Bot) ask(e *effects, chat int64, p person, x action.Request, keys []string, question string) {
 	act, prefix := cbDone, "✅ "
-	switch x.kind {
-	case actUndo:
+	switch x.Kind {
+	case action.Undo:
 		act, prefix = cbUndo, "↩️ "
-	case actSnooze:
+	case action.Snooze:
 		act, prefix = cbSnoozeTo, "⏰ "
-	case actNote:
+	case action.Note:
 		act, prefix = cbNote, "📝 "
-	case actEvidence:
+	case action.Evidence:
 		act, prefix = cbEvidence, "📎 "
 	}
-	rec := &store.SentMessage{Kind: kindAsk, Action: act, Keys: keys, Note: x.note, Until: x.until, By: p.tgID}
-	if x.evidence != nil {
-		rec.FileID, rec.FileName = x.evidence.FileID, x.evidence.Name
+	rec := &store.SentMessage{Kind: kindAsk, Action: act, Keys: keys, Note: x.Note, Until: x.Until, By: p.tgID}
+	if x.Evidence != nil {
+		rec.FileID, rec.FileName = x.Evidence.FileID, x.Evidence.Name
 	}
 	e.sendWith(chat, "❔ "+esc(question), choiceKeyboard(act, prefix, keys), rec)
 }

@@ -6,28 +6,24 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/sct-langson/nhacviec/org"
-	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/store"
 )
 
-// person is who sent an update, as far as the bot knows.
+// person is who sent an update, as far as the bot knows: known when in
+// the config with this Telegram id, or bound by an invite.
 type person struct {
-	tgID  int64
-	who   string // person id, or "telegram:<id>"
-	name  string
-	unit  string
-	role  org.Role
-	known bool // in the config with this Telegram id, or bound by an invite
+	action.Actor
+	tgID int64
 }
 
 // identify finds the sender: first among the people of the config, then
 // among the bindings made by invites.
 func (b *Bot) identify(u *tgbotapi.User) (person, error) {
-	p := person{tgID: u.ID, who: store.TelegramWho(u.ID), name: userName(u)}
+	p := person{tgID: u.ID, Actor: action.Actor{Who: store.TelegramWho(u.ID), Name: userName(u)}}
 	for _, x := range b.directory().People() {
 		if x.Telegram == u.ID {
-			p.who, p.name, p.unit, p.role, p.known = x.ID, x.Name, x.Unit, x.Role, true
+			p.Who, p.Name, p.Unit, p.Role, p.Known = x.ID, x.Name, x.Unit, x.Role, true
 			return p, nil
 		}
 	}
@@ -36,7 +32,7 @@ func (b *Bot) identify(u *tgbotapi.User) (person, error) {
 		return p, fmt.Errorf("read binding of telegram user %d: %w", u.ID, err)
 	}
 	if ok {
-		p.who, p.name, p.unit, p.role, p.known = bd.Who(), bd.Name, bd.Unit, bd.Role, true
+		p.Who, p.Name, p.Unit, p.Role, p.Known = bd.Who(), bd.Name, bd.Unit, bd.Role, true
 	}
 	return p, nil
 }
@@ -48,21 +44,6 @@ func userName(u *tgbotapi.User) string {
 	}
 	return name
 }
-
-// admin reports whether p may change any unit's tasks.
-func (p person) admin() bool { return p.known && p.role == org.RoleAdmin }
-
-// mayUnit reports whether p may change the tasks of a unit.
-func (p person) mayUnit(unit string) bool {
-	return p.admin() || p.known && p.unit != "" && p.unit == unit
-}
-
-// may reports whether p may change a.
-func (p person) may(a scheduler.Assignment) bool { return p.mayUnit(a.Unit) }
-
-// unitOfKey is the unit id at the end of an assignment key
-// ("60/KH-SCT|I.4.1@2024-09|vp"), for checks made before a transaction.
-func unitOfKey(key string) string { return key[strings.LastIndexByte(key, '|')+1:] }
 
 // notBound is the answer to a Telegram user nobody bound: their id, and
 // how to get access.
@@ -87,6 +68,6 @@ func (b *Bot) refusal(unit string) string {
 
 // logRefusal notes a refused change: refusals get no audit entry.
 func (b *Bot) logRefusal(p person, key, action string) {
-	b.log.Info("telegram change refused", "telegram_user", p.tgID, "who", p.who, "known", p.known, "unit", p.unit,
+	b.log.Info("telegram change refused", "telegram_user", p.tgID, "who", p.Who, "known", p.Known, "unit", p.Unit,
 		"assignment", key, "action", action)
 }

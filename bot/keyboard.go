@@ -6,6 +6,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -105,7 +106,7 @@ func snoozeKeyboard(short string) *tgbotapi.InlineKeyboardMarkup {
 func choiceKeyboard(act, prefix string, keys []string) *tgbotapi.InlineKeyboardMarkup {
 	keys = keys[:min(len(keys), maxButtons)]
 	levels := []func(string) string{taskOfKey, occurrenceOfKey,
-		func(k string) string { return occurrenceOfKey(k) + " · " + unitOfKey(k) }}
+		func(k string) string { return occurrenceOfKey(k) + " · " + action.UnitOfKey(k) }}
 	labels := make([]string, len(keys))
 	for i, k := range keys {
 		labels[i] = levels[0](k)

@@ -25,8 +25,8 @@ func (b *Bot) start(m *tgbotapi.Message, p person, args string) (txFunc, error) 
 	chat := m.Chat.ID
 	code := strings.TrimSpace(args)
 	if code == "" {
-		if p.known {
-			return say(chat, "👋 Chào "+esc(p.name)+"!\n\n"+helpText), nil
+		if p.Known {
+			return say(chat, "👋 Chào "+esc(p.Name)+"!\n\n"+helpText), nil
 		}
 		return say(chat, "👋 Chào bạn!\n"+notBound(p)), nil
 	}
@@ -58,11 +58,11 @@ func (b *Bot) list(chat int64, p person) (txFunc, error) {
 	for _, r := range recs {
 		texts[r.Key()] = r.Text
 	}
-	all := p.unit == ""
+	all := p.Unit == ""
 	return func(t txn, e *effects) error {
 		var open []scheduler.Assignment
 		err := t.tx.ForEachAssignment("", func(a scheduler.Assignment) error {
-			if a.State == scheduler.StateOpen && (a.Unit == p.unit || all) {
+			if a.State == scheduler.StateOpen && (a.Unit == p.Unit || all) {
 				open = append(open, a)
 			}
 			return nil
@@ -79,7 +79,7 @@ func (b *Bot) list(chat int64, p person) (txFunc, error) {
 
 // listMessages lays the list out in messages under Telegram's limit.
 func (b *Bot) listMessages(p person, open []scheduler.Assignment, texts map[string]string, all bool) []string {
-	whose := "của " + esc(b.unitName(p.unit))
+	whose := "của " + esc(b.unitName(p.Unit))
 	if all {
 		whose = "của các đơn vị"
 	}

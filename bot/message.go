@@ -10,6 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -78,7 +79,7 @@ func (b *Bot) reply(ctx context.Context, m *tgbotapi.Message) (txFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.known {
+	if !p.Known {
 		return say(chat, notBound(p)), nil
 	}
 	sent, ok, err := b.store.SentMessage(chat, m.ReplyToMessage.MessageID)
@@ -91,7 +92,7 @@ func (b *Bot) reply(ctx context.Context, m *tgbotapi.Message) (txFunc, error) {
 		}
 		return say(chat, "ℹ️ Tin nhắn này không gắn với nhiệm vụ nào. "+replyHint), nil
 	}
-	c := change{p: p, via: viaReply, at: b.now()}
+	c := change{p: p, via: action.ViaReply, at: b.now()}
 	text := strings.TrimSpace(m.Text)
 	if f := fileOf(m); f != nil {
 		return b.evidenceReply(ctx, chat, c, sent, f)
@@ -102,16 +103,16 @@ func (b *Bot) reply(ctx context.Context, m *tgbotapi.Message) (txFunc, error) {
 	case utf8.RuneCountInString(text) > maxNote:
 		return say(chat, fmt.Sprintf("⚠️ Nội dung quá dài: tối đa %d ký tự.", maxNote)), nil
 	case sent.Kind == kindNote:
-		return b.onKeys(chat, c, sent.Keys[:1], action{kind: actNote, note: text}), nil
+		return b.onKeys(chat, c, sent.Keys[:1], action.Request{Kind: action.Note, Note: text}), nil
 	case isDone(text):
-		return b.onKeys(chat, c, sent.Keys, action{kind: actDone, note: text}), nil
+		return b.onKeys(chat, c, sent.Keys, action.Request{Kind: action.Done, Note: text}), nil
 	}
 	return say(chat, "ℹ️ Để đánh dấu hoàn thành, trả lời tin nhắn bằng «xong» (có thể kèm ghi chú); để ghi chú, bấm 📝 Ghi chú hoặc gõ <code>/ghichu &lt;mã&gt; &lt;nội dung&gt;</code>."), nil
 }
 
 // onKeys applies x to the one assignment of keys still fit for it, or
 // asks which when several are.
-func (b *Bot) onKeys(chat int64, c change, keys []string, x action) txFunc {
+func (b *Bot) onKeys(chat int64, c change, keys []string, x action.Request) txFunc {
 	return func(t txn, e *effects) error {
 		if len(keys) == 1 {
 			r, err := b.act(t, c, keys[0], x)
@@ -127,7 +128,7 @@ func (b *Bot) onKeys(chat int64, c change, keys []string, x action) txFunc {
 			if err != nil {
 				return err
 			}
-			if ok && c.p.may(a) && (a.State == scheduler.StateOpen || x.kind != actDone && a.State == scheduler.StateDone) {
+			if ok && c.p.May(a) && (a.State == scheduler.StateOpen || x.Kind != action.Done && a.State == scheduler.StateDone) {
 				fit = append(fit, k)
 			}
 		}
@@ -142,8 +143,8 @@ func (b *Bot) onKeys(chat int64, c change, keys []string, x action) txFunc {
 			e.sendWith(chat, r.html, r.markup, r.record)
 		default:
 			q := "Tin nhắn này có nhiều nhiệm vụ. Bạn đã hoàn thành nhiệm vụ nào?"
-			if x.kind == actEvidence {
-				q = "Tin nhắn này có nhiều nhiệm vụ. Tài liệu «" + x.evidence.Name + "» là minh chứng cho nhiệm vụ nào?"
+			if x.Kind == action.Evidence {
+				q = "Tin nhắn này có nhiều nhiệm vụ. Tài liệu «" + x.Evidence.Name + "» là minh chứng cho nhiệm vụ nào?"
 			}
 			b.ask(e, chat, c.p, x, fit, q)
 		}
@@ -207,13 +208,13 @@ func fileOf(m *tgbotapi.Message) *file {
 // evidenceReply attaches a file replied to a reminder: to its task, or,
 // for a digest, to the task a button will name.
 func (b *Bot) evidenceReply(ctx context.Context, chat int64, c change, sent store.SentMessage, f *file) (txFunc, error) {
-	ev := scheduler.Evidence{FileID: f.id, Name: safeName(f.name, f.uniqueID)}
+	ev := scheduler.Evidence{FileID: f.id, Name: action.SafeName(f.name, f.uniqueID)}
 	keys := sent.Keys
 	if sent.Kind == kindNote {
 		keys = keys[:1]
 	}
-	if len(keys) == 1 && c.p.mayUnit(unitOfKey(keys[0])) {
+	if len(keys) == 1 && c.p.MayUnit(action.UnitOfKey(keys[0])) {
 		ev.Path = b.fetch(ctx, f, keys[0], ev.Name)
 	}
-	return b.onKeys(chat, c, keys, action{kind: actEvidence, evidence: &ev}), nil
+	return b.onKeys(chat, c, keys, action.Request{Kind: action.Evidence, Evidence: &ev}), nil
 }

@@ -111,9 +111,9 @@ func (b *Bot) choose(tx scheduler.Tx, p person, ref TaskRef, w want) (selection,
 	}
 	var allowed, own []scheduler.Assignment
 	for _, a := range all {
-		if p.may(a) {
+		if p.May(a) {
 			allowed = append(allowed, a)
-			if a.Unit == p.unit {
+			if a.Unit == p.Unit {
 				own = append(own, a)
 			}
 		}
