@@ -51,6 +51,7 @@ type Config struct {
 	Telegram Telegram `yaml:"telegram"`
 	Delivery Delivery `yaml:"delivery"`
 	HTTP     HTTP     `yaml:"http"`
+	Web      Web      `yaml:"web"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -191,6 +192,7 @@ func (c *Config) check(v *validator) {
 	c.buildDirectory(v)
 	c.checkScheduling(v)
 	c.checkChannels(v)
+	c.checkWeb(v)
 }
 
 func (c *Config) checkContacts(v *validator) {

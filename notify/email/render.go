@@ -33,6 +33,7 @@ type renderer struct {
 	from, fromName, domain string
 	text                   *texttemplate.Template
 	html                   *htmltemplate.Template
+	links                  LinkFunc // nil: no one-click links
 }
 
 func newRenderer(cfg Config) (*renderer, error) {
@@ -69,9 +70,10 @@ type itemView struct {
 	N           int
 	HasDue      bool
 	Color       htmltemplate.CSS
+	Links       *Links // one-click answers; nil when none
 }
 
-func newView(m *notify.Message) view {
+func (r *renderer) newView(m *notify.Message) view {
 	v := view{
 		Title:     m.Title,
 		Greeting:  "Kính gửi anh/chị,",
@@ -101,6 +103,7 @@ func newView(m *notify.Message) view {
 		g := &v.Groups[i]
 		g.Items = append(g.Items, itemView{
 			Item: it, N: len(g.Items) + 1, HasDue: !it.Due.IsZero(), Color: statusColor(it),
+			Links: r.linksFor(m.To, it),
 		})
 	}
 	kept := v.Groups[:0]
@@ -144,7 +147,7 @@ func indent(s string) string {
 
 // bodies renders the plain-text body and its HTML alternative.
 func (r *renderer) bodies(m *notify.Message) (text, html string, err error) {
-	v := newView(m)
+	v := r.newView(m)
 	var tb, hb bytes.Buffer
 	if err := r.text.Execute(&tb, v); err != nil {
 		return "", "", fmt.Errorf("email: render text body: %w", err)
