@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
+	"github.com/sct-langson/nhacviec/adminsock"
 	"github.com/sct-langson/nhacviec/bot"
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/scheduler"
@@ -18,8 +18,8 @@ import (
 )
 
 // Admin changes (invite, done, undo) write the database. When the daemon
-// holds it they go through the daemon's loopback listener instead, which
-// runs the same functions.
+// holds it they go through the daemon's admin socket instead (owner only,
+// see adminsock), which runs the same functions.
 
 // inviteRequest asks for a one-time invite code.
 type inviteRequest struct {
@@ -77,21 +77,17 @@ func markDone(db *store.DB, eng *scheduler.Engine, req doneRequest, now time.Tim
 	return doneResponse{Assignment: a}, err
 }
 
-// viaDaemon posts req to the running daemon's admin endpoint.
+// viaDaemon posts req to the running daemon's admin socket.
 func viaDaemon(ctx context.Context, cfg *config.Config, path string, req, resp any) error {
-	base, err := opsURL(cfg)
-	if err != nil {
-		return fmt.Errorf("database is in use by another nhacviec process, and %w", err)
-	}
 	body, _ := json.Marshal(req)
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body))
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, adminsock.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	r.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(r)
+	res, err := adminsock.Do(adminsock.Path(cfg.DatabasePath()), r)
 	if err != nil {
-		return fmt.Errorf("database is in use by another nhacviec process, and its http listener does not answer: %w", err)
+		return fmt.Errorf("database is in use by another nhacviec process, and %w", err)
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
@@ -101,15 +97,20 @@ func viaDaemon(ctx context.Context, cfg *config.Config, path string, req, resp a
 	return json.Unmarshal(data, resp)
 }
 
-// adminHandler serves POST /admin/invite and /admin/done for the CLI, to
-// loopback clients only.
-func (d *daemon) adminHandler(mux *http.ServeMux) {
+// adminHandler serves the CLI on the admin socket: POST /admin/invite and
+// /admin/done, and GET /backup, a consistent copy of the database (`nhacviec
+// backup` and the read-only commands fetch it).
+func (d *daemon) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if _, err := d.db.WriteTo(w); err != nil {
+			d.log.Error("backup", "err", err)
+			http.Error(w, fmt.Sprintf("backup failed: %v", err), http.StatusInternalServerError)
+		}
+	})
 	handle := func(path string, fn func(body []byte) (any, error)) {
 		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
-			if !loopback(r.RemoteAddr) {
-				http.Error(w, "admin requests are accepted from this machine only", http.StatusForbidden)
-				return
-			}
 			body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 			resp, err := fn(body)
 			if err != nil {
@@ -146,15 +147,7 @@ func (d *daemon) adminHandler(mux *http.ServeMux) {
 		}
 		return resp, err
 	})
+	return mux
 }
 
 var errBadRequest = errors.New("bad request")
-
-func loopback(remote string) bool {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sct-langson/nhacviec/adminsock"
 	"github.com/sct-langson/nhacviec/config"
-	"github.com/sct-langson/nhacviec/ops"
 	"github.com/sct-langson/nhacviec/store"
 )
 
@@ -47,32 +47,17 @@ func (m *Main) cmdBackup(ctx context.Context, args []string) error {
 	return nil
 }
 
-// opsURL is the daemon's HTTP listener as the config names it.
-func opsURL(cfg *config.Config) (string, error) {
-	addr := cfg.HTTP.Listen
-	switch addr {
-	case "off":
-		return "", errors.New("the daemon's http listener is off (http.listen), so its database cannot be read while it runs")
-	case "":
-		addr = ops.DefaultAddr
-	}
-	return "http://" + addr, nil
-}
-
-// fetchSnapshot asks the running daemon for a consistent copy of its
-// database and writes it to path (synced, renamed into place).
+// fetchSnapshot asks the running daemon, through its admin socket, for a
+// consistent copy of its database and writes it to path (synced, renamed
+// into place).
 func (m *Main) fetchSnapshot(ctx context.Context, cfg *config.Config, path string) error {
-	base, err := opsURL(cfg)
-	if err != nil {
-		return fmt.Errorf("database is in use by another nhacviec process, and %w", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/backup", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, adminsock.BaseURL+"/backup", nil)
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := adminsock.Do(adminsock.Path(cfg.DatabasePath()), req)
 	if err != nil {
-		return fmt.Errorf("database is in use by another nhacviec process, and its http listener does not answer: %w", err)
+		return fmt.Errorf("database is in use by another nhacviec process, and %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -220,16 +220,16 @@ func TestRunImportsAndStops(t *testing.T) {
 		_, errOut, code = e.run(t, ctx, "run")
 		done <- code
 	}()
-	// The daemon holds the database: a second process (here a second Main)
+	// The daemon holds the database: a second writer (here a second Main)
 	// is told so instead of hanging.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		_, stderr, code := e.run(t, context.Background(), "tasks")
+		_, stderr, code := e.run(t, context.Background(), "import")
 		if code == 1 && strings.Contains(stderr, "in use by another nhacviec process") {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("tasks while run holds the database: exit %d %q", code, stderr)
+			t.Fatalf("import while run holds the database: exit %d %q", code, stderr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

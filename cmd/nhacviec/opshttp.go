@@ -1,28 +1,34 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"net/http"
+	"sync"
 
+	"github.com/sct-langson/nhacviec/adminsock"
 	"github.com/sct-langson/nhacviec/ops"
 )
 
-// opsHandler serves ops's endpoints plus GET /backup: a consistent copy of
-// the database while the daemon runs (`nhacviec backup` fetches it).
+// opsHandler serves the ops listener: /healthz, /readyz and /metrics, and
+// nothing else. It is a TCP port, reachable by anyone who can reach the
+// address; nothing there changes state or reveals task content.
 func (m *Main) opsHandler(d *daemon) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/", ops.Handler(ops.HandlerConfig{Metrics: d.metrics, Log: d.log}))
-	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		if !loopback(r.RemoteAddr) {
-			http.Error(w, "backups are served to this machine only", http.StatusForbidden)
-			return
+	return ops.Handler(ops.HandlerConfig{Metrics: d.metrics, Log: d.log})
+}
+
+// serveAdmin starts the admin socket next to the database, for the CLI's
+// commands while the daemon holds the database.
+func (d *daemon) serveAdmin(ctx context.Context, wg *sync.WaitGroup) error {
+	srv, err := adminsock.Listen(adminsock.Path(d.db.Path()), d.adminHandler(), d.log)
+	if err != nil {
+		return err
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ctx); err != nil {
+			d.log.Error("admin socket", "err", err)
 		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		if _, err := d.db.WriteTo(w); err != nil {
-			d.log.Error("backup", "err", err)
-			http.Error(w, fmt.Sprintf("backup failed: %v", err), http.StatusInternalServerError)
-		}
-	})
-	d.adminHandler(mux)
-	return mux
+	}()
+	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sct-langson/nhacviec/store"
 )
 
 func freePort(t *testing.T) string {
@@ -64,6 +66,36 @@ func TestDaemonOperations(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	base := "http://" + addr
 	waitFor(t, "the http listener", func() bool { code, _ := get(t, base+"/healthz"); return code == 200 })
+
+	// The TCP listener serves health and metrics only: no backup, no admin
+	// action, whatever the Host or Origin (DNS rebinding, a foreign page).
+	for _, probe := range []struct{ method, path, body string }{
+		{"GET", "/backup", ""},
+		{"POST", "/admin/done", `{"task":"I.1","note":"x"}`},
+		{"POST", "/admin/invite", `{"unit":"vp","name":"x","role":"admin"}`},
+		{"GET", "/admin/done", ""},
+		{"GET", "/", ""},
+	} {
+		req, _ := http.NewRequest(probe.method, base+probe.path, strings.NewReader(probe.body))
+		req.Host = "evil.example"
+		req.Header.Set("Origin", "http://evil.example")
+		req.Header.Set("Content-Type", "text/plain")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s on the ops listener = %d %.80q, want 404", probe.method, probe.path, resp.StatusCode, body)
+		}
+	}
+	// The admin door is a socket next to the database, owner only.
+	sock := filepath.Join(e.dir, "nhacviec.db.sock")
+	waitFor(t, "the admin socket", func() bool { _, err := os.Lstat(sock); return err == nil })
+	if fi, _ := os.Lstat(sock); fi.Mode().Type() != os.ModeSocket || fi.Mode().Perm() != 0o600 {
+		t.Errorf("admin socket %s: mode %v, want a socket with 0600", sock, fi.Mode())
+	}
 
 	// A writer is refused; a reader reads a snapshot.
 	if _, stderr, code := e.run(t, context.Background(), "import"); code != 1 || !strings.Contains(stderr, "in use by another nhacviec process") {
@@ -135,6 +167,47 @@ func TestDaemonOperations(t *testing.T) {
 	}
 	if _, err := os.Stat(backup); err != nil {
 		t.Error(err)
+	}
+	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
+		t.Errorf("admin socket left behind after shutdown: %v", err)
+	}
+}
+
+// TestAdminDoorWithoutHTTP: the CLI reaches the running daemon through its
+// socket also when the TCP listener is off; with no daemon answering, a
+// locked database says which socket it tried.
+func TestAdminDoorWithoutHTTP(t *testing.T) {
+	e := newEnv(t)
+	e.edit(t, "nhacviec.yaml", "http:\n  listen: 127.0.0.1:0\n", "http:\n  listen: \"off\"\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.run(t, ctx, "run", "--now", "2024-11-20T09:00")
+	}()
+	defer func() { cancel(); <-done }()
+	sock := filepath.Join(e.dir, "nhacviec.db.sock")
+	waitFor(t, "the admin socket", func() bool { _, err := os.Lstat(sock); return err == nil })
+	out, stderr, code := e.run(t, context.Background(), "done", "III.2.1", "--note", "qua socket")
+	if code != 0 || !strings.Contains(out, "III.2.1@2024 (vp): done") {
+		t.Fatalf("done through the socket: exit %d %q %q", code, out, stderr)
+	}
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if out, stderr, code := e.run(t, context.Background(), "backup", "-o", backup); code != 0 {
+		t.Fatalf("backup through the socket: exit %d %q %q", code, out, stderr)
+	}
+	cancel()
+	<-done
+
+	// The database stays locked by another holder, with nobody on the socket.
+	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, stderr, code = e.run(t, context.Background(), "done", "III.2.2")
+	if code != 1 || !strings.Contains(stderr, "in use by another nhacviec process") || !strings.Contains(stderr, sock) {
+		t.Errorf("done with a locked database and no daemon: exit %d %q", code, stderr)
 	}
 }
 

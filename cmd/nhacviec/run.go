@@ -106,6 +106,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if err := d.serveAdmin(ctx, &wg); err != nil {
+		return err
+	}
 	if err := d.serveOps(ctx, &wg); err != nil {
 		return err
 	}
