@@ -1,0 +1,366 @@
+// Command benchscale measures nhacviec as a user runs it: the real binary on
+// generated plans of several sizes, each task led by a group of 5 units.
+//
+//	go run ./tools/benchscale                       # 1k, 10k and 100k tasks
+//	go run ./tools/benchscale -sizes 1000,10000 -runs 3
+//
+// For each size it reports the median over -runs of: time from process
+// start until the daemon logs "assignments planned" (first start on an
+// empty database, then a restart), when /readyz first answered 200, the
+// daemon's peak RSS (VmHWM), the database size, one /metrics scrape, and
+// the wall time and peak RSS (getrusage) of `preview` of one month,
+// `tasks --json` and `report --format xlsx`. Last, `preview` of the shipped
+// seed plan for a year. Output is a Markdown table for the README.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sct-langson/nhacviec/internal/genplan"
+)
+
+func main() {
+	sizes := flag.String("sizes", "1000,10000,100000", "comma-separated numbers of tasks")
+	runs := flag.Int("runs", 1, "runs per measure (the median is reported)")
+	bin := flag.String("bin", "", "nhacviec binary (default: build ./cmd/nhacviec)")
+	keep := flag.Bool("keep", false, "keep the generated folders")
+	flag.Parse()
+	if err := run(*sizes, *runs, *bin, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "benchscale:", err)
+		os.Exit(1)
+	}
+}
+
+// row is one size's figures.
+type row struct {
+	tasks                          int
+	assignments                    string
+	first, restart, ready          time.Duration
+	rssFirst, rssRestart, dbSize   int64
+	scrape                         time.Duration
+	preview, tasksJSON, reportXLSX measure
+}
+
+type measure struct {
+	wall time.Duration
+	rss  int64 // bytes
+}
+
+func run(sizesFlag string, runs int, bin string, keep bool) error {
+	work, err := os.MkdirTemp("", "nhacviec-benchscale-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(work)
+	}
+	if bin == "" {
+		bin = filepath.Join(work, "nhacviec")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/nhacviec")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+	}
+	var rows []row
+	for _, s := range strings.Split(sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("size %q: %w", s, err)
+		}
+		var samples []row
+		for i := range runs {
+			dir := filepath.Join(work, fmt.Sprintf("%d-%d", n, i))
+			fmt.Fprintf(os.Stderr, "benchscale: %d tasks, run %d/%d in %s\n", n, i+1, runs, dir)
+			r, err := measureSize(bin, dir, n)
+			if err != nil {
+				return fmt.Errorf("%d tasks: %w", n, err)
+			}
+			samples = append(samples, r)
+		}
+		rows = append(rows, median(samples))
+	}
+	seed, err := seedPreview(bin, work, runs)
+	if err != nil {
+		return err
+	}
+	printTable(os.Stdout, rows, seed, runs)
+	return nil
+}
+
+func measureSize(bin, dir string, n int) (row, error) {
+	r := row{tasks: n}
+	addr, err := freeAddr()
+	if err != nil {
+		return r, err
+	}
+	if err := genplan.Write(dir, genplan.Options{Tasks: n}, addr); err != nil {
+		return r, err
+	}
+	cfg := filepath.Join(dir, "nhacviec.yaml")
+	d, err := startDaemon(bin, cfg, addr)
+	if err != nil {
+		return r, err
+	}
+	r.first, r.ready, r.assignments = d.planned, d.ready, d.created
+	r.scrape = d.scrape()
+	r.rssFirst = d.stop()
+	if d.err != nil {
+		return r, d.err
+	}
+	d, err = startDaemon(bin, cfg, addr)
+	if err != nil {
+		return r, err
+	}
+	r.restart = d.planned
+	r.rssRestart = d.stop()
+	if fi, err := os.Stat(filepath.Join(dir, "nhacviec.db")); err == nil {
+		r.dbSize = fi.Size()
+	}
+	if r.preview, err = timeCmd(bin, "--config", cfg, "preview", "--from", "2025-03-01", "--to", "2025-03-31", "--now", "2025-03-01T07:00"); err != nil {
+		return r, err
+	}
+	if r.tasksJSON, err = timeCmd(bin, "--config", cfg, "tasks", "--json"); err != nil {
+		return r, err
+	}
+	if r.reportXLSX, err = timeCmd(bin, "--config", cfg, "report", "--format", "xlsx", "--at", "2025-03-03", "-o", filepath.Join(dir, "report.xlsx")); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// daemon is one `nhacviec run` being measured.
+type daemon struct {
+	cmd            *exec.Cmd
+	addr           string
+	planned, ready time.Duration
+	created        string
+	err            error
+}
+
+// startDaemon starts `run` and returns once it has logged "assignments
+// planned", with the time that took from the process's start.
+func startDaemon(bin, cfg, addr string) (*daemon, error) {
+	cmd := exec.Command(bin, "--config", cfg, "run", "--now", "2025-03-03T07:00")
+	cmd.Stdout = io.Discard // the console channel prints every message
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	d := &daemon{cmd: cmd, addr: addr}
+	readyc := make(chan time.Duration, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // the first 200 of /readyz
+		for ctx.Err() == nil {
+			resp, err := http.Get("http://" + addr + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					readyc <- time.Since(start)
+					return
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	planned := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			if !sent && strings.Contains(line, `"msg":"assignments planned"`) {
+				planned <- line
+				sent = true
+			}
+		}
+	}()
+	select {
+	case line := <-planned:
+		d.planned = time.Since(start)
+		d.created = field(line, "created")
+	case <-time.After(10 * time.Minute):
+		d.stop()
+		return nil, fmt.Errorf("no \"assignments planned\" within 10 minutes")
+	}
+	select {
+	case d.ready = <-readyc:
+	case <-time.After(30 * time.Second):
+		d.err = fmt.Errorf("/readyz never answered 200")
+	}
+	return d, nil
+}
+
+// scrape is the median time of 5 /metrics requests.
+func (d *daemon) scrape() time.Duration {
+	var ts []time.Duration
+	for range 5 {
+		t0 := time.Now()
+		resp, err := http.Get("http://" + d.addr + "/metrics")
+		if err != nil {
+			d.err = err
+			return 0
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		ts = append(ts, time.Since(t0))
+	}
+	slices.Sort(ts)
+	return ts[len(ts)/2]
+}
+
+// stop reads the daemon's peak RSS, then stops it with SIGTERM.
+func (d *daemon) stop() int64 {
+	hwm := vmHWM(d.cmd.Process.Pid)
+	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	if err := d.cmd.Wait(); err != nil && d.err == nil {
+		d.err = fmt.Errorf("daemon exited: %w", err)
+	}
+	return hwm
+}
+
+// vmHWM is a process's peak resident set size in bytes, from /proc.
+func vmHWM(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// timeCmd runs a command to completion, its output discarded, and returns
+// its wall time and peak RSS.
+func timeCmd(bin string, args ...string) (measure, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout = io.Discard
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	if err := cmd.Run(); err != nil {
+		return measure{}, fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	m := measure{wall: time.Since(t0)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.rss = ru.Maxrss << 10
+	}
+	return m, nil
+}
+
+// seedPreview times `preview` of the shipped example for a year.
+func seedPreview(bin, work string, runs int) (measure, error) {
+	dir := filepath.Join(work, "seed")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return measure{}, err
+	}
+	for _, name := range []string{"nhacviec.yaml", "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt"} {
+		data, err := os.ReadFile(filepath.Join("examples", name))
+		if err != nil {
+			return measure{}, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return measure{}, err
+		}
+	}
+	var ms []measure
+	for range max(runs, 3) {
+		m, err := timeCmd(bin, "--config", filepath.Join(dir, "nhacviec.yaml"), "preview", "--from", "2024-01-01", "--to", "2024-12-31", "--now", "2024-01-01T07:00")
+		if err != nil {
+			return measure{}, err
+		}
+		ms = append(ms, m)
+	}
+	slices.SortFunc(ms, func(a, b measure) int { return int(a.wall - b.wall) })
+	return ms[len(ms)/2], nil
+}
+
+func median(rs []row) row {
+	if len(rs) == 1 {
+		return rs[0]
+	}
+	out := rs[0]
+	pick := func(get func(row) int64) int64 {
+		vs := make([]int64, len(rs))
+		for i, r := range rs {
+			vs[i] = get(r)
+		}
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
+	dur := func(get func(row) time.Duration) time.Duration {
+		return time.Duration(pick(func(r row) int64 { return int64(get(r)) }))
+	}
+	out.first = dur(func(r row) time.Duration { return r.first })
+	out.restart = dur(func(r row) time.Duration { return r.restart })
+	out.ready = dur(func(r row) time.Duration { return r.ready })
+	out.scrape = dur(func(r row) time.Duration { return r.scrape })
+	out.rssFirst = pick(func(r row) int64 { return r.rssFirst })
+	out.rssRestart = pick(func(r row) int64 { return r.rssRestart })
+	out.dbSize = pick(func(r row) int64 { return r.dbSize })
+	out.preview = measure{dur(func(r row) time.Duration { return r.preview.wall }), pick(func(r row) int64 { return r.preview.rss })}
+	out.tasksJSON = measure{dur(func(r row) time.Duration { return r.tasksJSON.wall }), pick(func(r row) int64 { return r.tasksJSON.rss })}
+	out.reportXLSX = measure{dur(func(r row) time.Duration { return r.reportXLSX.wall }), pick(func(r row) int64 { return r.reportXLSX.rss })}
+	return out
+}
+
+func printTable(w io.Writer, rows []row, seed measure, runs int) {
+	fmt.Fprintf(w, "| tasks (× 5 units) | assignments planned | first start → planned | restart → planned | /readyz 200 after | peak RSS first / restart | database | /metrics scrape | preview 1 month | tasks --json | report xlsx |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s / %s | %s | %s | %s, %s | %s, %s | %s, %s |\n",
+			r.tasks, r.assignments, secs(r.first), secs(r.restart), secs(r.ready), mib(r.rssFirst), mib(r.rssRestart), mib(r.dbSize),
+			ms(r.scrape), secs(r.preview.wall), mib(r.preview.rss), secs(r.tasksJSON.wall), mib(r.tasksJSON.rss), secs(r.reportXLSX.wall), mib(r.reportXLSX.rss))
+	}
+	fmt.Fprintf(w, "\nSeed plan (46 tasks), `preview` of 2024: %s, %s peak RSS. Median of %d run(s).\n", ms(seed.wall), mib(seed.rss), runs)
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+func ms(d time.Duration) string   { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func mib(b int64) string          { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+// field is a JSON log line's value of key, as text.
+func field(line, key string) string {
+	i := strings.Index(line, `"`+key+`":`)
+	if i < 0 {
+		return ""
+	}
+	v := line[i+len(key)+3:]
+	if j := strings.IndexAny(v, ",}"); j >= 0 {
+		v = v[:j]
+	}
+	return strings.Trim(v, `"`)
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
