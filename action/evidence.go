@@ -1,72 +1,41 @@
 package action
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
 )
 
-// MaxNameBytes bounds a stored file name, well under file systems' 255.
+// MaxNameBytes bounds a kept file name.
 const MaxNameBytes = 150
 
-// SaveEvidence writes data as dir/name through a temporary file, fsynced,
-// and returns its path. A different file of the same name gets the start
-// of its hash added to the name; the same file again is written again in
-// place, so that a request handled twice leaves one copy.
-func SaveEvidence(dir, name string, data []byte) (string, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", fmt.Errorf("create evidence folder: %w", err)
-	}
-	path := filepath.Join(dir, name)
-	if old, err := os.ReadFile(path); err == nil && !bytes.Equal(old, data) {
-		sum := sha256.Sum256(data)
-		ext := filepath.Ext(name)
-		path = filepath.Join(dir, strings.TrimSuffix(name, ext)+"-"+hex.EncodeToString(sum[:4])+ext)
-	}
-	tmp, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return "", fmt.Errorf("create evidence file: %w", err)
-	}
-	_, werr := tmp.Write(data)
-	if serr := tmp.Sync(); werr == nil {
-		werr = serr
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("write evidence file %s: %w", path, werr)
-	}
-	return path, nil
-}
-
-// SafeName makes a file name sent by a user safe to store and show: no
-// folders, no control or reserved characters, NFC, bounded length keeping
-// the extension; "tai-lieu-<unique id>" when nothing is left.
-func SafeName(name, uniqueID string) string {
-	clean := func(s string) string {
-		s = strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f || strings.ContainsRune(`/\:*?"<>|`, r) {
-				return '_'
-			}
-			return r
-		}, norm.NFC.String(strings.ToValidUTF8(s, "")))
-		return strings.Trim(s, " .")
-	}
-	name = clean(name)
-	if name == "" {
-		name = "tai-lieu-" + clean(uniqueID)
+// DisplayName is the name a person gave a file, as it is shown and
+// offered on download: NFC, without control or bidirectional-override
+// characters, trimmed, bounded keeping the extension; "tai-lieu-<unique
+// id>" when nothing but dots is left. Characters such as < > & / stay:
+// every door escapes on output, and the file on disk never uses this name.
+func DisplayName(name, uniqueID string) string {
+	name = norm.NFC.String(strings.ToValidUTF8(name, ""))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if strings.Trim(name, ".") == "" {
+		name = "tai-lieu-" + strings.Trim(uniqueID, " ./\\")
 	}
 	if len(name) <= MaxNameBytes {
 		return name
@@ -80,4 +49,55 @@ func SafeName(name, uniqueID string) string {
 		stem = stem[:len(stem)-1]
 	}
 	return stem + ext
+}
+
+var safeExt = regexp.MustCompile(`^\.[a-z0-9]{1,8}$`)
+
+// StoredName is the name a file is kept under: the start of the SHA-256
+// of its content and the lower-cased extension of its name when that is
+// plain letters and digits. Nothing a person typed reaches the file system.
+func StoredName(name string, data []byte) string {
+	sum := sha256.Sum256(data)
+	ext := strings.ToLower(filepath.Ext(name))
+	if !safeExt.MatchString(ext) {
+		ext = ".bin"
+	}
+	return hex.EncodeToString(sum[:10]) + ext
+}
+
+// KeepEvidence writes data as dir/<short id of key>/<StoredName>, through
+// a temporary file, fsynced, and returns the evidence record with the
+// name as given (DisplayName) and its path. The same file again lands on
+// the same path, so a request handled twice leaves one copy.
+func KeepEvidence(dir, key, name string, data []byte) (scheduler.Evidence, error) {
+	ev := scheduler.Evidence{Name: DisplayName(name, ""), Path: ""}
+	folder := filepath.Join(dir, store.ShortID(key))
+	if err := os.MkdirAll(folder, 0o750); err != nil {
+		return ev, fmt.Errorf("create evidence folder: %w", err)
+	}
+	path := filepath.Join(folder, StoredName(ev.Name, data))
+	tmp, err := os.CreateTemp(folder, ".upload-*")
+	if err != nil {
+		return ev, fmt.Errorf("create evidence file: %w", err)
+	}
+	_, werr := tmp.Write(data)
+	if serr := tmp.Sync(); werr == nil {
+		werr = serr
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return ev, fmt.Errorf("write evidence file %s: %w", path, werr)
+	}
+	if d, err := os.Open(folder); err == nil {
+		_ = d.Sync() // the rename itself
+		d.Close()
+	}
+	ev.Path = path
+	return ev, nil
 }

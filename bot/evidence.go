@@ -2,18 +2,16 @@ package bot
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/sct-langson/nhacviec/action"
-	"github.com/sct-langson/nhacviec/store"
 )
 
-// fetch copies a file into EvidenceDir/<short id of key>/<name> and
-// returns its path. It returns "" — the Telegram file id alone is kept —
-// when no EvidenceDir is set, the file is over MaxEvidence or the download
-// fails (logged). A different file of the same name gets the start of its
-// hash added to the name; the same file again is written again in place,
-// so that an update handled twice leaves one copy.
+// fetch copies a file into EvidenceDir/<short id of key>/ under a name
+// generated from its content (action.KeepEvidence) and returns its path.
+// It returns "" — the Telegram file id alone is kept — when no EvidenceDir
+// is set, the file is over MaxEvidence or the download fails (logged). The
+// same file again is written again in place, so that an update handled
+// twice leaves one copy.
 func (b *Bot) fetch(ctx context.Context, f *file, key, name string) string {
 	if b.evidenceDir == "" {
 		return ""
@@ -27,11 +25,11 @@ func (b *Bot) fetch(ctx context.Context, f *file, key, name string) string {
 		b.log.Warn("downloading an evidence file failed", "file", name, "err", err)
 		return ""
 	}
-	path, err := action.SaveEvidence(filepath.Join(b.evidenceDir, store.ShortID(key)), name, data)
+	ev, err := action.KeepEvidence(b.evidenceDir, key, name, data)
 	if err != nil {
 		b.log.Error("saving an evidence file failed", "file", name, "err", err)
 		return ""
 	}
-	b.log.Info("evidence file saved", "assignment", key, "path", path, "size", len(data))
-	return path
+	b.log.Info("evidence file saved", "assignment", key, "path", ev.Path, "size", len(data))
+	return ev.Path
 }

@@ -208,7 +208,7 @@ func fileOf(m *tgbotapi.Message) *file {
 // evidenceReply attaches a file replied to a reminder: to its task, or,
 // for a digest, to the task a button will name.
 func (b *Bot) evidenceReply(ctx context.Context, chat int64, c change, sent store.SentMessage, f *file) (txFunc, error) {
-	ev := scheduler.Evidence{FileID: f.id, Name: action.SafeName(f.name, f.uniqueID)}
+	ev := scheduler.Evidence{FileID: f.id, Name: action.DisplayName(f.name, f.uniqueID)}
 	keys := sent.Keys
 	if sent.Kind == kindNote {
 		keys = keys[:1]

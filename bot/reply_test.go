@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -60,11 +61,11 @@ func TestEvidence(t *testing.T) {
 				t.Fatalf("after the file: %+v", a)
 			}
 			ev := a.Evidence[0]
-			if ev.FileID == "" || ev.Name != "_Quyết định _12_.pdf" || ev.By != "an" {
+			if ev.FileID == "" || ev.Name != "../Quyết định <12>.pdf" || ev.By != "an" {
 				t.Errorf("evidence %+v", ev)
 			}
 			if withDir {
-				want := filepath.Join(dir, store.ShortID(kIII21), ev.Name)
+				want := filepath.Join(dir, store.ShortID(kIII21), action.StoredName(ev.Name, data))
 				if got, err := os.ReadFile(want); err != nil || !slices.Equal(got, data) || ev.Path != want {
 					t.Errorf("copy at %q (%v), path %q", want, err, ev.Path)
 				}
@@ -72,7 +73,7 @@ func TestEvidence(t *testing.T) {
 				t.Errorf("path %q without an evidence folder", ev.Path)
 			}
 			confirm := e.last(userAn.ID)
-			contains(t, "confirmation", confirm.Text, "Đã lưu tài liệu «_Quyết định _12_.pdf»", "Bấm nút")
+			contains(t, "confirmation", confirm.Text, "Đã lưu tài liệu «../Quyết định <12>.pdf»", "Bấm nút")
 			if kb := e.keyboard(userAn.ID, confirm.MessageID); !slices.Equal(kb, []string{"d:" + store.ShortID(kIII21)}) {
 				t.Fatalf("confirm keyboard %v", kb)
 			}

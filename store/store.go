@@ -97,7 +97,8 @@ func (db *DB) init() error {
 
 // allBuckets are created when the database is opened for writing.
 var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions,
-	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot}
+	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot,
+	bucketWebTokens, bucketWebSessions, bucketWebKeys}
 
 // Close closes the database file.
 func (db *DB) Close() error { return db.bolt.Close() }
