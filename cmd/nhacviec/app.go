@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -61,6 +62,10 @@ func commands() []command {
 func (m *Main) Run(ctx context.Context, args []string) error {
 	fs := m.flagSet("nhacviec")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			m.usage(m.stdout)
+			return nil
+		}
 		return usagef("%v", err)
 	}
 	args = fs.Args()
@@ -99,6 +104,10 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				m.commandUsage(fs)
+				return errHelpShown
+			}
 			return usagef("%s: %v", fs.Name(), err)
 		}
 		rest := fs.Args()
@@ -115,7 +124,37 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	return fs.Parse(append([]string{"--"}, positional...))
 }
 
-func (m *Main) cmdHelp(_ context.Context, _ []string) error {
+// errHelpShown ends a command whose --help was asked: its usage is printed,
+// and the process exits 0 without running it.
+var errHelpShown = errors.New("help shown")
+
+// commandUsage prints a command's synopsis, summary and flags to stdout.
+func (m *Main) commandUsage(fs *flag.FlagSet) {
+	for _, c := range commands() {
+		if c.name == fs.Name() {
+			fmt.Fprintf(m.stdout, "Usage: nhacviec [--config FILE] %s %s\n\n%s.\n\nFlags:\n", c.name, c.args, c.summary)
+		}
+	}
+	fs.SetOutput(m.stdout)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// cmdHelp prints the usage of every command, or of the one named.
+func (m *Main) cmdHelp(_ context.Context, args []string) error {
+	if len(args) == 1 {
+		for _, c := range commands() {
+			if c.name == args[0] && c.name != "help" {
+				// Run the command with --help: its own flag set prints itself.
+				err := c.run(m, context.Background(), []string{"--help"})
+				if errors.Is(err, errHelpShown) {
+					return nil
+				}
+				return err
+			}
+		}
+		return usagef("help: unknown command %q", args[0])
+	}
 	m.usage(m.stdout)
 	return nil
 }
@@ -127,6 +166,7 @@ func (m *Main) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n  %-9s   %s\n", c.name, c.args, "", c.summary)
 	}
 	fmt.Fprintln(w, "\nThe config file defaults to $NHACVIEC_CONFIG, else nhacviec.yaml.")
+	fmt.Fprintln(w, "'nhacviec COMMAND --help' or 'nhacviec help COMMAND' shows a command's flags.")
 }
 
 // loadConfig reads the config named by --config. NHACVIEC_DATABASE, when

@@ -37,7 +37,7 @@ func main() {
 // exitCode reports err and maps it to the process's exit status: 0 success,
 // 1 failure or problems found, 2 wrong usage.
 func exitCode(stderr io.Writer, err error) int {
-	if err == nil {
+	if err == nil || errors.Is(err, errHelpShown) {
 		return 0
 	}
 	var ue *usageError

@@ -271,3 +271,35 @@ func TestValidateReportsUnknownTimeline(t *testing.T) {
 		t.Error("unknown timeline not kept verbatim in the store")
 	}
 }
+
+// TestCommandHelp: every command's --help (and `help COMMAND`) prints that
+// command's synopsis and its own flags on stdout and exits 0 without running
+// the command; an unknown command name is a usage error.
+func TestCommandHelp(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range commands() {
+		if c.name == "help" {
+			continue
+		}
+		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {"help", c.name}} {
+			out, stderr, code := e.run(t, context.Background(), args...)
+			if code != 0 || stderr != "" {
+				t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+			}
+			if !strings.HasPrefix(out, "Usage: nhacviec [--config FILE] "+c.name+" ") || !strings.Contains(out, c.summary) || !strings.Contains(out, "-config FILE") {
+				t.Errorf("%q printed:\n%s", args, out)
+			}
+		}
+	}
+	out, _, _ := e.run(t, context.Background(), "report", "--help")
+	if !strings.Contains(out, "-format FORMAT") || strings.Contains(out, "-note") {
+		t.Errorf("report --help does not show report's own flags:\n%s", out)
+	}
+	// --help runs nothing: no database was created by any of the above.
+	if _, err := os.Stat(filepath.Join(e.dir, "nhacviec.db")); !os.IsNotExist(err) {
+		t.Errorf("a --help created the database: %v", err)
+	}
+	if _, stderr, code := e.run(t, context.Background(), "help", "nope"); code != 2 || !strings.Contains(stderr, `unknown command "nope"`) {
+		t.Errorf("help nope: exit %d %q", code, stderr)
+	}
+}
