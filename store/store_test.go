@@ -78,8 +78,8 @@ func TestImportIdempotentAndArchives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(res.Updated, []string{"I.2", "I.4"}) && !slices.Equal(res.Updated, []string{"I.2"}) {
-		t.Errorf("updated = %v", res.Updated)
+	if !slices.Equal(res.Updated, []string{"I.2"}) || !slices.Equal(res.Added, []string{"I.4"}) {
+		t.Errorf("updated = %v, added = %v; want [I.2], [I.4]", res.Updated, res.Added)
 	}
 	if !slices.Equal(res.Archived, []string{"I.3"}) {
 		t.Errorf("archived = %v, want [I.3]", res.Archived)
@@ -125,6 +125,45 @@ func TestImportIdempotentAndArchives(t *testing.T) {
 	plans, err := db.Plans()
 	if err != nil || len(plans) != 1 || plans[0].Code != "60/KH-SCT" || plans[0].Tasks != 3 {
 		t.Errorf("plans = %+v, %v", plans, err)
+	}
+}
+
+// TestImportMovedRowsAreNotUpdates: a row removed near the top moves every
+// later task down the document; only the task whose content changed counts
+// as updated, and the moved ones keep their update time but learn their new
+// lines.
+func TestImportMovedRowsAreNotUpdates(t *testing.T) {
+	c := &clock{time.Date(2024, 6, 14, 8, 0, 0, 0, time.UTC)}
+	db := mustOpen(t, filepath.Join(t.TempDir(), "n.db"), c)
+	if _, err := db.ImportPlan(samplePlan("I.1", "I.2", "I.3", "I.4", "I.5")); err != nil {
+		t.Fatal(err)
+	}
+	first := c.t
+	c.t = c.t.Add(time.Hour)
+	edited := samplePlan("I.2", "I.3", "I.4", "I.5") // I.1 removed: all move up
+	edited.Tasks[2].Text = "Nhiệm vụ I.4 đã sửa"
+	res, err := db.ImportPlan(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Updated, []string{"I.4"}) || res.Unchanged != 3 || !slices.Equal(res.Archived, []string{"I.1"}) {
+		t.Errorf("import after removing a row: updated %v, unchanged %d, archived %v", res.Updated, res.Unchanged, res.Archived)
+	}
+	recs, err := db.Tasks("60/KH-SCT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		switch r.ID {
+		case "I.2", "I.3", "I.5":
+			if r.Line() != edited.Tasks[r.Seq].Line() || !r.Updated.Equal(first) {
+				t.Errorf("%s moved: line %d (want %d), updated %v (want %v)", r.ID, r.Line(), edited.Tasks[r.Seq].Line(), r.Updated, first)
+			}
+		case "I.4":
+			if !r.Updated.Equal(c.t) {
+				t.Errorf("I.4 edited: updated %v, want %v", r.Updated, c.t)
+			}
+		}
 	}
 }
 

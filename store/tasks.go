@@ -86,9 +86,15 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 			case old.Archived:
 				rec.Created = old.Created
 				res.Restored = append(res.Restored, t.ID)
-			case old.Seq == i && reflect.DeepEqual(normalized(old.Task), normalized(t)):
+			case sameContent(old.Task, t):
 				res.Unchanged++
-				continue
+				if old.Seq == i && slices.Equal(old.Lines, t.Lines) {
+					continue
+				}
+				// Moved in the document (a row added or removed above it):
+				// the new place is kept for messages naming lines, the task
+				// itself has not changed.
+				rec.Created, rec.Updated = old.Created, old.Updated
 			default:
 				rec.Created = old.Created
 				res.Updated = append(res.Updated, t.ID)
@@ -125,6 +131,13 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 		return ImportResult{}, fmt.Errorf("import plan %s: %w", p.Code, err)
 	}
 	return res, nil
+}
+
+// sameContent reports whether two versions of a task say the same thing,
+// wherever they stand in the document (source lines aside).
+func sameContent(a, b plan.Task) bool {
+	a.Lines, b.Lines = nil, nil
+	return reflect.DeepEqual(normalized(a), normalized(b))
 }
 
 // normalized makes nil and empty slices compare equal after a JSON round trip.
