@@ -27,37 +27,15 @@ func (c ConsoleNotifier) Notify(ctx context.Context, m *Message) (retry bool, er
 	return false, nil
 }
 
-// consoleText renders m as plain text: title, recipient and channel, moment,
-// intro, one line per item, footer.
+// consoleText renders m as its plain-text letter under an envelope:
+// title, recipient and channel, moment.
 func consoleText(m *Message) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "──── %s ────\n", m.Title)
 	fmt.Fprintf(&b, "Gửi tới: %s qua %s\n", recipientText(m.To, m.Channel), channelLabel(m.Channel))
-	fmt.Fprintf(&b, "Lúc: %s\n", m.At.In(location).Format("15:04 02/01/2006"))
-	if m.Intro != "" {
-		fmt.Fprintf(&b, "\n%s\n", m.Intro)
-	}
-	if len(m.Items) > 0 {
-		b.WriteString("\n")
-	}
-	for i, it := range m.Items {
-		fmt.Fprintf(&b, "%d. [%s] %s", i+1, it.Label(), oneLine(it.Text))
-		if it.Unit != "" {
-			fmt.Fprintf(&b, " — %s", it.Unit)
-		}
-		fmt.Fprintf(&b, " — Hạn %s (%s)", it.DueText(), it.Status())
-		if it.Copy {
-			b.WriteString(" (để biết, đơn vị phối hợp)")
-		}
-		b.WriteString("\n")
-		if it.Output != "" {
-			fmt.Fprintf(&b, "   Kết quả: %s\n", oneLine(it.Output))
-		}
-	}
-	if m.Footer != "" {
-		fmt.Fprintf(&b, "\n%s\n", m.Footer)
-	}
-	fmt.Fprintf(&b, "(mã tin nhắn %s)\n\n", m.ID)
+	fmt.Fprintf(&b, "Lúc: %s\n\n", m.At.In(location).Format("15:04 02/01/2006"))
+	b.WriteString(Compose(m).PlainText(""))
+	b.WriteString("\n")
 	return b.String()
 }
 
@@ -75,9 +53,4 @@ func recipientText(r Recipient, ch string) string {
 	default:
 		return name
 	}
-}
-
-// oneLine folds the line breaks of a plan's cell into spaces.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -13,7 +13,7 @@ func TestConsoleNotifier(t *testing.T) {
 	m := &Message{
 		ID: "abc123", Channel: ChannelTelegram, Kind: KindDigest, At: at,
 		To:    Recipient{ID: "nva", Name: "Nguyễn Văn A", TelegramID: 424242},
-		Title: "Nhắc việc: 1 sắp đến hạn, 1 quá hạn", Intro: "Kính gửi Nguyễn Văn A,",
+		Title: "Nhắc việc: 1 sắp đến hạn, 1 quá hạn",
 		Items: []Item{
 			{Kind: KindReminder, TaskID: "I.4.1", Unit: "Văn phòng Sở", Text: "Báo cáo <tháng>\n& quý",
 				Output: "Báo cáo", Due: at.Add(72 * time.Hour), WorkingDays: 3},
@@ -32,14 +32,18 @@ func TestConsoleNotifier(t *testing.T) {
 		"──── Nhắc việc: 1 sắp đến hạn, 1 quá hạn ────\n",
 		"Gửi tới: Nguyễn Văn A (chat id 424242) qua Telegram\n",
 		"Lúc: 08:00 30/09/2024\n",
-		"1. [I.4.1] Báo cáo <tháng> & quý — Văn phòng Sở — Hạn 03/10/2024 (còn 3 ngày làm việc)\n   Kết quả: Báo cáo\n",
-		"2. [III.2.2.1] Kiểm tra thị trường — Phòng Quản lý Thương mại — Hạn 28/09/2024 (quá hạn 2 ngày làm việc) (để biết, đơn vị phối hợp)\n",
-		"Tin nhắn tự động của nhacviec.\n",
-		"(mã tin nhắn abc123)",
+		"Kính gửi: Nguyễn Văn A\n\nTin này gồm: 1 nhiệm vụ sắp đến hạn.\n",
+		"SẮP ĐẾN HẠN (1 nhiệm vụ)\n\n1. I.4.1 Báo cáo <tháng> & quý\n   Hạn 03/10/2024: còn 3 ngày làm việc\n   Kết quả: Báo cáo\n",
+		"ĐỂ BIẾT (ĐƠN VỊ PHỐI HỢP) (1 nhiệm vụ)\n- III.2.2.1 Kiểm tra thị trường — Phòng Quản lý Thương mại: chưa xong — Hạn 28/09/2024: quá hạn 2 ngày làm việc\n",
+		"\n-- \nTin nhắn tự động của nhacviec.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	// The letter is for a person: no internal words.
+	if strings.Contains(out, "abc123") || strings.Count(out, "Kính gửi") != 1 {
+		t.Errorf("output shows the message id or more than one salutation:\n%s", out)
 	}
 	for _, esc := range []string{"&lt;", "&gt;", "&amp;", "&#"} {
 		if strings.Contains(out, esc) {

@@ -21,6 +21,7 @@ const (
 	KindDigest     Kind = "digest"     // several kinds for one recipient at one moment
 	KindInfo       Kind = "info"       // confirmations, admin notices, summaries
 	KindDone       Kind = "done"       // a task completed, for the office following progress
+	KindCheckin    Kind = "checkin"    // progress asked for before a periodic report
 )
 
 // Channel names.
@@ -58,6 +59,18 @@ type Item struct {
 	// DoneAt and DoneBy (a name) describe a completion (KindDone items).
 	DoneAt time.Time `json:"done_at,omitzero"`
 	DoneBy string    `json:"done_by,omitempty"`
+	// Period names the occurrence's period as people say it ("tháng
+	// 6/2024", "quý III/2024"); empty for a plan year's single occurrence.
+	Period string `json:"period,omitempty"`
+	// Leads are the lead units of the occurrence with their states, for a
+	// copy: the coordinating unit sees who is due and who is done.
+	Leads []LeadState `json:"leads,omitempty"`
+}
+
+// LeadState is one lead unit of an occurrence and whether it is done.
+type LeadState struct {
+	Unit string `json:"unit"` // name
+	Done bool   `json:"done,omitempty"`
 }
 
 // Message is what goes to one recipient on one channel at one moment.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Role is what a person may do.
@@ -30,6 +32,34 @@ type Unit struct {
 	Email    string   // the unit's shared mailbox, if any
 	Telegram int64    // the unit's Telegram group, if any
 	External bool     // outside the department (coordinates only)
+	// ShortName is the name in subjects and summaries ("Phòng KH-TC");
+	// empty: Short derives it.
+	ShortName string
+}
+
+// Short is the unit's name in subjects and summaries: ShortName when set,
+// else for a division "Phòng " and the initials of the rest ("Phòng Kế
+// hoạch - Tài chính" → "Phòng KH-TC"), else the name.
+func (u Unit) Short() string {
+	if u.ShortName != "" {
+		return u.ShortName
+	}
+	rest, ok := strings.CutPrefix(u.Name, "Phòng ")
+	if !ok || strings.TrimSpace(rest) == "" {
+		return u.Name
+	}
+	var parts []string
+	for _, part := range strings.Split(rest, "-") {
+		var b strings.Builder
+		for _, w := range strings.Fields(part) {
+			r, _ := utf8.DecodeRuneInString(w)
+			b.WriteRune(unicode.ToUpper(r))
+		}
+		if b.Len() > 0 {
+			parts = append(parts, b.String())
+		}
+	}
+	return "Phòng " + strings.Join(parts, "-")
 }
 
 // Group is a named list of units: "Các phòng thuộc Sở".

@@ -126,7 +126,7 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
 // recipient and channel (a digest), and says which messages carry each step.
 // The completions not yet reported (done) join the digests of the office's
 // recipients when they get one; reported lists those that did.
-func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*notify.Message, map[string][]string, []string) {
+func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
 	type box struct {
 		to    notify.Recipient
 		items []notify.Item
@@ -135,6 +135,7 @@ func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*not
 	}
 	boxes := map[string]*box{}
 	var order []string
+	leads := map[string][]notify.LeadState{}
 	for _, f := range all {
 		item := s.item(now, f)
 		stepKey := StepKey(f.a.Key, f.step.Name)
@@ -147,6 +148,17 @@ func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*not
 			}
 			it := item
 			it.Copy = t.copy
+			if it.Copy {
+				ls, ok := leads[f.a.Plan+"|"+f.a.Occurrence]
+				if !ok {
+					var err error
+					if ls, err = s.leadStates(tx, f.a); err != nil {
+						return nil, nil, nil, err
+					}
+					leads[f.a.Plan+"|"+f.a.Occurrence] = ls
+				}
+				it.Leads = ls
+			}
 			// A copy informs about the occurrence, whichever member unit's
 			// assignment carried it: one line per occurrence.
 			k := it.Assignment + "|" + string(it.Kind)
@@ -184,13 +196,13 @@ func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*not
 	for _, id := range order {
 		b := boxes[id]
 		// Who leads an occurrence needs no copy of it.
-		leads := map[string]bool{}
+		leading := map[string]bool{}
 		for _, it := range b.items {
 			if !it.Copy {
-				leads[it.Occurrence] = true
+				leading[it.Occurrence] = true
 			}
 		}
-		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leads[it.Occurrence] })
+		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leading[it.Occurrence] })
 		slices.SortStableFunc(b.items, compareItems)
 		slices.Sort(b.steps)
 		for _, ch := range Channels(s.Directory, b.to, s.Channels) {
@@ -200,10 +212,9 @@ func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*not
 				Kind:    messageKind(b.items),
 				To:      b.to,
 				At:      now,
-				Title:   Title(b.items),
-				Intro:   fmt.Sprintf("Kính gửi %s,", b.to.Name),
+				Title:   notify.Subject(s.who(b.to), now, b.items),
 				Items:   b.items,
-				Footer:  "Tin nhắn tự động của nhacviec, hệ thống nhắc việc cải cách hành chính.",
+				Footer:  strings.Join(s.Signature, "\n"),
 			}
 			msgs = append(msgs, m)
 			for _, s := range b.steps {
@@ -211,7 +222,51 @@ func (s *state) messages(now time.Time, all []fired, done []notify.Item) ([]*not
 			}
 		}
 	}
-	return msgs, carried, reported
+	return msgs, carried, reported, nil
+}
+
+// leadStates are the lead units of a's occurrence with their states, for
+// the copies of it: a coordinating unit sees every unit that is due.
+func (s *state) leadStates(tx Tx, a Assignment) ([]notify.LeadState, error) {
+	t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]
+	if !ok {
+		return nil, nil
+	}
+	var out []notify.LeadState
+	for _, unit := range s.leadUnits(t.Task) {
+		other, ok, err := tx.Assignment(AssignmentKey(a.Plan, a.Occurrence, unit))
+		if err != nil {
+			return nil, err
+		}
+		if !ok || other.State == StateArchived {
+			continue
+		}
+		name := unit
+		if u, ok := s.Directory.Unit(unit); ok {
+			name = u.Name
+		}
+		out = append(out, notify.LeadState{Unit: name, Done: other.State == StateDone})
+	}
+	return out, nil
+}
+
+// who names a recipient in a subject: the unit's short name for a unit's
+// mailbox or a unit's person ("Phòng KH-TC"), else the person's name
+// ("Giám đốc Sở").
+func (s *state) who(r notify.Recipient) string {
+	d := s.Directory
+	id, isUnit := strings.CutPrefix(r.ID, "unit:")
+	if !isUnit {
+		if p, ok := d.Person(r.ID); ok && p.Unit != "" {
+			id = p.Unit
+		} else {
+			return r.Name
+		}
+	}
+	if u, ok := d.Unit(id); ok {
+		return u.Short()
+	}
+	return r.Name
 }
 
 // item describes one fired step as a message item.
@@ -228,6 +283,9 @@ func (s *state) item(now time.Time, f fired) notify.Item {
 	}
 	if t, ok := s.tasks[taskKey(f.a.Plan, f.a.TaskID)]; ok {
 		it.Text, it.Output = t.Text, t.Output
+	}
+	if _, period, ok := strings.Cut(f.a.Occurrence, "@"); ok && !isYearPeriod(period) {
+		it.Period = PeriodName(period)
 	}
 	return it
 }
@@ -281,35 +339,6 @@ func messageID(to, channel string, at time.Time, steps []string, items []notify.
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// Title is the Vietnamese subject of a message listing items.
-func Title(items []notify.Item) string {
-	counts := map[notify.Kind]int{}
-	copies := 0
-	for _, it := range items {
-		if it.Copy {
-			copies++
-			continue
-		}
-		counts[it.Kind]++
-	}
-	var parts []string
-	if n := counts[notify.KindEscalation]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d nhiệm vụ quá hạn cần chỉ đạo", n))
-	}
-	if n := counts[notify.KindOverdue]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d nhiệm vụ quá hạn", n))
-	}
-	if n := counts[notify.KindDue]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d nhiệm vụ đến hạn hôm nay", n))
-	}
-	if n := counts[notify.KindReminder]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d nhiệm vụ sắp đến hạn", n))
-	}
-	if n := counts[notify.KindDone]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d nhiệm vụ đã hoàn thành", n))
-	}
-	if copies > 0 {
-		parts = append(parts, fmt.Sprintf("%d nhiệm vụ phối hợp (để biết)", copies))
-	}
-	return "Nhắc việc: " + strings.Join(parts, ", ")
+func isYearPeriod(p string) bool {
+	return len(p) == 4 && strings.Trim(p, "0123456789") == ""
 }

@@ -29,6 +29,9 @@ type Config struct {
 	Horizon time.Duration
 	// Channels are the channels in service; nil means every channel.
 	Channels []string
+	// Signature closes every letter: the sending office, whom to call, how
+	// to answer. Empty: notify.DefaultSignature.
+	Signature []string
 }
 
 // Task is a plan task the engine plans for.
@@ -313,7 +316,10 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			var carried map[string][]string
 			var reported []string
-			msgs, carried, reported = s.messages(now, all, done)
+			msgs, carried, reported, err = s.messages(tx, now, all, done)
+			if err != nil {
+				return err
+			}
 			for _, m := range msgs {
 				if err := tx.Enqueue(m); err != nil {
 					return err

@@ -188,7 +188,7 @@ func TestCoordinatingUnitsAreCopied(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if msgs[1].Title != "Nhắc việc: 1 nhiệm vụ phối hợp (để biết)" {
+	if msgs[1].Title != "[Nhắc việc CCHC] Phòng QLCN: 1 nhiệm vụ phối hợp để biết — 31/12/2024" {
 		t.Errorf("copy title = %q", msgs[1].Title)
 	}
 }

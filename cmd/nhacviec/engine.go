@@ -18,7 +18,13 @@ func schedulerConfig(cfg *config.Config) scheduler.Config {
 	return scheduler.Config{
 		Calendar: s.Calendar, Directory: cfg.Directory, Schedules: s.Schedules, Policy: s.Policy,
 		TaskPolicies: s.TaskPolicies, ReportDay: s.ReportDay, Office: cfg.Office, Horizon: s.Horizon,
+		Signature: signature(cfg),
 	}
+}
+
+// signature is the closing of every letter (nil: notify's default).
+func signature(cfg *config.Config) []string {
+	return nil
 }
 
 // planInfo is what the scheduler needs of a plan.

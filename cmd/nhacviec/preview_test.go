@@ -51,7 +51,7 @@ func TestPreviewAppendix2024(t *testing.T) {
 		for _, it := range en.Items {
 			kinds[string(it.Kind)]++
 		}
-		if !strings.HasPrefix(en.Title, "Nhắc việc: ") {
+		if !strings.HasPrefix(en.Title, "[Nhắc việc CCHC] ") {
 			t.Errorf("title %q", en.Title)
 		}
 	}

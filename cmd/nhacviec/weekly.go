@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sct-langson/nhacviec/notify"
@@ -64,8 +65,10 @@ func (d *daemon) weekly(now time.Time) {
 	for _, ch := range scheduler.Channels(d.cfg.Directory, to, d.chans.enabled) {
 		msgs = append(msgs, &notify.Message{
 			ID: fmt.Sprintf("weekly|%s|%s|%s", to.ID, ch, last.In(d.cfg.Location).Format("2006-01-02")), Channel: ch,
-			Kind: notify.KindInfo, To: to, At: now, Title: title,
-			Intro: fmt.Sprintf("Kính gửi %s,\n\n%s", to.Name, body),
+			Kind: notify.KindInfo, To: to, At: now,
+			Title:  "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(last),
+			Intro:  body,
+			Footer: strings.Join(signature(d.cfg), "\n"),
 		})
 	}
 	if err := d.db.Enqueue(msgs...); err != nil {

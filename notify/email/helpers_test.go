@@ -42,7 +42,7 @@ func testMessage() *notify.Message {
 			},
 			{
 				Kind: notify.KindReminder, Assignment: "60/KH-SCT|I.4.1@2024-12|KHTC",
-				TaskID: "I.4.1", Occurrence: "I.4.1@2024-12", Unit: "Phòng Kế hoạch - Tài chính",
+				TaskID: "I.4.1", Occurrence: "I.4.1@2024-12", Period: "tháng 12/2024", Unit: "Phòng Kế hoạch - Tài chính",
 				Text: "Xây dựng báo cáo CCHC định kỳ hằng tháng",
 				// 18:00 UTC on 29/12 is already 30/12 in Vietnam.
 				Due: time.Date(2024, 12, 29, 18, 0, 0, 0, time.UTC), WorkingDays: 4,

@@ -39,3 +39,31 @@ func (r *renderer) linksFor(to notify.Recipient, it notify.Item) *Links {
 	}
 	return &l
 }
+
+// addLinks gives each entry of the letter's own sections the links of its
+// periods. Overview and compact lists carry none: they inform.
+func (r *renderer) addLinks(to notify.Recipient, l *notify.Letter) {
+	for i := range l.Sections {
+		s := &l.Sections[i]
+		if s.Compact() {
+			continue
+		}
+		for j := range s.Entries {
+			e := &s.Entries[j]
+			for _, it := range e.Items {
+				k := r.linksFor(to, it)
+				if k == nil {
+					continue
+				}
+				nl := notify.Links{Done: k.Done, Snooze: k.Snooze, Note: k.Note}
+				if len(e.Items) > 1 {
+					nl.Period = it.Period
+					if nl.Period == "" {
+						nl.Period = it.Occurrence
+					}
+				}
+				e.Links = append(e.Links, nl)
+			}
+		}
+	}
+}

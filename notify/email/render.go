@@ -9,16 +9,12 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
 
 	"github.com/sct-langson/nhacviec/notify"
 )
-
-// Signature closes every e-mail.
-const Signature = "nhacviec — hệ thống nhắc việc CCHC"
 
 // HeaderMessageID carries notify.Message.ID, the idempotency key, so that a
 // copy found in a mailbox can be traced back to the outbox.
@@ -31,131 +27,82 @@ var templateFS embed.FS
 // parsed templates and sender settings and is safe for concurrent use.
 type renderer struct {
 	from, fromName, domain string
-	text                   *texttemplate.Template
 	html                   *htmltemplate.Template
 	links                  LinkFunc // nil: no one-click links
 }
 
 func newRenderer(cfg Config) (*renderer, error) {
-	text, err := texttemplate.New("body.txt.tmpl").
-		Funcs(texttemplate.FuncMap{"indent": indent}).
-		ParseFS(templateFS, "templates/body.txt.tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("email: parse text template: %w", err)
-	}
 	html, err := htmltemplate.ParseFS(templateFS, "templates/body.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("email: parse html template: %w", err)
 	}
-	return &renderer{
-		from: cfg.From, fromName: cfg.FromName, domain: cfg.domain(),
-		text: text, html: html,
-	}, nil
+	return &renderer{from: cfg.From, fromName: cfg.FromName, domain: cfg.domain(), html: html}, nil
 }
 
-// view is what both templates show.
+// view is what the HTML template shows: the letter, with colours.
 type view struct {
-	Title, Greeting, Intro, Footer, Signature string
-	Groups                                    []group
+	Title, Greeting, Summary, Intro, FullList string
+	Main                                      []sectionView
+	Overview                                  *notify.Overview
+	Compact                                   []notify.Section
+	Signature                                 []string
 }
 
-type group struct {
-	Label string
+type sectionView struct {
+	Title   string
+	Color   htmltemplate.CSS
+	Entries []entryView
+}
+
+type entryView struct {
+	notify.Entry
 	Color htmltemplate.CSS
-	Items []itemView
 }
 
-type itemView struct {
-	notify.Item // Status and DueText come from notify, worded in one place
-	N           int
-	HasDue      bool
-	Color       htmltemplate.CSS
-	Links       *Links // one-click answers; nil when none
-}
-
-func (r *renderer) newView(m *notify.Message) view {
+func newView(m *notify.Message, l notify.Letter, fullList string) view {
 	v := view{
-		Title:     m.Title,
-		Greeting:  "Kính gửi anh/chị,",
-		Intro:     m.Intro,
-		Footer:    m.Footer,
-		Signature: Signature,
+		Title: m.Title, Greeting: l.Greeting, Summary: l.Summary, Intro: l.Intro,
+		Overview: l.Overview, Signature: l.Signature, FullList: fullList,
 	}
-	if name := strings.TrimSpace(m.To.Name); name != "" {
-		v.Greeting = "Kính gửi: " + name
-	}
-	// The most urgent kinds come first; other kinds follow in the order
-	// they appear.
-	index := make(map[notify.Kind]int)
-	for _, k := range []notify.Kind{
-		notify.KindEscalation, notify.KindOverdue, notify.KindDue, notify.KindReminder,
-	} {
-		index[k] = len(v.Groups)
-		v.Groups = append(v.Groups, group{Label: notify.KindLabel(k), Color: kindColor(k)})
-	}
-	for _, it := range m.Items {
-		i, ok := index[it.Kind]
-		if !ok {
-			i = len(v.Groups)
-			index[it.Kind] = i
-			v.Groups = append(v.Groups, group{Label: notify.KindLabel(it.Kind), Color: kindColor(it.Kind)})
+	for _, s := range l.Sections {
+		if s.Compact() {
+			v.Compact = append(v.Compact, s)
+			continue
 		}
-		g := &v.Groups[i]
-		g.Items = append(g.Items, itemView{
-			Item: it, N: len(g.Items) + 1, HasDue: !it.Due.IsZero(), Color: statusColor(it),
-			Links: r.linksFor(m.To, it),
-		})
-	}
-	kept := v.Groups[:0]
-	for _, g := range v.Groups {
-		if len(g.Items) > 0 {
-			kept = append(kept, g)
+		sv := sectionView{Title: s.Title, Color: sectionColor(s.Kind)}
+		for _, e := range s.Entries {
+			c := htmltemplate.CSS("#1a4d8f")
+			if e.Urgent {
+				c = "#b00020"
+			}
+			sv.Entries = append(sv.Entries, entryView{Entry: e, Color: c})
 		}
+		v.Main = append(v.Main, sv)
 	}
-	v.Groups = kept
 	return v
 }
 
-func kindColor(k notify.Kind) htmltemplate.CSS {
-	switch k {
-	case notify.KindOverdue, notify.KindEscalation:
+func sectionColor(k notify.SectionKind) htmltemplate.CSS {
+	if k == notify.SectionOverdue {
 		return "#b00020"
-	case notify.KindDue:
-		return "#c45100"
-	default:
-		return "#1a4d8f"
 	}
-}
-
-func statusColor(it notify.Item) htmltemplate.CSS {
-	switch {
-	case it.WorkingDays < 0 || it.Kind == notify.KindOverdue || it.Kind == notify.KindEscalation:
-		return "#b00020"
-	case it.WorkingDays == 0:
-		return "#c45100"
-	default:
-		return "#222222"
-	}
-}
-
-// indent keeps the continuation lines of a multi-line text under the item
-// they belong to in the plain-text body.
-func indent(s string) string {
-	s = strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n")
-	return strings.ReplaceAll(s, "\n", "\n   ")
+	return "#1a4d8f"
 }
 
 // bodies renders the plain-text body and its HTML alternative.
+// Both write the same letter (notify.Compose).
 func (r *renderer) bodies(m *notify.Message) (text, html string, err error) {
-	v := r.newView(m)
-	var tb, hb bytes.Buffer
-	if err := r.text.Execute(&tb, v); err != nil {
-		return "", "", fmt.Errorf("email: render text body: %w", err)
+	l := notify.Compose(m)
+	r.addLinks(m.To, &l)
+	full := ""
+	if l.Overview != nil {
+		full = "Danh sách đầy đủ: tệp đính kèm " + fullListName(m) + "."
 	}
-	if err := r.html.Execute(&hb, v); err != nil {
+	var hb bytes.Buffer
+	if err := r.html.Execute(&hb, newView(m, l, full)); err != nil {
 		return "", "", fmt.Errorf("email: render html body: %w", err)
 	}
-	return tb.String(), hb.String(), nil
+	return l.PlainText(full), hb.String(), nil
 }
 
 // messageID is stable for m.ID: a retried or re-rendered message keeps its
@@ -214,6 +161,14 @@ func (r *renderer) render(m *notify.Message, now time.Time) (*mail.Msg, error) {
 	}
 	msg.SetBodyString(mail.TypeTextPlain, text)
 	msg.AddAlternativeString(mail.TypeTextHTML, html)
+	if xlsx, ok, err := fullList(m); err != nil {
+		return nil, err
+	} else if ok {
+		if err := msg.AttachReader(fullListName(m), bytes.NewReader(xlsx),
+			mail.WithFileContentType(mail.ContentType(xlsxContentType))); err != nil {
+			return nil, fmt.Errorf("email: attach full list: %w", err)
+		}
+	}
 	if ics, ok := calendar(m, r.domain); ok {
 		if err := msg.AttachReader(calendarFile, strings.NewReader(ics),
 			mail.WithFileContentType(mail.ContentType(calendarContentType))); err != nil {

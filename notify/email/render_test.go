@@ -18,26 +18,34 @@ func testRenderer(t *testing.T) *renderer {
 	return r
 }
 
-func TestRenderGroupsMostUrgentFirst(t *testing.T) {
+// TestRenderLetterShape checks the letter every channel shares: one
+// salutation, the summary, the sections in order, a task's periods merged
+// into one entry, copies last and compact.
+func TestRenderLetterShape(t *testing.T) {
 	m := testMessage()
 	m.Kind = notify.KindDigest
+	month := func(k notify.Kind, mm string, wd int) notify.Item {
+		return notify.Item{Kind: k, Assignment: "60/KH-SCT|VII.2.1@2024-" + mm + "|khtc", TaskID: "VII.2.1",
+			Occurrence: "VII.2.1@2024-" + mm, Text: "Số hóa hồ sơ", Due: m.At.AddDate(0, 0, wd), WorkingDays: wd}
+	}
 	m.Items = []notify.Item{
 		{Kind: notify.KindReminder, TaskID: "I.1", Text: "Sắp tới", Due: m.At.AddDate(0, 0, 7), WorkingDays: 5},
-		{Kind: notify.KindOverdue, TaskID: "I.2", Text: "Trễ hạn", Due: m.At.AddDate(0, 0, -3), WorkingDays: -2},
-		{Kind: notify.KindInfo, TaskID: "VII.1", Text: "Chưa xếp lịch"},
+		month(notify.KindOverdue, "06", -103), month(notify.KindOverdue, "07", -81), month(notify.KindOverdue, "10", -17),
 		{Kind: notify.KindDue, TaskID: "I.3", Text: "Hôm nay", Due: m.At},
-		{Kind: notify.KindOverdue, TaskID: "I.4", Text: "Trễ nữa", Unit: "Phòng Quản lý thương mại", Copy: true, Due: m.At.AddDate(0, 0, -1), WorkingDays: 0},
+		{Kind: notify.KindOverdue, TaskID: "I.4", Text: "Trễ nữa", Unit: "Phòng Quản lý thương mại", Copy: true, Due: m.At.AddDate(0, 0, -1), WorkingDays: -1,
+			Leads: []notify.LeadState{{Unit: "Phòng Quản lý thương mại"}, {Unit: "Phòng Quản lý công nghiệp", Done: true}}},
 	}
 	text, html, err := testRenderer(t).bodies(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	order := []string{
-		"Quá hạn (2 nhiệm vụ):", "1. [I.2] Trễ hạn", "Tình trạng: quá hạn 2 ngày làm việc",
-		"2. [I.4] Trễ nữa", "Đơn vị chủ trì: Phòng Quản lý thương mại\n   Gửi để biết và phối hợp.\n", "Tình trạng: quá hạn\n",
-		"Đến hạn hôm nay (1 nhiệm vụ):", "1. [I.3] Hôm nay", "Tình trạng: đến hạn hôm nay",
-		"Sắp đến hạn (1 nhiệm vụ):", "1. [I.1] Sắp tới",
-		"Thông báo (1 nhiệm vụ):", "1. [VII.1] Chưa xếp lịch", "Thời hạn: chưa xác định",
+		"Kính gửi: Văn phòng Sở\n",
+		"Tin này gồm: 1 nhiệm vụ quá hạn (3 kỳ), 2 nhiệm vụ sắp đến hạn.",
+		"QUÁ HẠN (1 nhiệm vụ)", "1. VII.2.1 Số hóa hồ sơ\n   tháng 6, 7, 10/2024: quá hạn (lâu nhất 103 ngày làm việc)",
+		"SẮP ĐẾN HẠN (2 nhiệm vụ)", "1. I.3 Hôm nay\n   Hạn 24/12/2024: đến hạn hôm nay", "2. I.1 Sắp tới",
+		"ĐỂ BIẾT (ĐƠN VỊ PHỐI HỢP) (1 nhiệm vụ)",
+		"- I.4 Trễ nữa — Phòng Quản lý thương mại: chưa xong; Phòng Quản lý công nghiệp: đã xong — Hạn 23/12/2024: quá hạn 1 ngày làm việc",
 	}
 	rest := text
 	for _, want := range order {
@@ -47,19 +55,18 @@ func TestRenderGroupsMostUrgentFirst(t *testing.T) {
 		}
 		rest = rest[i+len(want):]
 	}
-	if strings.Contains(text, "Báo cáo quá hạn") {
-		t.Errorf("empty group shown")
+	for name, body := range map[string]string{"text": text, "html": html} {
+		if n := strings.Count(body, "Kính gửi"); n != 1 {
+			t.Errorf("%s body has %d salutations, want 1", name, n)
+		}
+		if n := strings.Count(body, "Số hóa hồ sơ"); n != 1 {
+			t.Errorf("%s body shows the monthly task %d times, want once", name, n)
+		}
 	}
-	if got := strings.Count(html, "<li "); got != 5 {
-		t.Errorf("html lists %d items, want 5", got)
-	}
-	for _, want := range []string{"Quá hạn (2 nhiệm vụ)", "<em>(gửi để biết và phối hợp)</em>"} {
+	for _, want := range []string{"Quá hạn (1 nhiệm vụ)", "tháng 6, 7, 10/2024: quá hạn (lâu nhất 103 ngày làm việc)", "Để biết (đơn vị phối hợp) (1 nhiệm vụ)"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("html lacks %q", want)
 		}
-	}
-	if n := strings.Count(text, "phối hợp"); n != 1 {
-		t.Errorf("text marks %d items as copies, want 1", n)
 	}
 }
 
@@ -74,9 +81,12 @@ func TestRenderGreetingAndMultilineText(t *testing.T) {
 		t.Fatal(err)
 	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	want := "Kính gửi anh/chị,\n\nSắp đến hạn (1 nhiệm vụ):\n\n1. [III.2.1] Dòng thứ nhất\n   Dòng thứ hai\n   Đơn vị chủ trì: Văn phòng Sở\n"
+	want := "Kính gửi anh/chị,\n\nTin này gồm: 1 nhiệm vụ sắp đến hạn.\n\nSẮP ĐẾN HẠN (1 nhiệm vụ)\n\n1. III.2.1 Dòng thứ nhất Dòng thứ hai\n   Hạn 31/12/2024: còn 5 ngày làm việc\n"
 	if !strings.HasPrefix(text, want) {
 		t.Errorf("text body =\n%s\nwant prefix\n%s", text, want)
+	}
+	if !strings.Contains(text, "\n-- \n"+notify.DefaultSignature[0]+"\n") {
+		t.Errorf("text body lacks the default signature:\n%s", text)
 	}
 	if strings.Contains(text, "\n\n\n") {
 		t.Errorf("text body has stray blank lines:\n%s", text)

@@ -108,7 +108,7 @@ func digest(id string, chat int64, n int) *notify.Message {
 	}
 	m := message(id, chat, items...)
 	m.Kind, m.Title = notify.KindDigest, "Tổng hợp nhắc việc tuần"
-	m.Intro = "Kính gửi Văn phòng Sở,\nCác nhiệm vụ dưới đây cần hoàn thành:"
+	m.Intro = "Các nhiệm vụ dưới đây cần hoàn thành:"
 	m.Footer = "Trả lời /xong <mã> khi hoàn thành."
 	return m
 }

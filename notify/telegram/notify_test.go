@@ -28,7 +28,8 @@ func TestNotifyEscapedVietnamese(t *testing.T) {
 	if len(sent) != 1 {
 		t.Fatalf("%d messages sent, want 1", len(sent))
 	}
-	want := "Nhắc việc sắp đến hạn\n\n[III.2.1] " + text + " — Phòng Quản lý thương mại & Xuất nhập khẩu — Hạn: 31/12/2024 (còn 3 ngày làm việc)\nSản phẩm: Báo cáo"
+	want := "Nhắc việc sắp đến hạn\nKính gửi: Văn phòng\nTin này gồm: 1 nhiệm vụ sắp đến hạn.\n\nSẮP ĐẾN HẠN (1 nhiệm vụ)\nIII.2.1 " + text +
+		"\nHạn 31/12/2024: còn 3 ngày làm việc\nKết quả: Báo cáo\n\n" + strings.Join(notify.DefaultSignature, "\n")
 	if s := sent[0]; s.Text != want || s.ParseMode != "HTML" || !s.DisableWebPagePreview || s.ChatID != 42 {
 		t.Errorf("sent %+v\nwant text %q", s, want)
 	}

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"html"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -36,60 +37,87 @@ type line []span
 // one item, the footer.
 type block []line
 
-// Render lays m out in Vietnamese for Telegram: bold title, intro, one
-// paragraph per item ("[III.2.1] text — unit — Hạn: 31/12/2024 (còn 3 ngày
-// làm việc)", the expected output in italics), footer. A message over
-// MaxTextLen is split between items, else between lines, else inside a
-// line; each part is valid HTML on its own.
+// Render lays m out in Vietnamese for Telegram, in the letter shape of
+// every channel (notify.Compose): bold title, salutation, summary, the
+// sections with one paragraph per task, the overview, the compact lists,
+// the signature. A message over MaxTextLen is split between tasks, else
+// between lines, else inside a line; each part is valid HTML on its own.
 func Render(m *notify.Message) []Part {
 	return pack(layout(m), MaxTextLen)
 }
 
 func layout(m *notify.Message) []block {
+	l := notify.Compose(m)
 	title := clean(m.Title)
 	if title == "" {
 		title = notify.KindLabel(m.Kind)
 	}
-	head := block{{{tag: "b", text: flat(title)}}}
-	head = append(head, paragraph(m.Intro)...)
+	head := block{{{tag: "b", text: flat(title)}}, {{text: flat(l.Greeting)}}}
+	if l.Summary != "" {
+		head = append(head, line{{text: flat(l.Summary)}})
+	}
 	blocks := []block{head}
-	var kind notify.Kind
-	for i, it := range m.Items {
-		var b block
-		if m.Kind == notify.KindDigest && (i == 0 || it.Kind != kind) {
-			b = append(b, line{{tag: "b", text: notify.KindLabel(it.Kind) + ":"}})
+	if intro := paragraph(l.Intro); len(intro) > 0 {
+		blocks = append(blocks, intro)
+	}
+	heading := func(s notify.Section) line {
+		return line{{tag: "b", text: strings.ToUpper(s.Title) + " (" + strconv.Itoa(len(s.Entries)) + " nhiệm vụ)"}}
+	}
+	for _, s := range l.Sections {
+		if s.Compact() {
+			continue
 		}
-		kind = it.Kind
-		b = append(b, itemLine(it))
-		if out := flat(it.Output); out != "" {
-			b = append(b, line{{tag: "i", text: "Sản phẩm: " + out}})
+		for i, e := range s.Entries {
+			var b block
+			if i == 0 {
+				b = append(b, heading(s))
+			}
+			b = append(b, line{{tag: "b", text: e.TaskID}, {text: " " + flat(e.Text)}})
+			if e.Units != "" {
+				b = append(b, line{{text: "Đơn vị chủ trì: " + flat(e.Units)}})
+			}
+			if w := e.When(); w != "" {
+				b = append(b, line{{text: w}})
+			}
+			if out := flat(e.Output); out != "" {
+				b = append(b, line{{tag: "i", text: "Kết quả: " + out}})
+			}
+			blocks = append(blocks, b)
+		}
+	}
+	if o := l.Overview; o != nil {
+		b := block{{{tag: "b", text: strings.ToUpper(o.Title) + ": " + o.Headline()}}, {{text: "Theo đơn vị:"}}}
+		for _, u := range o.Units {
+			b = append(b, line{{text: "• " + flat(u.Text())}})
+		}
+		if o.OtherUnits > 0 {
+			b = append(b, line{{text: "• " + o.OthersText()}})
+		}
+		blocks = append(blocks, b)
+		b = block{{{text: o.LongestTitle() + ":"}}}
+		for i, e := range o.Longest {
+			b = append(b, line{{text: strconv.Itoa(i+1) + ". "}, {tag: "b", text: e.TaskID}, {text: " " + flat(strings.TrimPrefix(e.Line(), e.TaskID+" "))}})
+		}
+		if m.To.Email != "" {
+			b = append(b, line{{tag: "i", text: "Danh sách đầy đủ: tệp đính kèm e-mail cùng ngày."}})
 		}
 		blocks = append(blocks, b)
 	}
-	if foot := paragraph(m.Footer); len(foot) > 0 {
-		blocks = append(blocks, foot)
+	for _, s := range l.Sections {
+		if !s.Compact() {
+			continue
+		}
+		b := block{heading(s)}
+		for _, e := range s.Entries {
+			b = append(b, line{{text: "• "}, {tag: "b", text: e.TaskID}, {text: " " + flat(strings.TrimPrefix(e.Line(), e.TaskID+" "))}})
+		}
+		blocks = append(blocks, b)
 	}
-	return blocks
-}
-
-// itemLine is "[III.2.1] text — unit — Hạn: 31/12/2024 (còn 3 ngày làm
-// việc)", the task number in bold.
-func itemLine(it notify.Item) line {
-	var l line
-	if id := flat(it.Label()); id != "" {
-		l = append(l, span{tag: "b", text: "[" + id + "]"}, span{text: " "})
+	var sig block
+	for _, s := range l.Signature {
+		sig = append(sig, line{{tag: "i", text: flat(s)}})
 	}
-	parts := []string{}
-	if t := flat(it.Text); t != "" {
-		parts = append(parts, t)
-	}
-	if u := flat(it.Unit); u != "" {
-		parts = append(parts, u)
-	}
-	if !it.Due.IsZero() {
-		parts = append(parts, "Hạn: "+it.DueText()+" ("+it.Status()+")")
-	}
-	return append(l, span{text: strings.Join(parts, " — ")})
+	return append(blocks, sig)
 }
 
 // clean makes text safe to send: valid UTF-8, "\n" line ends.

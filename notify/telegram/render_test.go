@@ -12,8 +12,8 @@ import (
 func TestRenderLayout(t *testing.T) {
 	due := time.Date(2024, 12, 31, 17, 0, 0, 0, ict)
 	m := &notify.Message{
-		ID: "m1", Kind: notify.KindDigest, Title: "Tổng hợp <tuần>",
-		Intro:  "Kính gửi Văn phòng,\r\nDanh sách:",
+		ID: "m1", Kind: notify.KindDigest, Title: "Tổng hợp <tuần>", To: notify.Recipient{Name: "Văn phòng"},
+		Intro:  "Danh sách\r\ntuần này:",
 		Footer: "Trả lời /xong <mã> & gửi minh chứng.",
 		Items: []notify.Item{
 			{Kind: notify.KindReminder, TaskID: "III.2.1", Text: "Rà soát\n  <Quyết định> & \"Kế hoạch\"", Unit: "Văn phòng",
@@ -26,12 +26,13 @@ func TestRenderLayout(t *testing.T) {
 	if len(parts) != 1 {
 		t.Fatalf("%d parts, want 1", len(parts))
 	}
-	wantHTML := "<b>Tổng hợp &lt;tuần&gt;</b>\nKính gửi Văn phòng,\nDanh sách:" +
-		"\n\n<b>Sắp đến hạn:</b>\n<b>[III.2.1]</b> Rà soát &lt;Quyết định&gt; &amp; &#34;Kế hoạch&#34; — Văn phòng — Hạn: 31/12/2024 (còn 3 ngày làm việc)" +
-		"\n<i>Sản phẩm: Báo cáo &#39;quý&#39;</i>" +
-		"\n\n<b>[III.2.2]</b> Công khai TTHC — Hạn: 31/12/2024 (còn 1 ngày làm việc)" +
-		"\n\n<b>Quá hạn:</b>\n<b>[I.4.1]</b> Báo cáo tháng — Phòng QLTM — Hạn: 31/12/2024 (quá hạn 2 ngày làm việc)" +
-		"\n\nTrả lời /xong &lt;mã&gt; &amp; gửi minh chứng."
+	wantHTML := "<b>Tổng hợp &lt;tuần&gt;</b>\nKính gửi: Văn phòng\nTin này gồm: 1 nhiệm vụ quá hạn, 2 nhiệm vụ sắp đến hạn." +
+		"\n\nDanh sách\ntuần này:" +
+		"\n\n<b>QUÁ HẠN (1 nhiệm vụ)</b>\n<b>I.4.1</b> Báo cáo tháng\nĐơn vị chủ trì: Phòng QLTM\nHạn 31/12/2024: quá hạn 2 ngày làm việc" +
+		"\n\n<b>SẮP ĐẾN HẠN (2 nhiệm vụ)</b>\n<b>III.2.2</b> Công khai TTHC\nHạn 31/12/2024: còn 1 ngày làm việc" +
+		"\n\n<b>III.2.1</b> Rà soát &lt;Quyết định&gt; &amp; &#34;Kế hoạch&#34;\nĐơn vị chủ trì: Văn phòng\nHạn 31/12/2024: còn 3 ngày làm việc" +
+		"\n<i>Kết quả: Báo cáo &#39;quý&#39;</i>" +
+		"\n\n<i>Trả lời /xong &lt;mã&gt; &amp; gửi minh chứng.</i>"
 	if parts[0].HTML != wantHTML {
 		t.Errorf("HTML:\n%s\nwant:\n%s", parts[0].HTML, wantHTML)
 	}
@@ -42,7 +43,7 @@ func TestRenderLayout(t *testing.T) {
 	if plain != parts[0].Text {
 		t.Errorf("Text %q differs from what Telegram shows %q", parts[0].Text, plain)
 	}
-	if !strings.Contains(plain, `Rà soát <Quyết định> & "Kế hoạch"`) || !strings.Contains(plain, "Sản phẩm: Báo cáo 'quý'") {
+	if !strings.Contains(plain, `Rà soát <Quyết định> & "Kế hoạch"`) || !strings.Contains(plain, "Kết quả: Báo cáo 'quý'") {
 		t.Errorf("task text altered: %q", plain)
 	}
 }
@@ -53,11 +54,12 @@ func TestRenderEdgeCases(t *testing.T) {
 		m    notify.Message
 		want string // Text of the only part
 	}{
-		{"title from kind", notify.Message{Kind: notify.KindOverdue}, "Quá hạn"},
-		{"no due date", notify.Message{Title: "T", Items: []notify.Item{{TaskID: "A.1", Text: "x"}}}, "T\n\n[A.1] x"},
-		{"due today", notify.Message{Title: "T", Items: []notify.Item{{Kind: notify.KindDue, TaskID: "A.1", Text: "x",
-			Due: time.Date(2024, 3, 1, 0, 0, 0, 0, ict)}}}, "T\n\n[A.1] x — Hạn: 01/03/2024 (đến hạn hôm nay)"},
-		{"invalid utf-8 replaced", notify.Message{Title: "T\xff"}, "T\uFFFD"},
+		{"title from kind", notify.Message{Kind: notify.KindOverdue, Footer: "-"}, "Quá hạn\nKính gửi anh/chị,\n\n-"},
+		{"no due date", notify.Message{Title: "T", Footer: "-", Items: []notify.Item{{TaskID: "A.1", Text: "x"}}},
+			"T\nKính gửi anh/chị,\nTin này gồm: 1 nhiệm vụ sắp đến hạn.\n\nSẮP ĐẾN HẠN (1 nhiệm vụ)\nA.1 x\nChưa xác định thời hạn\n\n-"},
+		{"due today", notify.Message{Title: "T", Footer: "-", Items: []notify.Item{{Kind: notify.KindDue, TaskID: "A.1", Text: "x",
+			Due: time.Date(2024, 3, 1, 0, 0, 0, 0, ict)}}}, "T\nKính gửi anh/chị,\nTin này gồm: 1 nhiệm vụ sắp đến hạn.\n\nSẮP ĐẾN HẠN (1 nhiệm vụ)\nA.1 x\nHạn 01/03/2024: đến hạn hôm nay\n\n-"},
+		{"invalid utf-8 replaced", notify.Message{Title: "T\xff", Footer: "-"}, "T\uFFFD\nKính gửi anh/chị,\n\n-"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
