@@ -220,28 +220,20 @@ func TestRunImportsAndStops(t *testing.T) {
 		_, errOut, code = e.run(t, ctx, "run")
 		done <- code
 	}()
-	// The daemon holds the database: a second writer (here a second Main)
-	// is told so instead of hanging.
-	deadline := time.Now().Add(10 * time.Second)
-	imported := "" // an import that ran before the daemon took the database
-	for {
-		_, stderr, code := e.run(t, context.Background(), "import")
-		if code == 1 && strings.Contains(stderr, "in use by another nhacviec process") {
-			break
-		}
-		if code == 0 {
-			imported += stderr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("import while run holds the database: exit %d %q", code, stderr)
-		}
-		time.Sleep(50 * time.Millisecond)
+	// The daemon holds the database once its admin socket is there: a
+	// second writer (here a second Main) is told so instead of hanging.
+	waitFor(t, "the admin socket", func() bool {
+		_, err := os.Lstat(filepath.Join(e.dir, "nhacviec.db.sock"))
+		return err == nil
+	})
+	if _, stderr, code := e.run(t, context.Background(), "import"); code != 1 || !strings.Contains(stderr, "in use by another nhacviec process") {
+		t.Fatalf("import while run holds the database: exit %d %q", code, stderr)
 	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("run: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "plan imported") || !strings.Contains(errOut+imported, "added=46") {
+	if !strings.Contains(errOut, "plan imported") || !strings.Contains(errOut, "added=46") {
 		t.Errorf("run logged %q", errOut)
 	}
 }
