@@ -36,6 +36,8 @@ func TestBadConfigs(t *testing.T) {
 		"rule-empty":        "testdata/bad/rule-empty.yaml:4: schedules.sections.II: empty rule: set due, cron, dates, reports or unscheduled",
 		"rule-two-ways":     "testdata/bad/rule-two-ways.yaml:4: schedules.tasks.I.3: set only one of due, cron, dates, reports, unscheduled",
 		"secret-in-config":  "testdata/bad/secret-in-config.yaml:5: \"password\": secrets are never read from the config file: name an environment variable (password_env) or a file (password_file)",
+		"signature-email":   "testdata/bad/signature-email.yaml:4: signature.email: \"cchc-at-example\" is not an e-mail address",
+		"signature-phone":   "testdata/bad/signature-phone.yaml:3: signature.phone: \"gọi văn phòng\" is not a phone number",
 		"timezone":          "testdata/bad/timezone.yaml:2: timezone: unknown time zone \"Asia/Hanoi\"",
 		"web-base-url":      "testdata/bad/web-base-url.yaml:4: web.base_url: \"nhacviec.example/\" is not an http:// or https:// address",
 		"web-path":          "testdata/bad/web-path.yaml:4: web.base_url: \"https://x.example/nhacviec\": give the scheme and host only (no path, query or user)",

@@ -50,6 +50,8 @@ type Config struct {
 	Email    Email    `yaml:"email"`
 	Telegram Telegram `yaml:"telegram"`
 	Delivery Delivery `yaml:"delivery"`
+	// Signature closes every message people get.
+	Signature Signature `yaml:"signature"`
 	HTTP     HTTP     `yaml:"http"`
 	Web      Web      `yaml:"web"`
 
@@ -89,6 +91,9 @@ type Unit struct {
 	Email    string   `yaml:"email"`
 	Telegram int64    `yaml:"telegram"`
 	External bool     `yaml:"external"`
+	// ShortName names the unit in subjects ("Phòng KH-TC"); default: a
+	// division's initials.
+	ShortName string `yaml:"short_name"`
 }
 
 // Group is a group of units as written in the config.
@@ -193,6 +198,7 @@ func (c *Config) check(v *validator) {
 	c.checkScheduling(v)
 	c.checkChannels(v)
 	c.checkWeb(v)
+	c.checkSignature(v)
 }
 
 func (c *Config) checkContacts(v *validator) {
@@ -221,7 +227,7 @@ func (c *Config) buildDirectory(v *validator) {
 	units := make([]org.Unit, len(c.Units))
 	for i, u := range c.Units {
 		units[i] = org.Unit{ID: u.ID, Name: u.Name, Aliases: u.Aliases, Head: u.Head, Superior: u.Superior,
-			Email: u.Email, Telegram: u.Telegram, External: u.External}
+			Email: u.Email, Telegram: u.Telegram, External: u.External, ShortName: u.ShortName}
 	}
 	groups := make([]org.Group, len(c.Groups))
 	for i, g := range c.Groups {

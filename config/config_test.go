@@ -71,3 +71,23 @@ func TestLoadMissingFile(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestSignatureLines: the example's signature section becomes the closing
+// lines of every message; without one, the default closing applies.
+func TestSignatureLines(t *testing.T) {
+	c, err := Parse([]byte("database: x.db\nsignature:\n  office: Văn phòng Sở\n  contact: Nguyễn Thị Lan\n  phone: 0205 3812 345\n  email: vp@example.vn\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.SignatureLines("Trả lời bằng bot."), "\n")
+	if want := "Văn phòng Sở\nLiên hệ: Nguyễn Thị Lan, 0205 3812 345, vp@example.vn\nTrả lời bằng bot."; got != want {
+		t.Errorf("SignatureLines =\n%s\nwant\n%s", got, want)
+	}
+	c, err = Parse([]byte("database: x.db\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := c.SignatureLines("x"); l != nil {
+		t.Errorf("no section: %q, want nil", l)
+	}
+}

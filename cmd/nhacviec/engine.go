@@ -7,6 +7,7 @@ import (
 
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
@@ -24,7 +25,7 @@ func schedulerConfig(cfg *config.Config) scheduler.Config {
 
 // signature is the closing of every letter (nil: notify's default).
 func signature(cfg *config.Config) []string {
-	return nil
+	return cfg.SignatureLines(notify.HowToAnswer)
 }
 
 // planInfo is what the scheduler needs of a plan.
