@@ -52,8 +52,8 @@ type Config struct {
 	Delivery Delivery `yaml:"delivery"`
 	// Signature closes every message people get.
 	Signature Signature `yaml:"signature"`
-	HTTP     HTTP     `yaml:"http"`
-	Web      Web      `yaml:"web"`
+	HTTP      HTTP      `yaml:"http"`
+	Web       Web       `yaml:"web"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
