@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sct-langson/nhacviec/action"
+	"github.com/sct-langson/nhacviec/notify/telegram/telegramtest"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -151,4 +152,32 @@ func TestDigestReplyDocumentAsksWhich(t *testing.T) {
 		t.Error("evidence on the other task")
 	}
 	contains(t, "confirmation", e.last(userAn.ID).Text, "Đã lưu tài liệu «bao-cao.pdf»")
+}
+
+// TestEvidenceSameNameTwoPeople: two different files with the same name,
+// from two people, on one assignment: both are kept, each under its own
+// path with its own content.
+func TestEvidenceSameNameTwoPeople(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, func(c *Config) { c.EvidenceDir = dir })
+	files := map[int64][]byte{userAn.ID: []byte("%PDF-1.4 báo cáo của Văn phòng"), userAdmin.ID: []byte("%PDF-1.4 bản sửa của quản trị")}
+	for _, u := range []telegramtest.User{userAn, userAdmin} {
+		id := e.remind(u.ID, kIII21)
+		e.pushFileReply(u.ID, u, id, "Báo cáo.pdf", files[u.ID])
+		e.poll()
+		contains(t, "confirmation", e.last(u.ID).Text, "Đã lưu tài liệu «Báo cáo.pdf»")
+	}
+	evs := e.assignment(kIII21).Evidence
+	if len(evs) != 2 || evs[0].Path == evs[1].Path || evs[0].By == evs[1].By {
+		t.Fatalf("evidence %+v", evs)
+	}
+	for _, ev := range evs {
+		want := files[userAn.ID]
+		if ev.By != "an" {
+			want = files[userAdmin.ID]
+		}
+		if got, err := os.ReadFile(ev.Path); err != nil || !slices.Equal(got, want) || ev.Name != "Báo cáo.pdf" {
+			t.Errorf("%s's %q at %s: %q, %v", ev.By, ev.Name, ev.Path, got, err)
+		}
+	}
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,25 +96,27 @@ func TestWeeklySummary(t *testing.T) {
 	if out, stderr, code := e.run(t, context.Background(), "done", "III.2.1", "--note", "Đã xong"); code != 0 {
 		t.Fatalf("done: %s %s", out, stderr)
 	}
-	e.setup = nil
+	var stdout syncBuffer
+	e.setup = func(m *Main) { m.stdout = &stdout }
 	ctx, cancel = context.WithCancel(context.Background())
-	done := make(chan string)
+	done := make(chan struct{})
 	go func() {
-		out, _, _ := e.run(t, ctx, "run", "--now", "2024-11-25T07:59:58")
-		done <- out
+		defer close(done)
+		e.run(t, ctx, "run", "--now", "2024-11-25T07:59:58")
 	}()
-	time.Sleep(4 * time.Second)
-	cancel()
-	out := <-done
 	// This week's summary, once; last week's (missed while the daemon was
 	// down) caught up at most once.
-	weekly := func(week string) int {
+	weekly := func(out, week string) int {
 		return len(regexp.MustCompile(`──── \[Nhắc việc CCHC\] Tổng hợp tiến độ CCHC tuần: [^\n]* — `+week+` ────`).FindAllString(out, -1))
 	}
-	if n := weekly("25/11/2024"); n != 1 {
+	waitFor(t, "the 08:00 summary", func() bool { return weekly(stdout.String(), "25/11/2024") > 0 })
+	cancel()
+	<-done
+	out := stdout.String()
+	if n := weekly(out, "25/11/2024"); n != 1 {
 		t.Errorf("this week's summary printed %d times", n)
 	}
-	if n := weekly("18/11/2024"); n > 1 {
+	if n := weekly(out, "18/11/2024"); n > 1 {
 		t.Errorf("last week's summary printed %d times", n)
 	}
 	i := strings.Index(out, "Lúc: 08:00 25/11/2024\n\nKính gửi: Chánh Văn phòng\n\nTiến độ thực hiện")
@@ -178,4 +182,22 @@ telegram:
 	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
 	e.vars["TEST_TG_TOKEN"] = e2eToken
 	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }
+}
+
+// syncBuffer is a bytes.Buffer that a test reads while the daemon writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
