@@ -51,7 +51,7 @@ func commands() []command {
 		{"preview", "--from DATE --to DATE [--json] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
 		{"done", "TASK [--unit ID] [--note TEXT] [--undo]", "mark a task done (or undo), as staff do in Telegram", (*Main).cmdDone},
 		{"invite", "--unit ID --name NAME [--role head|staff|admin]", "print a one-time code binding a Telegram account to a unit", (*Main).cmdInvite},
-		{"report", "[--format text|csv|xlsx] [--at DATE] [-o FILE]", "progress by section and unit in the four buckets of provincial tracking", (*Main).cmdReport},
+		{"report", "[--format text|csv|html|xlsx] [--at DATE | --period 2024-Q3] [-o FILE]", "progress by section and unit in the four buckets of provincial tracking", (*Main).cmdReport},
 		{"evidence", "--year YEAR [--plan CODE] -o FILE", "write every evidence document of the plans, by section and task, with an index, as a zip", (*Main).cmdEvidence},
 		{"backup", "-o FILE", "write a consistent copy of the database, also while the daemon runs", (*Main).cmdBackup},
 		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},

@@ -5,19 +5,24 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/sct-langson/nhacviec/action"
+	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
 
-// TestEvidenceCommand: evidence kept by a door ends up in the year's
-// bundle under its task's folder, with the name the person gave it.
-func TestEvidenceCommand(t *testing.T) {
-	e := newEnv(t)
+// plannedStore imports the env's plan and plans its assignments as of now
+// (read in the config's zone), returning the config and the open database.
+func plannedStore(t *testing.T, e *env, now time.Time) (*config.Config, *store.DB, time.Time) {
+	t.Helper()
 	if _, stderr, code := e.run(t, context.Background(), "import"); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
@@ -33,10 +38,18 @@ func TestEvidenceCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2024, 9, 20, 9, 0, 0, 0, cfg.Location)
+	now = time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), now.Minute(), 0, 0, cfg.Location)
 	if _, err := scheduler.New(schedulerConfig(cfg), db.Scheduler(), nil).Sync(tasks, now); err != nil {
 		t.Fatal(err)
 	}
+	return cfg, db, now
+}
+
+// TestEvidenceCommand: evidence kept by a door ends up in the year's
+// bundle under its task's folder, with the name the person gave it.
+func TestEvidenceCommand(t *testing.T) {
+	e := newEnv(t)
+	_, db, now := plannedStore(t, e, time.Date(2024, 9, 20, 9, 0, 0, 0, time.UTC))
 	key := scheduler.AssignmentKey("60/KH-SCT", "III.2.1@2024", "vp")
 	ev, err := action.KeepEvidence(filepath.Join(e.dir, "evidence"), key, "Quyết định công bố <b>&amp;</b>.pdf", []byte("%PDF-1.4 qđ"))
 	if err != nil {
@@ -79,5 +92,61 @@ func TestEvidenceCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err != nil {
 		t.Error("the earlier bundle was lost:", err)
+	}
+}
+
+// TestReportPeriodDraft: `report --period 2024-Q3` lists each task for each
+// lead unit with its latest progress note, names the units that have not
+// reported, and its XLSX counts equal its text.
+func TestReportPeriodDraft(t *testing.T) {
+	e := newEnv(t)
+	_, db, now := plannedStore(t, e, time.Date(2024, 9, 20, 9, 0, 0, 0, time.UTC))
+	key := scheduler.AssignmentKey("60/KH-SCT", "III.2.1@2024", "vp")
+	err := db.Scheduler().Update(func(tx scheduler.Tx) error {
+		a, ok, err := tx.Assignment(key)
+		if err != nil || !ok {
+			t.Fatalf("assignment %s: %v %v", key, ok, err)
+		}
+		a.Notes = append(a.Notes, scheduler.Note{Text: "Đã công bố 20/25 TTHC", By: "chanh-vp", At: now.AddDate(0, 0, -30)})
+		return tx.PutAssignment(a)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := e.run(t, context.Background(), "report", "--period", "2024-Q3", "--now", "2024-11-19T08:00")
+	if code != 0 {
+		t.Fatalf("report --period: exit %d %s", code, stderr)
+	}
+	for _, want := range []string{
+		"DỰ THẢO BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ CCHC QUÝ III NĂM 2024",
+		"Số liệu từ ngày 15/06/2024 đến ngày 14/09/2024",
+		"Kết quả thực hiện: Đã công bố 20/25 TTHC (Chánh Văn phòng, 21/08/2024)",
+		"3. ĐƠN VỊ CHƯA BÁO CÁO TIẾN ĐỘ\n- Văn phòng Sở (Chánh Văn phòng):",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("draft lacks %q:\n%s", want, out)
+		}
+	}
+	xlsx := filepath.Join(t.TempDir(), "du-thao.xlsx")
+	if _, stderr, code := e.run(t, context.Background(), "report", "--period", "2024-Q3", "--now", "2024-11-19T08:00", "--format", "xlsx", "-o", xlsx); code != 0 {
+		t.Fatalf("xlsx: %s", stderr)
+	}
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(report.SheetDraft)
+	for _, r := range rows {
+		if len(r) == 2 && r[0] != "Tình trạng" {
+			// "Hoàn thành đúng hạn  3" in the text's table.
+			if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(r[0]) + `\s+` + r[1] + `\s*$`).MatchString(out) {
+				t.Errorf("xlsx says %s = %s; the text does not", r[0], r[1])
+			}
+		}
+	}
+	if _, stderr, code := e.run(t, context.Background(), "report", "--period", "2024-Q2"); code != 2 || !strings.Contains(stderr, `"Q2" is not Q1, H1, Q3 or Y`) {
+		t.Errorf("a period that is no CCHC report: exit %d %q", code, stderr)
 	}
 }

@@ -12,19 +12,32 @@ import (
 
 func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	fs := m.flagSet("report")
-	format := fs.String("format", "text", "`FORMAT`: text, csv or xlsx")
+	format := fs.String("format", "text", "`FORMAT`: text, csv or xlsx (with --period: text, html or xlsx)")
+	periodS := fs.String("period", "", "the office's draft of the periodic CCHC report of `PERIOD` (2024-Q1, 2024-H1, 2024-Q3, 2024-Y)")
 	atS := fs.String("at", "", "progress as of `DATE` (YYYY-MM-DD[THH:MM]); default now")
 	out := fs.String("o", "", "write to `FILE` instead of stdout (required for xlsx)")
 	nowS := fs.String("now", "", "set the clock to `TIME`")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
-	switch *format {
-	case "text", "csv":
-	case "xlsx":
+	var period report.Period
+	if *periodS != "" {
+		var err error
+		if period, err = report.ParsePeriod(*periodS); err != nil {
+			return usagef("report: --%v", err)
+		}
+		if *atS != "" {
+			return usagef("report: --period takes its moment from the period's cut-off; leave out --at")
+		}
+	}
+	switch {
+	case *format == "text", *format == "csv" && *periodS == "", *format == "html" && *periodS != "":
+	case *format == "xlsx":
 		if *out == "" {
 			return usagef("report: --format xlsx needs -o FILE")
 		}
+	case *periodS != "":
+		return usagef("report: --format %q is not text, html or xlsx for a --period draft", *format)
 	default:
 		return usagef("report: --format %q is not text, csv or xlsx", *format)
 	}
@@ -57,8 +70,26 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := report.Build(at, cfg.Location, tasks, assignments, cfg.Directory)
 	var buf bytes.Buffer
+	if len(assignments) == 0 {
+		fmt.Fprintln(m.stderr, "nhacviec: the database holds no assignments yet: the daemon plans them (nhacviec run)")
+	}
+	if *periodS != "" {
+		d := report.BuildDraft(period, m.now(), cfg.Location, tasks, assignments, cfg.Directory)
+		switch *format {
+		case "text":
+			err = d.WriteText(&buf)
+		case "html":
+			err = d.WriteHTML(&buf)
+		case "xlsx":
+			err = d.WriteXLSX(&buf)
+		}
+		if err != nil {
+			return err
+		}
+		return m.writeReport(*out, &buf)
+	}
+	r := report.Build(at, cfg.Location, tasks, assignments, cfg.Directory)
 	switch *format {
 	case "text":
 		err = r.WriteText(&buf)
@@ -70,13 +101,18 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		_, err = io.Copy(m.stdout, &buf)
+	return m.writeReport(*out, &buf)
+}
+
+// writeReport writes buf to the file out, or to stdout when out is empty.
+func (m *Main) writeReport(out string, buf *bytes.Buffer) error {
+	if out == "" {
+		_, err := io.Copy(m.stdout, buf)
 		return err
 	}
-	if err := store.WriteFileAtomic(*out, &buf); err != nil {
+	if err := store.WriteFileAtomic(out, buf); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.stderr, "Report written to %s.\n", *out)
+	fmt.Fprintf(m.stderr, "Report written to %s.\n", out)
 	return nil
 }
