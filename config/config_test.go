@@ -1,7 +1,8 @@
 package config
 
 import (
-	"os"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,8 +68,8 @@ func TestParseErrors(t *testing.T) {
 
 func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"))
-	if !os.IsNotExist(err) && !strings.Contains(err.Error(), "none.yaml") {
-		t.Errorf("err = %v", err)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "none.yaml") {
+		t.Errorf("err = %v, want one that wraps fs.ErrNotExist and names none.yaml", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,13 +23,15 @@ func TestBackupDuringWrites(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	written := 0
+	var written atomic.Int64 // messages enqueued so far
+	var writing atomic.Bool
+	writing.Store(true)
 	go func() {
 		defer wg.Done()
+		defer writing.Store(false)
 		for i := 0; ; i++ {
 			select {
 			case <-stop:
-				written = i
 				return
 			default:
 			}
@@ -38,6 +41,7 @@ func TestBackupDuringWrites(t *testing.T) {
 				t.Error(err)
 				return
 			}
+			written.Store(int64(i + 1))
 		}
 	}()
 	var last int
@@ -53,21 +57,31 @@ func TestBackupDuringWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		counts, err := c.OutboxCounts()
+		msgs, err := c.Outbox(OutboxFilter{})
 		recs, _ := c.Tasks("")
 		c.Close()
 		if err != nil || len(recs) != 2 {
 			t.Fatalf("copy %d: %d tasks, %v", i, len(recs), err)
 		}
-		if counts.Pending < last {
-			t.Errorf("copy %d holds %d messages, an earlier copy %d", i, counts.Pending, last)
+		// A prefix: m00000 … m<n-1>, each whole, nothing after a gap.
+		for j, rec := range msgs {
+			m := rec.Message
+			if m.ID != fmt.Sprintf("m%05d", j) || m.Title != "Nhắc việc" || m.To.Email != "an@example.vn" || rec.Status != notify.StatusPending {
+				t.Fatalf("copy %d, message %d of %d: %+v", i, j, len(msgs), rec)
+			}
 		}
-		last = counts.Pending
-		time.Sleep(20 * time.Millisecond) // let writes happen between copies
+		if len(msgs) < last {
+			t.Errorf("copy %d holds %d messages, an earlier copy %d", i, len(msgs), last)
+		}
+		last = len(msgs)
+		// Let some writes happen before the next copy.
+		for n := written.Load(); written.Load() < n+10 && writing.Load(); {
+			time.Sleep(time.Millisecond)
+		}
 	}
 	close(stop)
 	wg.Wait()
-	if last == 0 || last > written {
-		t.Errorf("copies hold %d messages of %d written", last, written)
+	if last == 0 || int64(last) > written.Load() {
+		t.Errorf("copies hold %d messages of %d written", last, written.Load())
 	}
 }

@@ -37,13 +37,14 @@ func TestHooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name string
-		m    *notify.Message
-		kb   bool
+		name  string
+		m     *notify.Message
+		kb    bool
+		split bool // sent in several parts
 	}{
-		{"one part", message("m1", 42, item("III.2.1", "Rà soát", 3)), true},
-		{"split digest: keyboard on the last part", digest("d1", 42, 40), true},
-		{"no items: no keyboard", message("m2", 42), false},
+		{"one part", message("m1", 42, item("III.2.1", "Rà soát", 3)), true, false},
+		{"split digest: keyboard on the last part", digest("d1", 42, 40), true, true},
+		{"no items: no keyboard", message("m2", 42), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +56,9 @@ func TestHooks(t *testing.T) {
 			sent := srv.Sent()
 			if len(sent) != len(Render(tt.m)) || len(parts) != len(sent) {
 				t.Fatalf("%d messages, %d hook calls, %d parts", len(sent), len(parts), len(Render(tt.m)))
+			}
+			if split := len(sent) > 1; split != tt.split {
+				t.Fatalf("%d parts sent, split %t, want %t", len(sent), split, tt.split)
 			}
 			for i, s := range sent {
 				if parts[i] != (sentPart{42, s.MessageID, tt.m.ID}) {
