@@ -177,3 +177,13 @@ func (r *renderer) render(m *notify.Message, now time.Time) (*mail.Msg, error) {
 	}
 	return msg, nil
 }
+
+// Bodies renders m's plain-text body and HTML alternative as a notifier
+// sends them, without one-click links: for previews and golden files.
+func Bodies(m *notify.Message) (text, html string, err error) {
+	r, err := newRenderer(Config{})
+	if err != nil {
+		return "", "", err
+	}
+	return r.bodies(m)
+}
