@@ -79,6 +79,11 @@ type Config struct {
 	// BotUsername is the bot's username without '@', for commands written
 	// /xong@bot in groups; default the Notifier's.
 	BotUsername string
+	// WebURL is the web dashboard's address, shown at the end of /viec;
+	// WebSignIn makes a one-time sign-in link for a person id (/web).
+	// Both empty when there is no web door.
+	WebURL    string
+	WebSignIn func(who string) (string, error)
 }
 
 // Bot answers Telegram updates. Run polls; OnSent is the Notifier's sent
@@ -98,6 +103,8 @@ type Bot struct {
 	username    string
 	botID       int64
 	onUpdate    func(kind string)
+	webURL      string
+	webSignIn   func(who string) (string, error)
 
 	attempts map[int]int // failed attempts per update id; Run's goroutine only
 }
@@ -120,6 +127,7 @@ func New(cfg Config) (*Bot, error) {
 		now: cfg.Now, log: cfg.Log, sleep: cfg.Sleep, loc: cfg.Location,
 		evidenceDir: cfg.EvidenceDir, maxEvidence: cfg.MaxEvidence, pollTimeout: cfg.PollTimeout,
 		username: cfg.BotUsername, attempts: map[int]int{},
+		webURL: cfg.WebURL, webSignIn: cfg.WebSignIn,
 	}
 	if b.now == nil {
 		b.now = time.Now

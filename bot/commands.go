@@ -27,6 +27,7 @@ func botCommands() []tgbotapi.BotCommand {
 		{Command: "ghichu", Description: "Thêm ghi chú: /ghichu <mã> <nội dung>"},
 		{Command: "huy", Description: "Hoàn tác đánh dấu hoàn thành: /huy <mã>"},
 		{Command: "giupdo", Description: "Hướng dẫn sử dụng bot"},
+		{Command: "web", Description: "Đường dẫn đăng nhập trang theo dõi nhiệm vụ"},
 		{Command: "tasks", Description: "Như /viec: các nhiệm vụ đang mở"},
 		{Command: "done", Description: "Như /xong: đánh dấu hoàn thành"},
 		{Command: "snooze", Description: "Như /hoan: nhắc lại sau"},
@@ -103,6 +104,8 @@ func (b *Bot) command(m *tgbotapi.Message, p person, name, args string) (txFunc,
 	switch name {
 	case "viec":
 		return b.list(chat, p)
+	case "web":
+		return b.web(m, p)
 	case "xong", "hoan", "ghichu", "huy":
 		return b.taskCommand(chat, c, name, args), nil
 	}

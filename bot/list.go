@@ -84,7 +84,7 @@ func (b *Bot) listMessages(p person, open []scheduler.Assignment, texts map[stri
 		whose = "của các đơn vị"
 	}
 	if len(open) == 0 {
-		return []string{"🎉 Không có nhiệm vụ nào đang mở " + whose + "."}
+		return []string{"🎉 Không có nhiệm vụ nào đang mở " + whose + "." + b.webHint()}
 	}
 	slices.SortFunc(open, func(x, y scheduler.Assignment) int {
 		return cmp.Or(x.DueDay.Compare(y.DueDay), strings.Compare(x.Occurrence, y.Occurrence), strings.Compare(x.Unit, y.Unit))
@@ -124,5 +124,33 @@ func (b *Bot) listMessages(p person, open []scheduler.Assignment, texts map[stri
 		cur += line
 	}
 	cur += "\n\nĐánh dấu hoàn thành: <code>/xong &lt;mã&gt; [ghi chú]</code>"
+	cur += b.webHint()
 	return append(msgs, cur)
+}
+
+// webHint points to the dashboard, when there is one.
+func (b *Bot) webHint() string {
+	if b.webURL == "" {
+		return ""
+	}
+	return "\nXem và cập nhật trên trang web: " + esc(b.webURL+"/cua-toi") + " (gõ /web để nhận đường dẫn đăng nhập)."
+}
+
+// web handles /web: a one-time sign-in link to the dashboard, in a
+// private chat only, since anyone in a group could use it.
+func (b *Bot) web(m *tgbotapi.Message, p person) (txFunc, error) {
+	chat := m.Chat.ID
+	if b.webSignIn == nil {
+		return say(chat, "ℹ️ Trang web theo dõi nhiệm vụ chưa được bật."), nil
+	}
+	if !m.Chat.IsPrivate() {
+		return say(chat, "🔒 Đường dẫn đăng nhập là riêng của mỗi người: hãy gõ /web trong tin nhắn riêng với bot."), nil
+	}
+	link, err := b.webSignIn(p.Who)
+	if err != nil {
+		return nil, fmt.Errorf("make a web sign-in link: %w", err)
+	}
+	b.log.Info("web sign-in link sent by telegram", "who", p.Who)
+	return say(chat, "🌐 Đường dẫn đăng nhập trang theo dõi nhiệm vụ (dùng một lần, trong 15 phút):\n"+esc(link)+
+		"\nKhông chuyển đường dẫn này cho người khác."), nil
 }

@@ -20,6 +20,7 @@ type channels struct {
 	notifiers map[string]notify.Notifier
 	enabled   []string // nil: console mode, every channel printed
 	telegram  *telegram.Notifier
+	email     *email.Notifier
 	closers   []func() error
 }
 
@@ -34,7 +35,7 @@ func (c *channels) Close() error {
 // openChannels builds the notifiers the config names. With no channel
 // configured every message is printed to stdout as it would be delivered
 // (the console channel), so the example config runs without credentials.
-func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...telegram.Option) (*channels, error) {
+func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.Logger, links email.LinkFunc, opts ...telegram.Option) (*channels, error) {
 	ch := &channels{notifiers: map[string]notify.Notifier{}}
 	if !cfg.EmailEnabled() && !cfg.TelegramEnabled() {
 		console := notify.ConsoleNotifier{W: m.stdout}
@@ -45,10 +46,11 @@ func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.L
 		return ch, nil
 	}
 	if cfg.EmailEnabled() {
-		n, err := m.emailNotifier(cfg, log)
+		n, err := m.emailNotifier(cfg, log, links)
 		if err != nil {
 			return nil, err
 		}
+		ch.email = n
 		ch.notifiers[notify.ChannelEmail] = n
 		ch.enabled = append(ch.enabled, notify.ChannelEmail)
 		ch.closers = append(ch.closers, n.Close)
@@ -75,7 +77,7 @@ func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.L
 	return ch, nil
 }
 
-func (m *Main) emailNotifier(cfg *config.Config, log *slog.Logger) (*email.Notifier, error) {
+func (m *Main) emailNotifier(cfg *config.Config, log *slog.Logger, links email.LinkFunc) (*email.Notifier, error) {
 	e := cfg.Email
 	password, err := cfg.Secret("email.password", e.PasswordEnv, e.PasswordFile, m.getenv)
 	if err != nil {
@@ -98,7 +100,11 @@ func (m *Main) emailNotifier(cfg *config.Config, log *slog.Logger) (*email.Notif
 		From: e.From, FromName: e.FromName, ReuseConnection: reuse, Timeout: config.Duration(e.Timeout, 0),
 		RootCAs: roots,
 	}
-	n, err := email.New(ec, email.WithLogger(log), email.WithClock(m.now))
+	opts := []email.Option{email.WithLogger(log), email.WithClock(m.now)}
+	if links != nil {
+		opts = append(opts, email.WithLinks(links))
+	}
+	n, err := email.New(ec, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("email: %w", err)
 	}

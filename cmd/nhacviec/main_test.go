@@ -35,6 +35,7 @@ func newEnv(t *testing.T) *env {
 	}
 	e := &env{dir: dir, config: filepath.Join(dir, "nhacviec.yaml"), vars: map[string]string{}}
 	e.edit(t, "nhacviec.yaml", "http:\n  listen: 127.0.0.1:9464\n", "http:\n  listen: 127.0.0.1:0\n")
+	e.edit(t, "nhacviec.yaml", "web:\n  listen: 127.0.0.1:8080\n", "web:\n  listen: \"off\"\n")
 	return e
 }
 

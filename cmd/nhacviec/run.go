@@ -70,7 +70,8 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	d.dir.Store(cfg.Directory)
 	d.current.Store(cfg)
 	var b *bot.Bot // set before any message is sent
-	d.chans, err = m.openChannels(ctx, cfg, log, telegram.WithKeyboard(bot.Keyboard),
+	links := &webLinks{}
+	d.chans, err = m.openChannels(ctx, cfg, log, links.links, telegram.WithKeyboard(bot.Keyboard),
 		telegram.WithSentHook(func(chat int64, id int, msg *notify.Message) {
 			if b != nil {
 				b.OnSent(chat, id, msg)
@@ -81,10 +82,19 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	}
 	defer d.chans.Close()
 	d.eng = scheduler.New(d.schedulerConfig(), db.Scheduler(), log)
+	ws, err := d.newWeb()
+	if err != nil {
+		return err
+	}
+	bc := bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: d.dir.Load,
+		Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir),
+		OnUpdate: d.metrics.UpdateHandled}
+	if ws != nil {
+		links.set(ws)
+		bc.WebURL, bc.WebSignIn = ws.URL(""), ws.SignInLink
+	}
 	if d.chans.telegram != nil {
-		b, err = bot.New(bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: d.dir.Load,
-			Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir),
-			OnUpdate: d.metrics.UpdateHandled})
+		b, err = bot.New(bc)
 		if err != nil {
 			return err
 		}
@@ -110,6 +120,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	if err := d.serveOps(ctx, &wg); err != nil {
+		return err
+	}
+	if err := d.serveWeb(ctx, &wg, ws); err != nil {
 		return err
 	}
 	reloads := m.watch(ctx, &wg, cfg, log)

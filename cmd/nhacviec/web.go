@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+
+	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/notify/email"
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/web"
+)
+
+// webLinks is the e-mail notifier's link hook: it asks the web door,
+// once started, for the one-click links of an item.
+type webLinks struct {
+	mu  sync.RWMutex
+	srv *web.Server
+}
+
+func (l *webLinks) set(s *web.Server) {
+	l.mu.Lock()
+	l.srv = s
+	l.mu.Unlock()
+}
+
+func (l *webLinks) links(recipient, key string) (email.Links, bool) {
+	l.mu.RLock()
+	s := l.srv
+	l.mu.RUnlock()
+	if s == nil {
+		return email.Links{}, false
+	}
+	done, snooze, note, ok := s.Links(recipient, key)
+	return email.Links{Done: done, Snooze: snooze, Note: note}, ok
+}
+
+// newWeb builds the web door of the config, or nil when it is off.
+func (d *daemon) newWeb() (*web.Server, error) {
+	cfg := d.cfg
+	if !cfg.WebEnabled() {
+		return nil, nil
+	}
+	wc := web.Config{
+		BaseURL: cfg.Web.BaseURL, Store: d.db, Engine: d.eng, Now: d.m.now, Log: d.log.With("door", "web"),
+		EvidenceDir: cfg.WebEvidenceDir(), MaxUpload: int64(cfg.Web.MaxUploadMB) << 20,
+		Tasks: func() ([]scheduler.Task, error) {
+			return storedTasks(d.current.Load().Scheduling.Calendar, d.db)
+		},
+		Env: func() web.Env {
+			c := d.current.Load()
+			return web.Env{Directory: c.Directory, Office: c.Office, Calendar: c.Scheduling.Calendar}
+		},
+	}
+	if n := d.chans.email; n != nil {
+		wc.SendEmail = func(ctx context.Context, m *notify.Message) error {
+			_, err := n.Notify(ctx, m)
+			return err
+		}
+	}
+	return web.New(wc)
+}
+
+// serveWeb listens on web.listen and serves until ctx ends.
+func (d *daemon) serveWeb(ctx context.Context, wg *sync.WaitGroup, s *web.Server) error {
+	if s == nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", d.cfg.Web.Listen)
+	if err != nil {
+		return fmt.Errorf("web.listen: %w", err)
+	}
+	d.log.Info("web door listening", "addr", ln.Addr().String(), "base_url", d.cfg.Web.BaseURL, "tls", d.cfg.Web.CertFile != "")
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.Serve(ctx, ln, d.cfg.Resolve(d.cfg.Web.CertFile), d.cfg.Resolve(d.cfg.Web.KeyFile)); err != nil {
+			d.log.Error("web door stopped", "err", err)
+		}
+	}()
+	return nil
+}
