@@ -1,8 +1,11 @@
 package report
 
 import (
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sct-langson/nhacviec/scheduler"
 )
 
 // Layouts of dates and times as readers see them (Vietnamese order), and
@@ -49,6 +52,7 @@ func detailColumns() []column {
 			text: func(_ *Report, w Row) string { return dateText(w, isoDate) },
 			when: func(r *Report, w Row) time.Time { return dueTime(r, w) }},
 		{header: "Tình trạng", width: 26, text: func(_ *Report, w Row) string { return w.Bucket.Label() }},
+		{header: "Số ngày làm việc quá hạn", width: 12, text: func(_ *Report, w Row) string { return daysLateText(w) }},
 		{header: "Thời điểm hoàn thành", width: 18, kind: kindTime,
 			text: func(r *Report, w Row) string { return timeText(r, w.DoneAt, isoMinute) },
 			when: func(r *Report, w Row) time.Time { return inLoc(r, w.DoneAt) }},
@@ -60,13 +64,21 @@ func detailColumns() []column {
 	}
 }
 
-// period is the occurrence's period ("2024-09") without the task id that
-// the row shows in its own column.
+// period is the occurrence's period as people name it ("tháng 9/2024"),
+// without the task id that the row shows in its own column.
 func period(w Row) string {
 	if p, ok := strings.CutPrefix(w.Occurrence, w.TaskID+"@"); ok {
-		return p
+		return scheduler.PeriodName(p)
 	}
 	return w.Occurrence
+}
+
+// daysLateText is DaysLate for late and overdue rows, empty for the others.
+func daysLateText(w Row) string {
+	if w.Bucket != Overdue && w.Bucket != DoneLate {
+		return ""
+	}
+	return strconv.Itoa(w.DaysLate)
 }
 
 func dateText(w Row, layout string) string {

@@ -13,7 +13,7 @@ import (
 
 var wantHeader = []string{
 	"Kế hoạch", "Mục", "Tên mục", "Mã nhiệm vụ", "Kỳ", "Nội dung nhiệm vụ", "Mã đơn vị", "Đơn vị chủ trì",
-	"Hạn", "Tình trạng", "Thời điểm hoàn thành", "Người xác nhận", "Qua kênh", "Ghi chú hoàn thành",
+	"Hạn", "Tình trạng", "Số ngày làm việc quá hạn", "Thời điểm hoàn thành", "Người xác nhận", "Qua kênh", "Ghi chú hoàn thành",
 	"Ghi chú tiến độ", "Tài liệu kiểm chứng",
 }
 
@@ -47,18 +47,18 @@ func TestWriteCSV(t *testing.T) {
 	t.Run("same rows", func(t *testing.T) {
 		for i, row := range r.Rows {
 			rec := records[i+1]
-			occ := rec[3] + "@" + rec[4]
-			if rec[0] != row.Plan || rec[1] != row.Section || rec[2] != row.SectionTitle || occ != row.Occurrence ||
+			_, p, _ := strings.Cut(row.Occurrence, "@")
+			if rec[0] != row.Plan || rec[1] != row.Section || rec[2] != row.SectionTitle || rec[3] != row.TaskID || rec[4] != scheduler.PeriodName(p) ||
 				rec[5] != row.Text || rec[6] != row.Unit || rec[7] != row.UnitName || rec[8] != row.Due.String() ||
-				rec[9] != row.Bucket.Label() || rec[11] != row.DoneByName || rec[13] != row.Note {
+				rec[9] != row.Bucket.Label() || rec[12] != row.DoneByName || rec[14] != row.Note {
 				t.Errorf("record %d = %q does not match row %+v", i+1, rec, row)
 			}
 		}
 	})
 	t.Run("done late with evidence", func(t *testing.T) {
 		want := []string{
-			"60/KH-SCT", "I", titleI, "I.5", "2024", "Sáng kiến hoặc giải pháp mới trong CCHC", "qlcn",
-			"Phòng Quản lý công nghiệp", "2024-10-11", "Hoàn thành quá hạn", "2024-10-12 00:00", "Trần Thị Bình",
+			"60/KH-SCT", "I", titleI, "I.5", "năm 2024", "Sáng kiến hoặc giải pháp mới trong CCHC", "qlcn",
+			"Phòng Quản lý công nghiệp", "2024-10-11", "Hoàn thành quá hạn", "0", "2024-10-12 00:00", "Trần Thị Bình",
 			"Telegram", "Sáng kiến số hoá hồ sơ", "",
 			"sang-kien-qlcn.pdf (Trần Thị Bình, 12/10/2024 00:00) [evidence/I.5/sang-kien-qlcn.pdf]",
 		}
@@ -68,8 +68,8 @@ func TestWriteCSV(t *testing.T) {
 	})
 	t.Run("overdue with notes", func(t *testing.T) {
 		want := []string{
-			"60/KH-SCT", "II", titleII, "II.1", "2024", "Rà soát xử lý kết quả theo dõi thi hành pháp luật", "qlcn",
-			"Phòng Quản lý công nghiệp", "2024-10-14", "Quá hạn chưa hoàn thành", "", "", "", "",
+			"60/KH-SCT", "II", titleII, "II.1", "năm 2024", "Rà soát xử lý kết quả theo dõi thi hành pháp luật", "qlcn",
+			"Phòng Quản lý công nghiệp", "2024-10-14", "Quá hạn chưa hoàn thành", "1", "", "", "", "",
 			"10/10/2024 09:00, Trần Thị Bình: Đang tổng hợp số liệu", "",
 		}
 		if got := records[7]; !slices.Equal(got, want) {
@@ -92,10 +92,10 @@ func TestWriteCSVCells(t *testing.T) {
 	r := Build(asOf, ict, testTasks(), []scheduler.Assignment{a}, testDirectory(t))
 	rec := readCSV(t, r)[1]
 	tests := []struct{ name, got, want string }{
-		{"formula defused", rec[13], "'=HYPERLINK(\"http://x\")"},
+		{"formula defused", rec[14], "'=HYPERLINK(\"http://x\")"},
 		{"notes one per line, unknown person by id",
-			rec[14], "01/10/2024 08:00, Trần Thị Bình: - dòng một\n02/10/2024 08:30, ai-do: dòng hai, có \"ngoặc\""},
-		{"evidence one per line", rec[15],
+			rec[15], "01/10/2024 08:00, Trần Thị Bình: - dòng một\n02/10/2024 08:30, ai-do: dòng hai, có \"ngoặc\""},
+		{"evidence one per line", rec[16],
 			"a.pdf (Trần Thị Bình, 01/10/2024 08:00)\n@b.docx (Trần Thị Bình, 02/10/2024 08:00)"},
 	}
 	for _, tt := range tests {

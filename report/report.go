@@ -30,6 +30,10 @@ type Row struct {
 	Text         string // the task's text
 	Due          calendar.Date
 	Bucket       Bucket
+	// DaysLate is, in working days, how long an overdue assignment is
+	// overdue as of the report's moment, or how late a done-late one was
+	// done; 0 otherwise.
+	DaysLate int
 	// DoneAt, DoneBy, DoneVia and Note are the done mark; they are empty
 	// when the assignment was not done as of the report's moment.
 	DoneAt     time.Time
@@ -69,14 +73,32 @@ type Report struct {
 // totalsName is the name of the totals summary.
 const totalsName = "Tổng cộng"
 
+// Option adjusts Build.
+type Option func(*options)
+
+type options struct{ cal *calendar.Calendar }
+
+// WithCalendar counts working days on cal, the department's calendar with
+// its official days off. Without it, Build uses the statutory holidays
+// alone (computed from the lunar calendar), which the government's yearly
+// announcements may shift.
+func WithCalendar(cal *calendar.Calendar) Option { return func(o *options) { o.cal = cal } }
+
 // Build reports every assignment that is not archived as of at. Done
 // assignments count as done on time when marked done before the end of
 // their due day in loc, late otherwise; a done mark after at is ignored.
 // Open assignments are in time until the end of their due day, overdue
 // after. A nil loc means at's location; a nil dir shows ids for names.
-func Build(at time.Time, loc *time.Location, tasks []scheduler.Task, assignments []scheduler.Assignment, dir *org.Directory) Report {
+func Build(at time.Time, loc *time.Location, tasks []scheduler.Task, assignments []scheduler.Assignment, dir *org.Directory, opts ...Option) Report {
 	if loc == nil {
 		loc = at.Location()
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.cal == nil {
+		o.cal, _ = calendar.New(calendar.Config{Location: loc}) // cannot fail without years
 	}
 	byKey := make(map[string]scheduler.Task, len(tasks))
 	for _, t := range tasks {
@@ -88,7 +110,16 @@ func Build(at time.Time, loc *time.Location, tasks []scheduler.Task, assignments
 		if a.State == scheduler.StateArchived {
 			continue
 		}
-		rows = append(rows, newRow(a, byKey[a.Plan+"|"+a.TaskID], at, loc, n))
+		row := newRow(a, byKey[a.Plan+"|"+a.TaskID], at, loc, n)
+		if row.Due.Valid() {
+			switch row.Bucket {
+			case Overdue:
+				row.DaysLate = o.cal.WorkingDaysBetween(row.Due.In(loc), at)
+			case DoneLate:
+				row.DaysLate = o.cal.WorkingDaysBetween(row.Due.In(loc), row.DoneAt)
+			}
+		}
+		rows = append(rows, row)
 	}
 	slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(a, b, n) })
 	r := Report{At: at, Location: loc, Rows: rows, People: n.people}

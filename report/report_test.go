@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/scheduler"
 )
 
@@ -211,5 +212,32 @@ func TestBuildSeveralPlans(t *testing.T) {
 	want := []string{"12/KH-SCT I", "60/KH-SCT I", "60/KH-SCT II", "60/KH-SCT III"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("section keys = %q, want %q", keys, want)
+	}
+}
+
+// TestDaysLateInWorkingDaysOfTheGivenCalendar: overdue and late counts are
+// working days on the department's calendar when one is given (a day off
+// it announces does not count), the statutory one otherwise.
+func TestDaysLateInWorkingDaysOfTheGivenCalendar(t *testing.T) {
+	overdue := asg("III.2.1", "2024", "qltm", day(2024, time.October, 10)) // Thursday
+	late := done(asg("I.5", "2024", "qlcn", day(2024, time.October, 10)), at(2024, time.October, 15, 9, 0), "tp-qlcn", "telegram", "")
+	as := []scheduler.Assignment{overdue, late}
+	plain := Build(asOf, ict, testTasks(), as, testDirectory(t)) // 11, 14, 15/10
+	cal, err := calendar.New(calendar.Config{Location: ict, Years: map[int]calendar.Year{
+		2024: {DaysOff: []calendar.Date{day(2024, time.October, 14)}}, // a day off announced for the sake of the test
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	official := Build(asOf, ict, testTasks(), as, testDirectory(t), WithCalendar(cal))
+	for _, tc := range []struct {
+		r    Report
+		want map[string]int
+	}{{plain, map[string]int{"qltm": 3, "qlcn": 3}}, {official, map[string]int{"qltm": 2, "qlcn": 2}}} {
+		for _, row := range tc.r.Rows {
+			if row.DaysLate != tc.want[row.Unit] {
+				t.Errorf("%s %s: %d working days late, want %d", row.Occurrence, row.Unit, row.DaysLate, tc.want[row.Unit])
+			}
+		}
 	}
 }

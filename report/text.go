@@ -6,11 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/sct-langson/nhacviec/calendar"
 )
 
 // titleWidth bounds a section title in the text tables, in letters.
@@ -74,7 +71,6 @@ func (r Report) writeList(ew *errWriter, title string, b Bucket) {
 	if len(rows) == 0 {
 		ew.printf("Không có.\n")
 	}
-	today := calendar.DateOf(r.At.In(r.loc()))
 	for i, row := range rows {
 		head := fmt.Sprintf("%d. %s", i+1, row.TaskID)
 		if p := period(row); p != "" {
@@ -82,7 +78,7 @@ func (r Report) writeList(ew *errWriter, title string, b Bucket) {
 		}
 		ew.printf("%s — %s — hạn %s", head, row.UnitName, dateText(row, viDate))
 		if b == Overdue && row.Due.Valid() {
-			ew.printf(", quá hạn %d ngày", daysBetween(row.Due, today))
+			ew.printf(", quá hạn %d ngày làm việc", row.DaysLate)
 		}
 		ew.printf("\n")
 		if row.Text != "" {
@@ -93,9 +89,12 @@ func (r Report) writeList(ew *errWriter, title string, b Bucket) {
 			if row.DoneVia != "" {
 				done = joinNonEmpty(", ", done, "qua "+viaLabel(row.DoneVia))
 			}
-			if !row.DoneAt.IsZero() && row.Due.Valid() {
-				late := daysBetween(row.Due, calendar.DateOf(row.DoneAt.In(r.loc())))
-				done += fmt.Sprintf(" (muộn %d ngày)", late)
+			if row.Bucket == DoneLate && row.Due.Valid() {
+				if row.DaysLate > 0 {
+					done += fmt.Sprintf(" (muộn %d ngày làm việc)", row.DaysLate)
+				} else {
+					done += " (muộn, trong ngày nghỉ sau hạn)"
+				}
 			}
 			ew.printf("   Hoàn thành: %s\n", done)
 		}
@@ -152,11 +151,6 @@ func percent(n, total int) string {
 	s := strconv.FormatFloat(float64(n)*100/float64(total), 'f', 1, 64)
 	s = strings.TrimSuffix(s, ".0")
 	return strings.Replace(s, ".", ",", 1) + "%"
-}
-
-// daysBetween counts the calendar days from a to b.
-func daysBetween(a, b calendar.Date) int {
-	return int(b.In(time.UTC).Sub(a.In(time.UTC)).Hours() / 24)
 }
 
 // oneLine folds line breaks so that a value keeps to its line.

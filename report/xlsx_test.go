@@ -81,17 +81,17 @@ func TestWriteXLSX(t *testing.T) {
 			t.Errorf("got %d rows, want header + %d", len(rows), len(r.Rows))
 		}
 		cells("Chi tiết", map[string]string{
-			// I.5 qlcn, done late with evidence (row 6)
-			"D6": "I.5", "E6": "2024", "G6": "qlcn", "H6": "Phòng Quản lý công nghiệp", "I6": "11/10/2024",
-			"J6": "Hoàn thành quá hạn", "K6": "12/10/2024 00:00", "L6": "Trần Thị Bình", "M6": "Telegram",
-			"N6": "Sáng kiến số hoá hồ sơ",
-			"P6": "sang-kien-qlcn.pdf (Trần Thị Bình, 12/10/2024 00:00) [evidence/I.5/sang-kien-qlcn.pdf]",
+			// I.5 qlcn, done late (on the Saturday after) with evidence (row 6)
+			"D6": "I.5", "E6": "năm 2024", "G6": "qlcn", "H6": "Phòng Quản lý công nghiệp", "I6": "11/10/2024",
+			"J6": "Hoàn thành quá hạn", "K6": "0", "L6": "12/10/2024 00:00", "M6": "Trần Thị Bình", "N6": "Telegram",
+			"O6": "Sáng kiến số hoá hồ sơ",
+			"Q6": "sang-kien-qlcn.pdf (Trần Thị Bình, 12/10/2024 00:00) [evidence/I.5/sang-kien-qlcn.pdf]",
 			// I.5 vp, done at 16:59 UTC = 23:59 in ICT (row 5)
-			"G5": "vp", "J5": "Hoàn thành đúng hạn", "K5": "11/10/2024 23:59",
-			// II.1 overdue with a note (row 8)
-			"D8": "II.1", "J8": "Quá hạn chưa hoàn thành", "K8": "", "O8": "10/10/2024 09:00, Trần Thị Bình: Đang tổng hợp số liệu",
+			"G5": "vp", "J5": "Hoàn thành đúng hạn", "K5": "", "L5": "11/10/2024 23:59",
+			// II.1 overdue with a note (row 8): 1 working day
+			"D8": "II.1", "J8": "Quá hạn chưa hoàn thành", "K8": "1", "L8": "", "P8": "10/10/2024 09:00, Trần Thị Bình: Đang tổng hợp số liệu",
 			// III.2.1 done after asOf: shown as overdue, no done mark (row 10)
-			"D10": "III.2.1", "J10": "Quá hạn chưa hoàn thành", "K10": "", "L10": "",
+			"D10": "III.2.1", "J10": "Quá hạn chưa hoàn thành", "K10": "3", "L10": "", "M10": "",
 		})
 		if typ, _ := f.GetCellType("Chi tiết", "I6"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
 			t.Errorf("due day I6 has type %v, want a date number", typ)
@@ -105,7 +105,7 @@ func TestWriteXLSX(t *testing.T) {
 		if !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
 			t.Errorf("panes = %+v, want the header row frozen", panes)
 		}
-		for _, c := range []struct{ sheet, ref string }{{"Chi tiết", "A1"}, {"Chi tiết", "P1"}, {"Tổng hợp", "C5"}, {"Tổng hợp", "B17"}} {
+		for _, c := range []struct{ sheet, ref string }{{"Chi tiết", "A1"}, {"Chi tiết", "Q1"}, {"Tổng hợp", "C5"}, {"Tổng hợp", "B17"}} {
 			id, err := f.GetCellStyle(c.sheet, c.ref)
 			if err != nil {
 				t.Fatal(err)
@@ -132,11 +132,11 @@ func TestWriteXLSX(t *testing.T) {
 func TestWriteXLSXFormulaText(t *testing.T) {
 	a := done(asg("I.1", "2024", "vp", day(2024, 12, 31)), asOf, "chanh-vp", "cli", "=1+1")
 	f := openXLSX(t, Build(asOf, ict, nil, []scheduler.Assignment{a}, nil))
-	formula, err := f.GetCellFormula("Chi tiết", "N2")
+	formula, err := f.GetCellFormula("Chi tiết", "O2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.GetCellValue("Chi tiết", "N2")
+	got, _ := f.GetCellValue("Chi tiết", "O2")
 	if formula != "" || got != "=1+1" {
 		t.Errorf("N2 = %q (formula %q), want the text =1+1", got, formula)
 	}

@@ -89,7 +89,7 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 		}
 		return m.writeReport(*out, &buf)
 	}
-	r := report.Build(at, cfg.Location, tasks, assignments, cfg.Directory)
+	r := report.Build(at, cfg.Location, tasks, assignments, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
 	switch *format {
 	case "text":
 		err = r.WriteText(&buf)

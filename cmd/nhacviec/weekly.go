@@ -59,7 +59,7 @@ func (d *daemon) weekly(now time.Time) {
 		d.log.Error("weekly summary", "err", err)
 		return
 	}
-	r := report.Build(now, d.cfg.Location, tasks, assignments, d.cfg.Directory)
+	r := report.Build(now, d.cfg.Location, tasks, assignments, d.cfg.Directory, report.WithCalendar(d.cfg.Scheduling.Calendar))
 	title, body := r.Weekly(last.AddDate(0, 0, -7))
 	var msgs []*notify.Message
 	for _, ch := range scheduler.Channels(d.cfg.Directory, to, d.chans.enabled) {
