@@ -300,8 +300,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 				return err
 			}
 			n = len(due)
-			// Read the completions before writing anything: a read between
-			// writes makes the store apply them mid-transaction.
+			// Every scan before the first write (see Store).
 			done, err := s.completionItems(tx, now)
 			if err != nil {
 				return err

@@ -29,11 +29,13 @@ func NewMemStore() *MemStore {
 	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, completions: map[string]time.Time{}}
 }
 
-// Update runs fn with the lock held.
+// Update runs fn with the lock held. Like the database, it refuses a scan
+// after a write (ErrReadAfterWrite), so that tests catch an engine that
+// breaks the rule.
 func (s *MemStore) Update(fn func(Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return fn(memTx{s})
+	return fn(memTx{s: s, wrote: new(bool)})
 }
 
 // View runs fn with the lock held.
@@ -61,7 +63,23 @@ func (h *pendingHeap) Pop() any {
 	return x
 }
 
-type memTx struct{ s *MemStore }
+type memTx struct {
+	s     *MemStore
+	wrote *bool // a write was made: scans are refused
+}
+
+func (t memTx) write() {
+	if t.wrote != nil {
+		*t.wrote = true
+	}
+}
+
+func (t memTx) scan() error {
+	if t.wrote != nil && *t.wrote {
+		return ErrReadAfterWrite
+	}
+	return nil
+}
 
 func (t memTx) Assignment(key string) (Assignment, bool, error) {
 	a, ok := t.s.assignments[key]
@@ -69,6 +87,7 @@ func (t memTx) Assignment(key string) (Assignment, bool, error) {
 }
 
 func (t memTx) PutAssignment(a Assignment) error {
+	t.write()
 	old, found := t.s.assignments[a.Key]
 	t.s.assignments[a.Key] = a
 	wasDone := found && old.State == StateDone
@@ -85,6 +104,9 @@ func (t memTx) PutAssignment(a Assignment) error {
 }
 
 func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
 	keys := make([]string, 0, len(t.s.assignments))
 	for k := range t.s.assignments {
 		if plan == "" || strings.HasPrefix(k, plan+"|") {
@@ -107,6 +129,9 @@ func (t memTx) valid(p Pending) bool {
 }
 
 func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
+	if err := t.scan(); err != nil {
+		return nil, err
+	}
 	var out []Pending
 	seen := map[string]bool{}
 	h := &t.s.heap
@@ -125,6 +150,9 @@ func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
 }
 
 func (t memTx) NextDue() (Pending, bool, error) {
+	if err := t.scan(); err != nil {
+		return Pending{}, false, err
+	}
 	h := &t.s.heap
 	for h.Len() > 0 {
 		if p := (*h)[0]; t.valid(p) {
@@ -141,6 +169,7 @@ func (t memTx) StepRecorded(key string) (bool, error) {
 }
 
 func (t memTx) RecordStep(r StepRecord) error {
+	t.write()
 	t.s.steps[r.Key] = r
 	return nil
 }
@@ -151,6 +180,9 @@ func (t memTx) Enqueue(m *notify.Message) error {
 }
 
 func (t memTx) Completions(until time.Time) ([]string, error) {
+	if err := t.scan(); err != nil {
+		return nil, err
+	}
 	var keys []string
 	for k, at := range t.s.completions {
 		if !at.After(until) {
@@ -164,6 +196,7 @@ func (t memTx) Completions(until time.Time) ([]string, error) {
 }
 
 func (t memTx) Reported(key string) error {
+	t.write()
 	delete(t.s.completions, key)
 	return nil
 }

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"errors"
 	"time"
 
 	"github.com/sct-langson/nhacviec/notify"
@@ -10,6 +11,13 @@ import (
 // produced steps and the outbox. Each Update is one atomic transaction: the
 // engine writes steps, messages and the next pending step together, so a
 // crash never leaves a step produced without its message or the reverse.
+//
+// In an Update, scans (ForEachAssignment, Due, NextDue, Completions) come
+// before the first write (PutAssignment, RecordStep, Reported); a scan after
+// a write fails with ErrReadAfterWrite. Point reads (Assignment,
+// StepRecorded) may come at any time and see the writes. The database
+// buffers writes to apply them in key order at commit, which a scan in
+// between would have to flush.
 type Store interface {
 	Update(fn func(Tx) error) error
 	View(fn func(Tx) error) error
@@ -38,3 +46,6 @@ type Tx interface {
 	// Reported removes an assignment from the completions to report.
 	Reported(key string) error
 }
+
+// ErrReadAfterWrite is returned by a scan made in an Update after a write.
+var ErrReadAfterWrite = errors.New("scan after a write in the same scheduler transaction: scan first, then write")

@@ -38,11 +38,15 @@ func (db *DB) Scheduler() scheduler.Store { return schedStore{db} }
 
 type schedStore struct{ db *DB }
 
-// Update runs fn in one bbolt transaction. Writes to the assignment,
-// pending and step buckets are buffered and applied in key order when fn
-// returns (or before a read that needs them): bbolt splits its nodes only
-// at commit, so many inserts in random order into one node cost quadratic
-// time, while inserts in key order append.
+// Update runs fn in one bbolt transaction. Writes are buffered and applied
+// in key order when fn returns: bbolt splits its nodes only at commit, so
+// many inserts in random order into one node cost quadratic time, while
+// inserts in key order append. A scan would have to apply the buffer
+// first, and a flush between batches of writes is what the buffer exists
+// to avoid (20 s became 313 s at 525k assignments): so fn reads first and
+// then writes, and a scan after a write fails with
+// scheduler.ErrReadAfterWrite.
+// Point reads (Assignment, StepRecorded) see the buffered writes.
 func (s schedStore) Update(fn func(scheduler.Tx) error) error {
 	return s.db.bolt.Update(func(tx *bolt.Tx) error {
 		t := newSchedTx(tx, true)
@@ -60,12 +64,15 @@ func (s schedStore) View(fn func(scheduler.Tx) error) error {
 // writes buffers puts (value) and deletes (nil) per bucket.
 type writes struct {
 	b map[string]map[string][]byte
+	// wrote is set by the first write and stays set.
+	wrote bool
 }
 
 func (w *writes) set(bucket []byte, key, value []byte) {
 	if w == nil {
 		return
 	}
+	w.wrote = true
 	if w.b == nil {
 		w.b = map[string]map[string][]byte{}
 	}
@@ -113,9 +120,15 @@ func (t schedTx) setRaw(bucket, key, value []byte) error {
 	return t.tx.Bucket(bucket).Put(key, value)
 }
 
-// flush applies the buffered writes in key order. Reads that need them
-// flush first; a flush between batches of writes into the same bucket is
-// what the buffer exists to avoid, so callers read before they write.
+// scan checks that a scanning read may run: never after a buffered write.
+func (t schedTx) scan() error {
+	if t.w != nil && t.w.wrote {
+		return scheduler.ErrReadAfterWrite
+	}
+	return nil
+}
+
+// flush applies the buffered writes in key order, when fn returns.
 func (t schedTx) flush() error {
 	if t.w == nil {
 		return nil
@@ -201,7 +214,7 @@ func (t schedTx) PutAssignment(a scheduler.Assignment) error {
 }
 
 func (t schedTx) Completions(until time.Time) ([]string, error) {
-	if err := t.flush(); err != nil {
+	if err := t.scan(); err != nil {
 		return nil, err
 	}
 	var keys []string
@@ -222,7 +235,7 @@ func (t schedTx) Reported(key string) error {
 }
 
 func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) error) error {
-	if err := t.flush(); err != nil {
+	if err := t.scan(); err != nil {
 		return err
 	}
 	c := t.tx.Bucket(bucketAssignments).Cursor()
@@ -243,7 +256,7 @@ func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) er
 }
 
 func (t schedTx) Due(until time.Time, limit int) ([]scheduler.Pending, error) {
-	if err := t.flush(); err != nil {
+	if err := t.scan(); err != nil {
 		return nil, err
 	}
 	var out []scheduler.Pending
@@ -263,7 +276,7 @@ func (t schedTx) Due(until time.Time, limit int) ([]scheduler.Pending, error) {
 }
 
 func (t schedTx) NextDue() (scheduler.Pending, bool, error) {
-	if err := t.flush(); err != nil {
+	if err := t.scan(); err != nil {
 		return scheduler.Pending{}, false, err
 	}
 	k, v := t.tx.Bucket(bucketPending).Cursor().First()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -98,5 +99,54 @@ func TestNoDuplicatesAcrossRestart(t *testing.T) {
 	next, ok, err := e.NextWake(now)
 	if err != nil || !ok || !next.Equal(time.Date(2024, 12, 20, 8, 0, 0, 0, loc)) {
 		t.Errorf("next wake = %s, %v, %v", next, ok, err)
+	}
+}
+
+// TestScanAfterWriteRefused: in one scheduler transaction every scan comes
+// before the first write; a scan after a write fails and the transaction
+// leaves nothing behind. A point read sees the buffered write.
+func TestScanAfterWriteRefused(t *testing.T) {
+	scans := map[string]func(scheduler.Tx) error{
+		"Due":         func(tx scheduler.Tx) error { _, err := tx.Due(time.Now(), 10); return err },
+		"NextDue":     func(tx scheduler.Tx) error { _, _, err := tx.NextDue(); return err },
+		"Completions": func(tx scheduler.Tx) error { _, err := tx.Completions(time.Now()); return err },
+		"ForEachAssignment": func(tx scheduler.Tx) error {
+			return tx.ForEachAssignment("", func(scheduler.Assignment) error { return nil })
+		},
+	}
+	writes := map[string]func(scheduler.Tx) error{
+		"PutAssignment": func(tx scheduler.Tx) error {
+			return tx.PutAssignment(scheduler.Assignment{Key: "60/KH-SCT|I.1@2024|vp", Plan: "60/KH-SCT", State: scheduler.StateOpen,
+				DueDay: calendar.Date{Year: 2024, Month: time.December, Day: 31}})
+		},
+		"RecordStep": func(tx scheduler.Tx) error {
+			return tx.RecordStep(scheduler.StepRecord{Key: "k|due", Produced: time.Now()})
+		},
+	}
+	for wname, write := range writes {
+		for sname, scan := range scans {
+			t.Run(wname+" then "+sname, func(t *testing.T) {
+				db := mustOpen(t, filepath.Join(t.TempDir(), "n.db"), &clock{t: time.Now()})
+				err := db.Scheduler().Update(func(tx scheduler.Tx) error {
+					if err := scan(tx); err != nil {
+						return err // before any write: allowed
+					}
+					if err := write(tx); err != nil {
+						return err
+					}
+					if _, ok, err := tx.Assignment("60/KH-SCT|I.1@2024|vp"); err != nil || ok != (wname == "PutAssignment") {
+						t.Errorf("point read after the write: found %t, %v", ok, err)
+					}
+					return scan(tx)
+				})
+				if !errors.Is(err, scheduler.ErrReadAfterWrite) {
+					t.Fatalf("err = %v, want ErrReadAfterWrite", err)
+				}
+				recs, _ := db.StepRecords()
+				if as, _ := db.Assignments(""); len(as) != 0 || len(recs) != 0 {
+					t.Errorf("the refused transaction left %d assignments, %d steps", len(as), len(recs))
+				}
+			})
+		}
 	}
 }
