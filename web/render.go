@@ -23,38 +23,41 @@ type page struct {
 	Data   any
 }
 
-var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("02/01/2006")
-	},
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("15:04 02/01/2006")
-	},
-	"bar":     bar,
-	"buckets": report.Buckets,
-	"count":   func(s report.Summary, b report.Bucket) int { return s.Counts[b] },
-	"pct": func(s report.Summary, b report.Bucket) string {
-		if s.Total == 0 {
-			return "0%"
-		}
-		return fmt.Sprintf("%.0f%%", 100*float64(s.Counts[b])/float64(s.Total))
-	},
-	"bucketClass": bucketClass,
-	"q":           url.QueryEscape,
-	"join":        strings.Join,
-	"dict": func(kv ...any) map[string]any {
-		m := map[string]any{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	},
+// funcs are the templates' functions; times are shown in loc.
+func funcs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("02/01/2006")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("15:04 02/01/2006")
+		},
+		"bar":     bar,
+		"buckets": report.Buckets,
+		"count":   func(s report.Summary, b report.Bucket) int { return s.Counts[b] },
+		"pct": func(s report.Summary, b report.Bucket) string {
+			if s.Total == 0 {
+				return "0%"
+			}
+			return fmt.Sprintf("%.0f%%", 100*float64(s.Counts[b])/float64(s.Total))
+		},
+		"bucketClass": bucketClass,
+		"q":           url.QueryEscape,
+		"join":        strings.Join,
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
+		},
+	}
 }
 
 func bucketClass(b report.Bucket) string {
@@ -96,12 +99,12 @@ func bar(s report.Summary) []segment {
 	return out
 }
 
-func parsePages() (map[string]*template.Template, error) {
+func parsePages(loc *time.Location) (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout.html").Funcs(funcs(loc)).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}

@@ -128,7 +128,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: link keys: %v", err)
 	}
 	s.csrf = mac(s.keys[0].Secret, "csrf")
-	if s.pages, err = parsePages(); err != nil {
+	if s.pages, err = parsePages(cfg.Env().Calendar.Location()); err != nil {
 		return nil, err
 	}
 	s.limit = newLimiter(s.now)

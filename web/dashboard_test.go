@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/action"
+	"github.com/sct-langson/nhacviec/report"
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+var bucketRE = regexp.MustCompile(`data-bucket="([a-z_-]+)">(\d+)<`)
+
+// totalsOf reads the four totals of the overview page.
+func totalsOf(t *testing.T, body string) map[report.Bucket]int {
+	t.Helper()
+	got := map[report.Bucket]int{}
+	for _, m := range bucketRE.FindAllStringSubmatch(body, -1) {
+		n, _ := strconv.Atoi(m[2])
+		got[report.Bucket(m[1])] = n
+	}
+	if len(got) != 4 {
+		t.Fatalf("overview shows %d buckets: %v", len(got), got)
+	}
+	return got
+}
+
+// TestOverviewEqualsReport: the overview's numbers are report.Build's
+// (what `nhacviec report` prints) for the same moment, now and as of a
+// day chosen in the page.
+func TestOverviewEqualsReport(t *testing.T) {
+	f := newFixture(t)
+	b := f.signIn("chanh@sct.example")
+	as, _ := f.db.Assignments("")
+	env := f.srv.cfg.Env()
+	cases := []struct {
+		query string
+		at    time.Time
+	}{
+		{"", f.clock()},
+		{"?ke-hoach=" + url.QueryEscape(planCode) + "&ngay=2024-06-13", time.Date(2024, 6, 14, 0, 0, 0, 0, vietnam).Add(-time.Nanosecond)},
+	}
+	for _, c := range cases {
+		want := report.Build(c.at, vietnam, testTasks(), as, env.Directory)
+		p := b.get("/" + c.query)
+		got := totalsOf(t, p.body)
+		for _, bk := range report.Buckets() {
+			if got[bk] != want.Totals.Counts[bk] {
+				t.Errorf("%q: %s = %d, report says %d", c.query, bk, got[bk], want.Totals.Counts[bk])
+			}
+		}
+		for _, u := range want.ByUnit {
+			row := regexp.MustCompile(`data-key="` + u.Key + `">.*?</tr>`).FindString(p.body)
+			nums := regexp.MustCompile(`<td class="num">(\d+)</td>`).FindAllStringSubmatch(row, -1)
+			if len(nums) != 5 || nums[4][1] != strconv.Itoa(u.Total) || nums[3][1] != strconv.Itoa(u.Counts[report.Overdue]) {
+				t.Errorf("%q: unit %s row %q, report %+v", c.query, u.Key, row, u)
+			}
+		}
+	}
+	// The chosen day changes the numbers: on 13/6 nothing was overdue yet.
+	if got := totalsOf(t, b.get(cases[1].query).body); got[report.Overdue] != 0 || got[report.DoneOnTime] != 1 {
+		t.Errorf("as of 13/6: %v", got)
+	}
+	if got := totalsOf(t, b.get("/").body); got[report.Overdue] != 1 {
+		t.Errorf("as of 17/6: %v", got)
+	}
+}
+
+// TestStaffSeeOnlyTheirUnit: a staff member of tc sees and changes tc's
+// assignments only, whatever URL or form field they write.
+func TestStaffSeeOnlyTheirUnit(t *testing.T) {
+	f := newFixture(t)
+	// kt's assignment carries a document.
+	root := action.Actor{Who: "root", Role: "admin", Known: true}
+	if _, err := f.srv.perform(root, kKT, request{Do: "note", File: &upload{name: "kt.pdf", data: []byte("%PDF kt")}}, f.srv.cfg.Env()); err != nil {
+		t.Fatal(err)
+	}
+	audits := len(f.audit())
+	b := f.signIn("binh@sct.example")
+	for path, want := range map[string]int{
+		"/don-vi/tc": http.StatusOK,
+		"/don-vi/kt": http.StatusForbidden,
+		"/don-vi/vp": http.StatusForbidden,
+		"/nhiem-vu?ke-hoach=" + url.QueryEscape(planCode) + "&ma=I.1": http.StatusForbidden,
+		"/tai-lieu?nv=" + url.QueryEscape(kKT) + "&i=0":                http.StatusForbidden,
+		"/nhat-ky": http.StatusForbidden,
+	} {
+		if p := b.get(path); p.status != want {
+			t.Errorf("GET %s: %d, want %d", path, p.status, want)
+		}
+	}
+	task := b.get("/nhiem-vu?ke-hoach=" + url.QueryEscape(planCode) + "&ma=I.2")
+	if task.status != http.StatusOK || strings.Contains(task.body, "Phòng Kinh tế ·") || !strings.Contains(task.body, "Phòng Tài chính ·") {
+		t.Errorf("task page of a shared task shows other units' assignments:\n%s", task.body)
+	}
+	over := b.get("/").body
+	if strings.Contains(over, `data-key="kt"`) || !strings.Contains(over, `data-key="tc"`) {
+		t.Errorf("overview of a staff member shows other units")
+	}
+	csv := b.get("/bao-cao.csv")
+	if strings.Contains(csv.body, "Phòng Kinh tế") || !strings.Contains(csv.body, "Phòng Tài chính") {
+		t.Errorf("CSV of a staff member holds other units:\n%s", csv.body)
+	}
+	token := b.csrf("/cua-toi")
+	for _, form := range []url.Values{
+		{"csrf": {token}, "nv": {kKT}, "lam": {"undo"}},
+		{"csrf": {token}, "nv": {kVP}, "lam": {"done"}},
+		{"csrf": {token}, "nv": {kVP}, "lam": {"note"}, "ghi-chu": {"x"}},
+	} {
+		if p := b.post("/thao-tac", form); p.status != http.StatusForbidden {
+			t.Errorf("POST %v: %d", form, p.status)
+		}
+	}
+	if p := b.postMultipart("/thao-tac", map[string]string{"csrf": token, "nv": kVP, "lam": "note"}, "x.pdf", []byte("x")); p.status != http.StatusForbidden {
+		t.Errorf("upload to another unit: %d", p.status)
+	}
+	if a, v := f.assignment(kKT), f.assignment(kVP); a.State != scheduler.StateDone || v.State != scheduler.StateOpen || len(v.Notes)+len(v.Evidence) != 0 || len(f.audit()) != audits {
+		t.Fatalf("a refused change was written: %+v %+v", a, v)
+	}
+	// The own unit's change works, from the task page.
+	p := b.post("/thao-tac", url.Values{"csrf": {token}, "nv": {kTC}, "lam": {"done"}, "ghi-chu": {"xong"}})
+	if p.status != http.StatusOK || f.assignment(kTC).DoneVia != "web" {
+		t.Fatalf("own change: %d %s", p.status, p.body)
+	}
+}
+
+// TestOfficeLeadershipAdmin: the office and the leadership see every
+// unit; only admins read the audit log.
+func TestOfficeLeadershipAdmin(t *testing.T) {
+	f := newFixture(t)
+	f.db.ApplyChange(func(tx scheduler.Tx, audit func(store.AuditEntry) error) error {
+		return audit(store.AuditEntry{At: f.clock(), Who: "cuong", Via: "button", Assignment: kKT, Action: "done"})
+	})
+	for email, audit := range map[string]int{"chanh@sct.example": 403, "pgd@sct.example": 403, "admin@sct.example": 200} {
+		b := f.signIn(email)
+		for _, u := range []string{"vp", "tc", "kt"} {
+			if p := b.get("/don-vi/" + u); p.status != http.StatusOK {
+				t.Errorf("%s /don-vi/%s: %d", email, u, p.status)
+			}
+		}
+		p := b.get("/nhat-ky")
+		if p.status != audit {
+			t.Errorf("%s /nhat-ky: %d", email, p.status)
+		}
+		if audit == 200 && !strings.Contains(p.body, "Lê Văn Cường") {
+			t.Errorf("audit log lacks the entry:\n%s", p.body)
+		}
+	}
+}
+
+// TestOverdueSortable: by working days overdue, or by unit.
+func TestOverdueSortable(t *testing.T) {
+	f := newFixture(t)
+	f.db.ApplyChange(func(tx scheduler.Tx, _ func(store.AuditEntry) error) error {
+		return tx.PutAssignment(scheduler.Assignment{Key: planCode + "|II.1@2024|kt", Plan: planCode, TaskID: "II.1", Occurrence: "II.1@2024",
+			Unit: "kt", DueDay: date(2024, 6, 7), State: scheduler.StateOpen})
+	})
+	b := f.signIn("chanh@sct.example")
+	order := func(query string) []string {
+		p := b.get("/qua-han" + query)
+		var out []string
+		for _, m := range regexp.MustCompile(`<td>(Phòng [^<]+)</td><td>[^<]+</td><td class="num late" data-days="(\d+)">`).FindAllStringSubmatch(p.body, -1) {
+			out = append(out, m[1]+" "+m[2])
+		}
+		return out
+	}
+	// 17/6 (Monday): kt due Friday 7/6 is 6 working days late, tc due
+	// Friday 14/6 is 1.
+	if got := strings.Join(order(""), ", "); got != "Phòng Kinh tế 6, Phòng Tài chính 1" {
+		t.Errorf("by days: %s", got)
+	}
+	if got := strings.Join(order("?sap-xep=don-vi"), ", "); got != "Phòng Tài chính 1, Phòng Kinh tế 6" {
+		t.Errorf("by unit: %s", got)
+	}
+}
+
+// TestDownloads: the report as CSV and XLSX, for the chosen plan and day.
+func TestDownloads(t *testing.T) {
+	f := newFixture(t)
+	b := f.signIn("chanh@sct.example")
+	csv := b.get("/bao-cao.csv?ngay=2024-06-13")
+	if !strings.Contains(csv.header.Get("Content-Disposition"), "bao-cao-2024-06-13.csv") || !strings.Contains(csv.body, "I.2") {
+		t.Errorf("csv: %q\n%s", csv.header.Get("Content-Disposition"), csv.body)
+	}
+	x := b.get("/bao-cao.xlsx")
+	if !strings.HasPrefix(x.body, "PK") || !strings.Contains(x.header.Get("Content-Type"), "spreadsheetml") {
+		t.Errorf("xlsx: %q", x.header.Get("Content-Type"))
+	}
+}
