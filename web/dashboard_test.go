@@ -88,7 +88,7 @@ func TestStaffSeeOnlyTheirUnit(t *testing.T) {
 		"/don-vi/kt": http.StatusForbidden,
 		"/don-vi/vp": http.StatusForbidden,
 		"/nhiem-vu?ke-hoach=" + url.QueryEscape(planCode) + "&ma=I.1": http.StatusForbidden,
-		"/tai-lieu?nv=" + url.QueryEscape(kKT) + "&i=0":                http.StatusForbidden,
+		"/tai-lieu?nv=" + url.QueryEscape(kKT) + "&i=0":               http.StatusForbidden,
 		"/nhat-ky": http.StatusForbidden,
 	} {
 		if p := b.get(path); p.status != want {
