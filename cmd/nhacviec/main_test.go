@@ -86,6 +86,31 @@ func (e *env) edit(t *testing.T, name, old, new string) {
 	}
 }
 
+// editAll makes several replacements (old, new, old, new, …) in one save,
+// written aside and renamed into place as editors do, so that a watcher
+// never reads a half-edited file.
+func (e *env) editAll(t *testing.T, name string, pairs ...string) {
+	t.Helper()
+	path := filepath.Join(e.dir, name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !bytes.Contains(data, []byte(pairs[i])) {
+			t.Fatalf("%s does not contain %q", name, pairs[i])
+		}
+		data = bytes.Replace(data, []byte(pairs[i]), []byte(pairs[i+1]), 1)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestImportThenTasksJSON(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
