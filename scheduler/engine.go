@@ -131,6 +131,14 @@ const syncChunk = 500
 // SyncResult counts what Sync changed.
 type SyncResult struct {
 	Created, Updated, Archived, Unscheduled int
+	// Changes are the existing assignments Sync updated or archived, as
+	// they were and as they are now: what a reload actually changed.
+	Changes []Change
+}
+
+// Change is one assignment changed by Sync.
+type Change struct {
+	Before, After Assignment
 }
 
 // Sync makes the stored assignments match the tasks and the config as of
@@ -168,7 +176,7 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 					for _, unit := range units {
 						key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
 						want[key] = true
-						changed, created, err := s.syncOne(tx, key, t, occ, unit)
+						ch, changed, created, err := s.syncOne(tx, key, t, occ, unit)
 						if err != nil {
 							return err
 						}
@@ -177,6 +185,7 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 							res.Created++
 						case changed:
 							res.Updated++
+							res.Changes = append(res.Changes, ch)
 						}
 					}
 				}
@@ -199,27 +208,29 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 			return err
 		}
 		for _, a := range stale {
+			before := a
 			a.State, a.Next = StateArchived, nil
 			if err := tx.PutAssignment(a); err != nil {
 				return err
 			}
 			res.Archived++
+			res.Changes = append(res.Changes, Change{Before: before, After: a})
 		}
 		return nil
 	})
 	return res, err
 }
 
-func (s *state) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) (changed, created bool, err error) {
+func (s *state) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) (ch Change, changed, created bool, err error) {
 	a, ok, err := tx.Assignment(key)
 	if err != nil {
-		return false, false, err
+		return ch, false, false, err
 	}
 	if !ok {
 		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
 			DueDay: occ.DueDay, State: StateOpen}
 		a.Next = s.next(a)
-		return true, true, tx.PutAssignment(a)
+		return Change{After: a}, true, true, tx.PutAssignment(a)
 	}
 	before := a
 	a.DueDay = occ.DueDay
@@ -231,9 +242,9 @@ func (s *state) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) 
 	}
 	a.Next = s.next(a)
 	if a.DueDay == before.DueDay && a.State == before.State && samePending(a.Next, before.Next) {
-		return false, false, nil
+		return ch, false, false, nil
 	}
-	return true, false, tx.PutAssignment(a)
+	return Change{Before: before, After: a}, true, false, tx.PutAssignment(a)
 }
 
 func samePending(a, b *Pending) bool {

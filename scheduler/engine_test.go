@@ -276,6 +276,10 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	if err != nil || res.Updated != 1 || res.Created != 0 {
 		t.Fatalf("sync = %+v, %v", res, err)
 	}
+	if len(res.Changes) != 1 || res.Changes[0].Before.DueDay != day(2024, 12, 31) || res.Changes[0].After.DueDay != day(2024, 11, 29) ||
+		res.Changes[0].After.Next == nil || res.Changes[0].After.Next.Step != "reminder-7" || !res.Changes[0].After.Next.At.Equal(at(2024, 11, 20, 8, 0)) {
+		t.Errorf("changes = %+v, want III.2.1's due day 31/12 → 29/11, next step reminder-7 of 20/11", res.Changes)
+	}
 	got := events(runFrom(t, e, change, at(2024, 11, 29, 12, 0)))
 	want := []string{"2024-11-27 09:00 chanh-vp/email III.2.1:reminder", "2024-11-28 08:00 chanh-vp/email III.2.1:reminder", "2024-11-29 08:00 chanh-vp/email III.2.1:due"}
 	if !slices.Equal(got, want) {
@@ -294,7 +298,7 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	// Removing the task (another task of the plan stays) archives its
 	// assignment and stops it.
 	res, err = e.Sync([]Task{oneTask("I.1", "Trong năm 2024", "vp")}, at(2024, 11, 29, 12, 0))
-	if err != nil || res.Archived != 1 {
+	if err != nil || res.Archived != 1 || len(res.Changes) != 1 || res.Changes[0].After.State != StateArchived || res.Changes[0].Before.TaskID != "III.2.1" {
 		t.Fatalf("sync = %+v, %v", res, err)
 	}
 	for _, ev := range events(runUntil(t, e, at(2025, 1, 31, 0, 0))) {
