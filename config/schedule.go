@@ -34,7 +34,7 @@ type Reminders struct {
 	At           string              `yaml:"at"`            // "08:00"
 	Before       []int               `yaml:"before"`        // working days before the due day
 	OnDueDay     *bool               `yaml:"on_due_day"`    // default true
-	OverdueEvery *int                `yaml:"overdue_every"` // working days; 0 = no nags
+	OverdueEvery *int                `yaml:"overdue_every"` // each person's rhythm of repeats, working days; 0 = never repeated
 	Escalations  []Escalation        `yaml:"escalations"`
 	Tasks        map[string]Override `yaml:"tasks"` // per task id
 }

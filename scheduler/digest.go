@@ -124,14 +124,19 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
 
 // messages groups the fired steps per recipient into one message per
 // recipient and channel (a digest), and says which messages carry each step.
-// The completions not yet reported (done) join the digests of the office's
-// recipients when they get one; reported lists those that did.
-func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
+// The completions not yet reported (done) are news for the office's
+// recipients; reported lists those that went. rep are the overdue items to
+// repeat at a round (nil otherwise), joined to a recipient's digest when
+// they get news or their rhythm is due (Rhythm).
+func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, rep map[string][]candidate, repOrder []string) ([]*notify.Message, map[string][]string, []string, error) {
 	type box struct {
 		to    notify.Recipient
 		items []notify.Item
 		steps []string
 		seen  map[string]bool
+		// news: the box carries something new for its recipient (not
+		// only a later reminder or a copy), so it goes whatever the rhythm.
+		news bool
 	}
 	boxes := map[string]*box{}
 	var order []string
@@ -139,6 +144,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item) 
 	for _, f := range all {
 		item := s.item(now, f)
 		stepKey := StepKey(f.a.Key, f.step.Name)
+		news := f.step.Kind != notify.KindReminder || s.steps(f.a).firstReminder().Name == f.step.Name
 		for _, t := range s.targets(f.a, f.step) {
 			b := boxes[t.to.ID]
 			if b == nil {
@@ -170,6 +176,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item) 
 			}
 			b.seen[k] = true
 			b.items = append(b.items, it)
+			b.news = b.news || news && !t.copy
 			if !t.copy {
 				b.steps = append(b.steps, stepKey)
 			}
@@ -179,8 +186,15 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item) 
 	if len(done) > 0 {
 		joined := false
 		for _, t := range s.unitTargets(s.Office, false) {
-			if b := boxes[t.to.ID]; b != nil {
+			b := boxes[t.to.ID]
+			if b == nil && rep != nil { // at a round a completion is news of its own
+				b = &box{to: t.to, seen: map[string]bool{}}
+				boxes[t.to.ID] = b
+				order = append(order, t.to.ID)
+			}
+			if b != nil {
 				b.items = append(b.items, done...)
+				b.news = true
 				joined = true
 			}
 		}
@@ -190,11 +204,78 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item) 
 			}
 		}
 	}
+	// Each recipient's rhythm: repeats join news, or go on their own when
+	// the rhythm is due; the digest restarts the rhythm.
+	today := s.today(now)
+	for _, id := range repOrder {
+		if boxes[id] == nil {
+			order = append(order, id)
+		}
+	}
+	for _, id := range order {
+		r, err := tx.Rhythm(id)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		b := boxes[id]
+		news := b != nil && b.news
+		cands := rep[id]
+		due := r.LastDigest != today && s.rhythmDue(r, today)
+		if !news && !(due && (len(cands) > 0 || b != nil)) {
+			// Nothing new and not the rhythm's day: later reminders and
+			// copies wait for the next digest (they are among its repeats).
+			delete(boxes, id)
+			continue
+		}
+		if b == nil {
+			b = &box{to: cands[0].to.to, seen: map[string]bool{}}
+			boxes[id] = b
+		}
+		have := map[string]bool{}
+		for _, it := range b.items {
+			have[itemKey(it)] = true
+		}
+		if r.LastDigest != today {
+			for _, c := range cands {
+				k := itemKey(c.item)
+				if have[k] || s.shownYesterday(r, today, k) {
+					continue
+				}
+				have[k] = true
+				it := c.item
+				if it.Copy {
+					ls, ok := leads[c.a.Plan+"|"+c.a.Occurrence]
+					if !ok {
+						if ls, err = s.leadStates(tx, c.a); err != nil {
+							return nil, nil, nil, err
+						}
+						leads[c.a.Plan+"|"+c.a.Occurrence] = ls
+					}
+					it.Leads = ls
+				}
+				b.items = append(b.items, it)
+			}
+		}
+		if len(b.items) == 0 {
+			continue
+		}
+		shown := make([]string, 0, len(have))
+		for k := range have {
+			shown = append(shown, k)
+		}
+		slices.Sort(shown)
+		if err := tx.PutRhythm(id, Rhythm{LastDigest: today, Shown: shown}); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	slices.Sort(order)
 	var msgs []*notify.Message
 	carried := map[string][]string{}
 	for _, id := range order {
 		b := boxes[id]
+		if b == nil || len(b.items) == 0 {
+			continue
+		}
 		// Who leads an occurrence needs no copy of it.
 		leading := map[string]bool{}
 		for _, it := range b.items {

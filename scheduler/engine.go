@@ -265,24 +265,58 @@ func (s *state) leadUnits(t plan.Task) []string {
 }
 
 // NextWake returns when the engine should fire next, seen from now: the
-// moment of the earliest pending step, or, when that moment has passed (after
-// downtime), the next working moment from now — nothing goes out on a
-// non-working day or outside working hours.
+// moment of the earliest pending step or of the next daily round (when an
+// open item is overdue, to repeat it on its recipients' rhythm), or, when
+// that moment has passed (after downtime), the next working moment from
+// now — nothing goes out on a non-working day or outside working hours.
 func (e *Engine) NextWake(now time.Time) (time.Time, bool, error) {
+	s := e.state.Load()
 	var p Pending
 	var ok bool
+	var round time.Time
 	err := e.store.View(func(tx Tx) error {
 		var err error
-		p, ok, err = tx.NextDue()
-		return err
+		if p, ok, err = tx.NextDue(); err != nil {
+			return err
+		}
+		last, err := tx.Rhythm("")
+		if err != nil {
+			return err
+		}
+		round = s.nextRound(now, last.LastDigest)
+		if ok && !round.Before(p.At) {
+			return nil
+		}
+		// The round is needed only while someone has something to repeat
+		// (Engine.repeats): an open item overdue, or coming due after its
+		// second reminder.
+		day := s.today(round)
+		errFound := fmt.Errorf("found")
+		err = tx.ForEachAssignment("", func(a Assignment) error {
+			if s.repeatable(a, day) {
+				return errFound
+			}
+			return nil
+		})
+		switch {
+		case err == errFound:
+			if !ok || round.Before(p.At) {
+				p, ok = Pending{At: round}, true
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+		return nil
 	})
 	if !ok || err != nil {
 		return time.Time{}, ok, err
 	}
-	if !p.At.After(now) {
-		return e.state.Load().Calendar.NextWorkingMoment(now), true, nil
+	at := p.At
+	if !at.After(now) {
+		return s.Calendar.NextWorkingMoment(now), true, nil
 	}
-	return p.At, true, nil
+	return at, true, nil
 }
 
 // fired is one step produced at a moment, for one assignment.
@@ -296,29 +330,67 @@ type fired struct {
 // the latest moment's steps of each assignment are produced (plus the highest
 // escalation that was missed); the older ones are recorded as skipped, so a
 // restart after a week sends one message per recipient, not a burst.
+//
+// Once per working day, at the round (the policy's time of day) or at a
+// catch-up before it, the overdue items are repeated to each recipient
+// whose rhythm calls for it or who gets news (Rhythm). A catch-up counts as
+// the day's round: it also takes the steps of today's round, so that no
+// one gets two digests minutes apart.
 func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 	s := e.state.Load()
 	if !s.Calendar.NextWorkingMoment(now).Equal(now) {
 		return nil, nil // outside working time: NextWake says when
+	}
+	today := s.today(now)
+	until, round := now, false
+	err := e.store.View(func(tx Tx) error {
+		last, err := tx.Rhythm("")
+		if err != nil {
+			return err
+		}
+		first, ok, err := tx.NextDue()
+		if err != nil {
+			return err
+		}
+		roundAt := s.roundAt(today)
+		catchUp := ok && first.At.Before(now)
+		if last.LastDigest != today && s.today(roundAt) == today && (!now.Before(roundAt) || catchUp) {
+			round = true
+			if now.Before(roundAt) {
+				until = roundAt
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fire at %s: %w", now.Format(time.RFC3339), err)
 	}
 	var out []*notify.Message
 	for {
 		var msgs []*notify.Message
 		var n int
 		err := e.store.Update(func(tx Tx) error {
-			due, err := tx.Due(now, e.batch)
+			due, err := tx.Due(until, e.batch)
 			if err != nil {
 				return err
 			}
 			n = len(due)
+			last := n < e.batch
 			// Every scan before the first write (see Store).
 			done, err := s.completionItems(tx, now)
 			if err != nil {
 				return err
 			}
+			var rep map[string][]candidate
+			var repOrder []string
+			if round && last {
+				if rep, repOrder, err = s.repeats(tx, now); err != nil {
+					return err
+				}
+			}
 			var all []fired
 			for _, p := range due {
-				fs, err := s.fireOne(tx, p, now)
+				fs, err := s.fireOne(tx, p, until, now)
 				if err != nil {
 					return err
 				}
@@ -326,7 +398,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			var carried map[string][]string
 			var reported []string
-			msgs, carried, reported, err = s.messages(tx, now, all, done)
+			msgs, carried, reported, err = s.messages(tx, now, all, done, rep, repOrder)
 			if err != nil {
 				return err
 			}
@@ -346,6 +418,9 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 					return err
 				}
 			}
+			if round && last {
+				return tx.PutRhythm("", Rhythm{LastDigest: today})
+			}
 			return nil
 		})
 		if err != nil {
@@ -361,7 +436,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 // fireOne handles one pending step: it decides which of the assignment's
 // steps up to now are produced and which skipped, and moves a to its next
 // step.
-func (s *state) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
+func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error) {
 	a, ok, err := tx.Assignment(p.Assignment)
 	if err != nil || !ok {
 		return nil, err
@@ -370,7 +445,7 @@ func (s *state) fireOne(tx Tx, p Pending, now time.Time) ([]fired, error) {
 		a.Next = s.next(a)
 		return nil, tx.PutAssignment(a)
 	}
-	steps := s.steps(a).Until(a.LastStepAt, a.LastStepRank, now)
+	steps := s.steps(a).Until(a.LastStepAt, a.LastStepRank, until)
 	if len(steps) == 0 {
 		a.Next = s.next(a)
 		return nil, tx.PutAssignment(a)

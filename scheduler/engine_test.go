@@ -79,7 +79,9 @@ func oneTask(id, timeline string, lead ...string) Task {
 }
 
 // TestFullSequence walks one assignment from its first reminder to its
-// second escalation, then marks it done: nothing more comes.
+// second escalation, then marks it done: nothing more comes. News (the
+// first reminder, the due day, newly overdue, escalations) goes at once;
+// the rest follows the reader's rhythm of 3 working days.
 func TestFullSequence(t *testing.T) {
 	store := NewMemStore()
 	e := testEngine(t, store)
@@ -90,17 +92,19 @@ func TestFullSequence(t *testing.T) {
 	// Hand-computed on the official 2024/2025 calendar: due Tuesday
 	// 31/12/2024; 30 working days before is 19/11; 1/1/2025 is a holiday.
 	want := []string{
-		"2024-11-19 08:00 chanh-vp/email I.1:reminder",
-		"2024-12-20 08:00 chanh-vp/email I.1:reminder",
-		"2024-12-26 08:00 chanh-vp/email I.1:reminder",
+		"2024-11-19 08:00 chanh-vp/email I.1:reminder", // reminder-30: news
+		"2024-12-20 08:00 chanh-vp/email I.1:reminder", // reminder-7, on the rhythm (last digest 19/11)
+		"2024-12-25 08:00 chanh-vp/email I.1:reminder", // repeated 3 working days later
+		// reminder-3 (26/12) waits for the rhythm: 30/12
 		"2024-12-30 08:00 chanh-vp/email I.1:reminder",
-		"2024-12-31 08:00 chanh-vp/email I.1:due",
-		// 3 working days overdue: nag 1 and escalation 1 in one digest to
-		// the unit (which is the office), escalation 1 to the superior.
-		"2025-01-06 08:00 chanh-vp/email I.1:escalation1,I.1:overdue1",
+		"2024-12-31 08:00 chanh-vp/email I.1:due",      // news
+		"2025-01-02 08:00 chanh-vp/email I.1:overdue1", // newly overdue (1/1 is a holiday): news
+		// 3 working days overdue: escalation 1 to the unit's head (here
+		// the office), with the overdue item repeated; and to the superior.
+		"2025-01-06 08:00 chanh-vp/email I.1:escalation1,I.1:overdue0",
 		"2025-01-06 08:00 pgd/email I.1:escalation1",
-		"2025-01-09 08:00 chanh-vp/email I.1:overdue2",
-		"2025-01-14 08:00 chanh-vp/email I.1:overdue3",
+		"2025-01-09 08:00 chanh-vp/email I.1:overdue0",
+		"2025-01-14 08:00 chanh-vp/email I.1:overdue0",
 		// 10 working days overdue: the leadership.
 		"2025-01-15 08:00 gd/email I.1:escalation2",
 		"2025-01-15 08:00 pgd/email I.1:escalation2",
@@ -118,7 +122,7 @@ func TestFullSequence(t *testing.T) {
 	if got := runUntil(t, e, at(2025, 3, 1, 0, 0)); len(got) != 0 {
 		t.Errorf("after done: %v", events(got))
 	}
-	// Undo: the nags resume, once, with the latest step.
+	// Undo: the overdue item is repeated again on the reader's rhythm.
 	if _, err := e.Reopen(key); err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +130,7 @@ func TestFullSequence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := events(msgs); !slices.Equal(got, []string{"2025-01-24 08:00 chanh-vp/email I.1:overdue5"}) {
+	if got := events(msgs); !slices.Equal(got, []string{"2025-01-24 08:00 chanh-vp/email I.1:overdue0"}) {
 		t.Errorf("after undo: %v", got)
 	}
 }
@@ -245,8 +249,9 @@ func TestSnoozeHoldsSteps(t *testing.T) {
 	}
 	got := events(runUntil(t, e, at(2024, 12, 30, 12, 0)))
 	// 20/12 and 26/12 are held; the snooze ends on Monday 30/12 at 07:30,
-	// which is also the day of reminder-1 (08:00): one message each moment.
-	want := []string{"2024-12-30 07:30 chanh-vp/email I.1:reminder", "2024-12-30 08:00 chanh-vp/email I.1:reminder"}
+	// which is also the day of reminder-1 (08:00): one digest a day, so
+	// reminder-1 does not come again at 08:00.
+	want := []string{"2024-12-30 07:30 chanh-vp/email I.1:reminder"}
 	if !slices.Equal(got, want) {
 		t.Errorf("events = %v, want %v", got, want)
 	}
@@ -267,7 +272,8 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	// On 27/11 the admin moves the deadline to Friday 29/11: reminder-7
 	// (20/11) and reminder-3 (26/11) of the new deadline are already past;
 	// the latest of them comes once, at once, and reminder-30 is not
-	// produced again.
+	// produced again. Reminder-1 (28/11) is not news: it would repeat
+	// yesterday's item, so it waits; the due day is news.
 	cfg := *e.state.Load().Config
 	cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2024-11-29"}}
 	e.SetConfig(cfg)
@@ -281,7 +287,7 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 		t.Errorf("changes = %+v, want III.2.1's due day 31/12 → 29/11, next step reminder-7 of 20/11", res.Changes)
 	}
 	got := events(runFrom(t, e, change, at(2024, 11, 29, 12, 0)))
-	want := []string{"2024-11-27 09:00 chanh-vp/email III.2.1:reminder", "2024-11-28 08:00 chanh-vp/email III.2.1:reminder", "2024-11-29 08:00 chanh-vp/email III.2.1:due"}
+	want := []string{"2024-11-27 09:00 chanh-vp/email III.2.1:reminder", "2024-11-29 08:00 chanh-vp/email III.2.1:due"}
 	if !slices.Equal(got, want) {
 		t.Errorf("after the change:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -22,11 +22,12 @@ type MemStore struct {
 	outbox      []*notify.Message
 	heap        pendingHeap
 	completions map[string]time.Time
+	rhythms     map[string]Rhythm
 }
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, completions: map[string]time.Time{}}
+	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, completions: map[string]time.Time{}, rhythms: map[string]Rhythm{}}
 }
 
 // Update runs fn with the lock held. Like the database, it refuses a scan
@@ -198,5 +199,12 @@ func (t memTx) Completions(until time.Time) ([]string, error) {
 func (t memTx) Reported(key string) error {
 	t.write()
 	delete(t.s.completions, key)
+	return nil
+}
+
+func (t memTx) Rhythm(id string) (Rhythm, error) { return t.s.rhythms[id], nil }
+
+func (t memTx) PutRhythm(id string, r Rhythm) error {
+	t.s.rhythms[id] = r
 	return nil
 }

@@ -22,7 +22,11 @@ type Policy struct {
 	At           calendar.Clock // time of day of every step
 	Before       []int          // reminders, working days before the due day
 	OnDueDay     bool           // a "due" step on the due day
-	OverdueEvery int            // nag every N working days while overdue; 0: never
+	// OverdueEvery is the rhythm, in working days, at which a person's
+	// overdue items are repeated together (counted from that person's last
+	// digest); the first working day overdue is news of its own. 0: an
+	// overdue item is never repeated nor announced.
+	OverdueEvery int
 	Escalations  []Escalation
 }
 
@@ -52,9 +56,10 @@ func (s Step) after(at time.Time, rank int) bool {
 	return s.At.After(at) || s.At.Equal(at) && s.rank > rank
 }
 
-// Steps computes the steps of one assignment. The sequence is unbounded
-// (overdue nags repeat until done), so it is walked with Next; the finite
-// steps (reminders, due, escalations) are computed once, in order.
+// Steps computes the steps of one assignment: the news about it —
+// reminders, the due day, the first working day overdue, escalations. The
+// repeats of overdue items are not steps: they follow each person's rhythm
+// (Engine.Fire).
 type Steps struct {
 	cal    *calendar.Calendar
 	policy Policy
@@ -72,6 +77,9 @@ func NewSteps(cal *calendar.Calendar, p Policy, due calendar.Date) Steps {
 	}
 	if p.OnDueDay {
 		s.fixed = append(s.fixed, Step{Name: "due", Kind: notify.KindDue, At: s.at(s.due), rank: 1})
+	}
+	if p.OverdueEvery > 0 {
+		s.fixed = append(s.fixed, Step{Name: "overdue-1", Kind: notify.KindOverdue, At: s.at(cal.AddWorkingDays(s.due, 1)), Level: 1, rank: 2})
 	}
 	for i, e := range p.Escalations {
 		s.fixed = append(s.fixed, Step{Name: "escalation-" + strconv.Itoa(i+1), Kind: notify.KindEscalation,
@@ -93,32 +101,23 @@ func (s Steps) at(day time.Time) time.Time {
 // Next returns the first step after the step (at, rank); the zero time and
 // rank -1 ask for the first step of all. The zero Step means none is left.
 func (s Steps) Next(at time.Time, rank int) Step {
-	var best Step
-	found := false
 	for _, c := range s.fixed {
 		if c.after(at, rank) {
-			best, found = c, true
-			break
+			return c
 		}
 	}
-	if every := s.policy.OverdueEvery; every > 0 {
-		// The first nag after (at, rank): k working days overdue with k a
-		// multiple of every.
-		k := 1
-		if !at.IsZero() && at.After(s.due) {
-			k = max(1, s.cal.WorkingDaysBetween(s.due, at)/every)
-		}
-		for ; ; k++ {
-			at2 := s.at(s.cal.AddWorkingDays(s.due, k*every))
-			if st := (Step{At: at2, rank: 2}); st.after(at, rank) {
-				if !found || at2.Before(best.At) || at2.Equal(best.At) && 2 < best.rank {
-					best = Step{Name: "overdue-" + strconv.Itoa(k), Kind: notify.KindOverdue, At: at2, Level: k, rank: 2}
-				}
-				break
-			}
+	return Step{}
+}
+
+// firstReminder is the earliest reminder step: the first news of an
+// assignment. The zero Step when the policy has no reminder.
+func (s Steps) firstReminder() Step {
+	for _, c := range s.fixed {
+		if c.Kind == notify.KindReminder {
+			return c
 		}
 	}
-	return best
+	return Step{}
 }
 
 // Until returns every step after (at, rank) up to and including until.

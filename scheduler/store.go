@@ -45,6 +45,10 @@ type Tx interface {
 	Completions(until time.Time) ([]string, error)
 	// Reported removes an assignment from the completions to report.
 	Reported(key string) error
+	// Rhythm returns a recipient's digest rhythm; the zero Rhythm when
+	// none is stored. The id "" holds the engine's own (the last round).
+	Rhythm(id string) (Rhythm, error)
+	PutRhythm(id string, r Rhythm) error
 }
 
 // ErrReadAfterWrite is returned by a scan made in an Update after a write.

@@ -23,6 +23,9 @@ var (
 	// bucketCompletions lists done marks not yet reported to the office:
 	// 8-byte done time + assignment key → 1.
 	bucketCompletions = []byte("completions")
+	// bucketRhythm keeps each recipient's digest rhythm: recipient id →
+	// scheduler.Rhythm ("" is the engine's last round).
+	bucketRhythm = []byte("rhythm")
 )
 
 // timeKey is an index key ordered by time: 8-byte big-endian Unix
@@ -343,4 +346,17 @@ func (db *DB) AssignmentCounts() (map[scheduler.State]int, error) {
 		})
 	})
 	return out, err
+}
+
+func (t schedTx) Rhythm(id string) (scheduler.Rhythm, error) {
+	var r scheduler.Rhythm
+	if t.tx.Bucket(bucketRhythm) == nil { // a database of an older nhacviec, opened to read
+		return r, nil
+	}
+	_, err := t.get(bucketRhythm, []byte("r|"+id), &r)
+	return r, err
+}
+
+func (t schedTx) PutRhythm(id string, r scheduler.Rhythm) error {
+	return t.put(bucketRhythm, []byte("r|"+id), r)
 }

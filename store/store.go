@@ -96,7 +96,7 @@ func (db *DB) init() error {
 }
 
 // allBuckets are created when the database is opened for writing.
-var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions,
+var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm,
 	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot,
 	bucketWebTokens, bucketWebSessions, bucketWebKeys}
 

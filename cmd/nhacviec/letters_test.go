@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,9 +27,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/le
 // unit that mostly coordinates, the director.
 var letterReaders = map[string]string{"head": "tp-khtc", "coordinating": "cc-ttpvhcc", "director": "gd"}
 
-// seedMessages runs the engine on the shipped example from a start at
-// 19/11/2024 07:55 (the catch-up) through the 08:00 round and returns the
-// e-mail messages by moment ("0755", "0800") and recipient id.
+// seedMessages returns the e-mail messages of the shipped example on
+// 19/11/2024 by moment and recipient id: "0755", a first start at 07:55
+// (the catch-up since the plan was issued, which counts as the day's
+// round); "0800", the 08:00 round of a daemon running since the plan was
+// issued.
 func seedMessages(t testing.TB) map[string]map[string]*notify.Message {
 	t.Helper()
 	cfg, err := config.Load("../../examples/nhacviec.yaml")
@@ -38,25 +42,50 @@ func seedMessages(t testing.TB) map[string]map[string]*notify.Message {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	e := scheduler.New(schedulerConfig(cfg), scheduler.NewMemStore(), nil)
-	start := time.Date(2024, 11, 19, 7, 55, 0, 0, cfg.Location)
-	if _, err := e.Sync(tasksFromPlans(cfg.Scheduling.Calendar, plans), start); err != nil {
-		t.Fatal(err)
+	tasks := tasksFromPlans(cfg.Scheduling.Calendar, plans)
+	byTo := func(msgs []*notify.Message, at time.Time) map[string]*notify.Message {
+		out := map[string]*notify.Message{}
+		for _, m := range msgs {
+			if m.Channel == notify.ChannelEmail && m.At.Equal(at) {
+				out[m.To.ID] = m
+			}
+		}
+		return out
 	}
 	out := map[string]map[string]*notify.Message{}
-	for _, at := range []time.Time{start, start.Add(5 * time.Minute)} {
-		msgs, err := e.Fire(at)
+	start := time.Date(2024, 11, 19, 7, 55, 0, 0, cfg.Location)
+	e := scheduler.New(schedulerConfig(cfg), scheduler.NewMemStore(), nil)
+	if _, err := e.Sync(tasks, start); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.Fire(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["0755"] = byTo(msgs, start)
+
+	round := start.Add(5 * time.Minute)
+	sc := schedulerConfig(cfg)
+	sc.Horizon = 400 * 24 * time.Hour // the year's occurrences from the start, as a daemon re-planning daily has them
+	e = scheduler.New(sc, scheduler.NewMemStore(), nil)
+	issued := time.Date(2024, 6, 13, 9, 0, 0, 0, cfg.Location)
+	if _, err := e.Sync(tasks, issued); err != nil {
+		t.Fatal(err)
+	}
+	var all []*notify.Message
+	for now := issued; !now.After(round); {
+		msgs, err := e.Fire(now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		byTo := map[string]*notify.Message{}
-		for _, m := range msgs {
-			if m.Channel == notify.ChannelEmail {
-				byTo[m.To.ID] = m
-			}
+		all = append(all, msgs...)
+		next, ok, err := e.NextWake(now)
+		if err != nil || !ok {
+			t.Fatalf("next wake: %v %v", ok, err)
 		}
-		out[at.Format("1504")] = byTo
+		now = next
 	}
+	out["0800"] = byTo(all, round)
 	return out
 }
 
@@ -71,7 +100,7 @@ func TestLetterGoldens(t *testing.T) {
 		for reader, id := range letterReaders {
 			base := filepath.Join("testdata", "letters", moment+"-"+reader)
 			m := msgs[moment][id]
-			files := map[string]string{}
+			files := map[string]string{".html": "", ".telegram.txt": ""} // "": no such file
 			if m == nil {
 				files[".txt"] = "(no message to " + id + ")\n"
 			} else {
@@ -91,12 +120,27 @@ func TestLetterGoldens(t *testing.T) {
 			for ext, got := range files {
 				path := base + ext
 				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					var err error
+					if got == "" {
+						err = os.Remove(path)
+						if errors.Is(err, fs.ErrNotExist) {
+							err = nil
+						}
+					} else {
+						err = os.WriteFile(path, []byte(got), 0o644)
+					}
+					if err != nil {
 						t.Fatal(err)
 					}
 					continue
 				}
 				want, err := os.ReadFile(path)
+				if got == "" {
+					if err == nil {
+						t.Errorf("%s exists, but no message is rendered for it now (-update removes it)", path)
+					}
+					continue
+				}
 				if err != nil {
 					t.Fatalf("%v (go test ./cmd/nhacviec -run Golden -update writes it)", err)
 				}

@@ -1,0 +1,138 @@
+package scheduler
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// Rhythm is one recipient's digest rhythm, stored so that a restart keeps
+// it: the working day of their last digest and the items it carried. A
+// person's overdue items are repeated together, every Policy.OverdueEvery
+// working days counted from their last digest; news (a reminder, a due
+// day, a newly overdue item, an escalation, a completion for the office)
+// goes at the next round and carries the repeats with it, restarting the
+// rhythm. An item shown on one working day is not repeated the next unless
+// there is news about it.
+type Rhythm struct {
+	LastDigest calendar.Date `json:"last_digest"`
+	Shown      []string      `json:"shown,omitempty"` // item keys of the last digest
+}
+
+// roundAt is the moment of day d's round: the policy's time of day, moved
+// to working time.
+func (s *state) roundAt(d calendar.Date) time.Time {
+	return s.Calendar.NextWorkingMoment(s.Calendar.At(d, s.Policy.At))
+}
+
+// today is the calendar day of t.
+func (s *state) today(t time.Time) calendar.Date {
+	return calendar.DateOf(t.In(s.Calendar.Location()))
+}
+
+// nextRound is the first round moment after now that has not run: today's
+// when it has not run yet, else the next working day's.
+func (s *state) nextRound(now time.Time, last calendar.Date) time.Time {
+	d := s.today(now)
+	if r := s.roundAt(d); last != d && s.today(r) == d && !r.Before(now) {
+		return r
+	}
+	for {
+		d = d.AddDays(1)
+		if r := s.roundAt(d); s.today(r) == d {
+			return r
+		}
+	}
+}
+
+// candidate is an overdue item to repeat to one recipient.
+type candidate struct {
+	to   target
+	a    Assignment
+	item notify.Item
+}
+
+// repeats are what each recipient is reminded of, to repeat on their
+// rhythm: the overdue items of open, unsnoozed assignments (to the lead
+// unit, and as copies to the coordinating ones), and the items coming due
+// whose first reminder has gone. It reads the store only: call it before
+// writing in the transaction.
+func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string, error) {
+	today := s.today(now)
+	out := map[string][]candidate{}
+	var order []string
+	err := tx.ForEachAssignment("", func(a Assignment) error {
+		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
+			return nil
+		}
+		if _, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; !ok {
+			return nil
+		}
+		st := Step{Kind: notify.KindOverdue}
+		if !a.DueDay.Before(today) {
+			st = Step{Kind: notify.KindReminder}
+		}
+		it := s.item(now, fired{a: a, step: st})
+		for _, t := range s.targets(a, st) {
+			if _, ok := out[t.to.ID]; !ok {
+				order = append(order, t.to.ID)
+			}
+			c := candidate{to: t, a: a, item: it}
+			c.item.Copy = t.copy
+			out[t.to.ID] = append(out[t.to.ID], c)
+		}
+		return nil
+	})
+	return out, order, err
+}
+
+// repeatable reports whether a is repeated on its readers' rhythm on day
+// d: open and overdue, or coming due after its second reminder (the first
+// is news of its own, weeks ahead; the due day is news too).
+func (s *state) repeatable(a Assignment, d calendar.Date) bool {
+	if a.State != StateOpen || s.policy(a.TaskID).OverdueEvery <= 0 {
+		return false
+	}
+	if a.DueDay.Before(d) {
+		return true
+	}
+	if a.DueDay == d || !strings.HasPrefix(a.LastStep, "reminder-") {
+		return false
+	}
+	return a.LastStep != s.steps(a).firstReminder().Name
+}
+
+// itemKey identifies an item in a recipient's rhythm: the assignment, or
+// the occurrence for a copy.
+func itemKey(it notify.Item) string {
+	if it.Kind == notify.KindEscalation {
+		return "escalation|" + it.Assignment // about another unit: not the reader's own item
+	}
+	if it.Copy {
+		plan, _, _ := strings.Cut(it.Assignment, "|")
+		return "copy|" + plan + "|" + it.Occurrence
+	}
+	return it.Assignment
+}
+
+// due reports whether r's rhythm calls for a digest on day d.
+func (s *state) rhythmDue(r Rhythm, d calendar.Date) bool {
+	if r.LastDigest == (calendar.Date{}) {
+		return true
+	}
+	every := s.Policy.OverdueEvery
+	if every <= 0 {
+		return false
+	}
+	return s.Calendar.WorkingDaysBetween(s.Calendar.At(r.LastDigest, s.Policy.At), s.Calendar.At(d, s.Policy.At)) >= every
+}
+
+// shownYesterday reports whether key was in r's digest of the working day
+// before d.
+func (s *state) shownYesterday(r Rhythm, d calendar.Date, key string) bool {
+	prev := calendar.DateOf(s.Calendar.AddWorkingDays(d.In(s.Calendar.Location()), -1))
+	return r.LastDigest == prev && slices.Contains(r.Shown, key)
+}
