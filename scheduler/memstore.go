@@ -205,6 +205,7 @@ func (t memTx) Reported(key string) error {
 func (t memTx) Rhythm(id string) (Rhythm, error) { return t.s.rhythms[id], nil }
 
 func (t memTx) PutRhythm(id string, r Rhythm) error {
+	t.write()
 	t.s.rhythms[id] = r
 	return nil
 }
