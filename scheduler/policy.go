@@ -19,9 +19,9 @@ type Escalation struct {
 
 // Policy says when an assignment's steps happen.
 type Policy struct {
-	At           calendar.Clock // time of day of every step
-	Before       []int          // reminders, working days before the due day
-	OnDueDay     bool           // a "due" step on the due day
+	At       calendar.Clock // time of day of every step
+	Before   []int          // reminders, working days before the due day
+	OnDueDay bool           // a "due" step on the due day
 	// OverdueEvery is the rhythm, in working days, at which a person's
 	// overdue items are repeated together (counted from that person's last
 	// digest); the first working day overdue is news of its own. 0: an

@@ -98,7 +98,7 @@ func TestCadenceSeedPlan(t *testing.T) {
 		}
 	}
 	mailDays := map[string]map[calendar.Date]bool{}
-	seen := map[string][]int{}         // item → working-day indexes it was shown on
+	seen := map[string][]int{}          // item → working-day indexes it was shown on
 	newsOn := map[string]map[int]bool{} // item → days it came with news
 	overdueFrom := map[string]int{}     // item → first working day it was overdue
 	for _, m := range msgs {
