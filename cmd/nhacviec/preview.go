@@ -81,6 +81,7 @@ func (m *Main) cmdPreview(_ context.Context, args []string) error {
 	toS := fs.String("to", "", "last `DATE`, inclusive; default 30 days after --from")
 	nowS := fs.String("now", "", "set the clock to `TIME`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	stats := fs.Bool("stats", false, "print per recipient the days with mail, the messages and the items instead")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
@@ -116,6 +117,9 @@ func (m *Main) cmdPreview(_ context.Context, args []string) error {
 	entries, err := preview(schedulerConfig(cfg), tasksFromPlans(cfg.Scheduling.Calendar, plans), from, to)
 	if err != nil {
 		return err
+	}
+	if *stats {
+		return previewStats(m.stdout, cfg.Scheduling.Calendar, entries, from, to)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(m.stdout)

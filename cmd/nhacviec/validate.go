@@ -42,6 +42,11 @@ func (m *Main) cmdValidate(_ context.Context, args []string) error {
 		fmt.Fprintln(m.stdout, p)
 	}
 	m.summary(cfg, plans)
+	if len(problems) == 0 {
+		if err := m.expectedDigests(cfg, plans); err != nil {
+			return err
+		}
+	}
 	if len(problems) > 0 {
 		fmt.Fprintf(m.stdout, "%d problem(s) found.\n", len(problems))
 		return errReported

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestValidateExpectedDigests: validate prints, per recipient and month,
+// the digests the plan and the rhythm amount to — the same numbers a
+// preview of the year gives.
+func TestValidateExpectedDigests(t *testing.T) {
+	e := newEnv(t)
+	out, _, code := e.run(t, context.Background(), "validate")
+	if code != 0 {
+		t.Fatalf("validate: exit %d\n%s", code, out)
+	}
+	i := strings.Index(out, "Expected digests per person and month in 2024")
+	if i < 0 {
+		t.Fatalf("validate lacks the expected digests:\n%s", out)
+	}
+	table := out[i:]
+	raw, _, code := e.run(t, context.Background(), "preview", "--from", "2024-06-13", "--to", "2024-12-31", "--json")
+	if code != 0 {
+		t.Fatal(raw)
+	}
+	var entries []previewEntry
+	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[time.Month]int{}
+	for _, en := range entries {
+		if want[en.Recipient.ID] == nil {
+			want[en.Recipient.ID] = map[time.Month]int{}
+		}
+		want[en.Recipient.ID][en.At.Month()]++
+	}
+	for _, id := range []string{"tp-khtc", "chanh-vp", "gd"} {
+		cells := []string{}
+		total := 0
+		for mo := time.June; mo <= time.December; mo++ {
+			cells = append(cells, fmt.Sprint(want[id][mo]))
+			total += want[id][mo]
+		}
+		re := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(id) + `\s+` + strings.Join(cells, `\s+`) + `\s+` + fmt.Sprint(total) + `\s*$`)
+		if !re.MatchString(table) {
+			t.Errorf("validate's row for %s is not %v (total %d):\n%s", id, cells, total, table)
+		}
+	}
+}
+
+// TestPreviewStats: preview --stats counts, per recipient, the working days
+// with mail, the messages and the items the preview lists.
+func TestPreviewStats(t *testing.T) {
+	e := newEnv(t)
+	args := []string{"preview", "--from", "2024-07-01", "--to", "2024-12-31"}
+	out, _, code := e.run(t, context.Background(), append(args, "--stats")...)
+	if code != 0 {
+		t.Fatal(out)
+	}
+	raw, _, _ := e.run(t, context.Background(), append(args, "--json")...)
+	var entries []previewEntry
+	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+		t.Fatal(err)
+	}
+	days, msgs, items := map[string]bool{}, 0, 0
+	for _, en := range entries {
+		if en.Recipient.ID == "tp-khtc" {
+			days[en.At.Format("2006-01-02")] = true
+			msgs++
+			items += len(en.Items)
+		}
+	}
+	want := fmt.Sprintf(`(?m)^tp-khtc\s+Trưởng phòng Kế hoạch - Tài chính\s+%d of 130 working days \(\d+%%\)\s+%d\s+%d\s*$`, len(days), msgs, items)
+	if !regexp.MustCompile(want).MatchString(out) {
+		t.Errorf("stats lack %s:\n%s", want, out)
+	}
+}
