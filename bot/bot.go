@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/notify/telegram"
 	"github.com/sct-langson/nhacviec/org"
@@ -47,6 +48,9 @@ type Store interface {
 // Engine computes an assignment's next step; *scheduler.Engine implements it.
 type Engine interface {
 	NextFor(a scheduler.Assignment) *scheduler.Pending
+	// Calendar is the current working-day calendar: snoozes and "còn N
+	// ngày làm việc" count on it.
+	Calendar() *calendar.Calendar
 }
 
 // Config is what a Bot needs.

@@ -102,7 +102,8 @@ func TestButtonSnooze(t *testing.T) {
 				t.Error("showing choices was audited")
 			}
 			e.srv.PushCallback(userAn.ID, userAn, id, tt.data+":"+s)
-			want := e.clock.Now().Add(time.Duration(tt.days) * 24 * time.Hour)
+			// 1 or 3 working days from Tuesday 19/11: Wednesday or Friday, 07:30.
+			want := time.Date(2024, 11, 19+map[int]int{1: 1, 3: 3}[tt.days], 7, 30, 0, 0, ict())
 			e.poll()
 			if a := e.assignment(kIII21); !a.SnoozedUntil.Equal(want) || a.Next == nil || a.Next.At.Before(want) {
 				t.Errorf("snoozed until %s, next %+v; want %s", a.SnoozedUntil, a.Next, want)

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -68,7 +67,7 @@ func (b *Bot) callback(ctx context.Context, q *tgbotapi.CallbackQuery) (txFunc, 
 		x = action.Request{Kind: action.Undo}
 	case cbSnooze1, cbSnooze3:
 		days := map[string]int{cbSnooze1: 1, cbSnooze3: 3}[act]
-		x = action.Request{Kind: action.Snooze, Until: c.at.Add(time.Duration(days) * 24 * time.Hour)}
+		x = action.Request{Kind: action.Snooze, Until: action.SnoozeFor(b.engine.Calendar(), c.at, days)}
 	case cbSnoozeTo:
 		if sent.Until.IsZero() {
 			return only("Nút này không còn hiệu lực.", false), nil

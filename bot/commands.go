@@ -218,8 +218,10 @@ func say(chat int64, html string) txFunc {
 	}
 }
 
-// parseWhen reads a snooze: a number of days (1 to 90) or a date
-// (dd/mm/yyyy, dd/mm) after today; a date means its first working moment.
+// parseWhen reads a snooze: a number of working days (1 to
+// action.MaxSnoozeDays) or a date (dd/mm/yyyy, dd/mm) after today; either
+// ends at the start of working hours of that day (the first working day
+// from a date that is a day off).
 func (b *Bot) parseWhen(s string) (time.Time, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	for _, unit := range []string{"ngày", "ngay", "d"} {
@@ -229,10 +231,10 @@ func (b *Bot) parseWhen(s string) (time.Time, error) {
 		return time.Time{}, errors.New("thiếu thời gian nhắc lại")
 	}
 	if n, err := strconv.Atoi(s); err == nil {
-		if n < 1 || n > 90 {
-			return time.Time{}, errors.New("số ngày phải từ 1 đến 90")
+		if n < 1 || n > action.MaxSnoozeDays {
+			return time.Time{}, fmt.Errorf("số ngày làm việc phải từ 1 đến %d", action.MaxSnoozeDays)
 		}
-		return b.now().Add(time.Duration(n) * 24 * time.Hour), nil
+		return action.SnoozeFor(b.engine.Calendar(), b.now(), n), nil
 	}
 	f := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
 	today := b.today()
@@ -261,5 +263,5 @@ func (b *Bot) parseWhen(s string) (time.Time, error) {
 	case d.After(today.AddDays(366)):
 		return time.Time{}, errors.New("ngày nhắc lại quá xa (tối đa một năm)")
 	}
-	return d.In(b.loc), nil
+	return action.SnoozeUntilDay(b.engine.Calendar(), d), nil
 }

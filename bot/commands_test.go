@@ -22,7 +22,7 @@ func TestCommands(t *testing.T) {
 		check func(t *testing.T, e *env)
 	}{
 		{name: "viec lists the unit's open tasks due first", user: userAn, text: "/viec",
-			reply: []string{"Nhiệm vụ đang mở của Văn phòng Sở", "I.4.1@2024-06 — Hạn 25/06/2024 (quá hạn", "III.2.1 — Hạn 31/12/2024 (còn 42 ngày)",
+			reply: []string{"Nhiệm vụ đang mở của Văn phòng Sở", "I.4.1@2024-06 — Hạn 25/06/2024 (quá hạn", "III.2.1 — Hạn 31/12/2024 (còn 30 ngày làm việc)",
 				"Rà soát <quy trình> nội bộ & \"một cửa\""},
 			check: func(t *testing.T, e *env) {
 				if text := e.last(userAn.ID).Text; strings.Contains(text, "II.1 ") || strings.Index(text, "I.4.1@2024-06") > strings.Index(text, "III.2.1") {
@@ -60,17 +60,17 @@ func TestCommands(t *testing.T) {
 					t.Errorf("state %s", a.State)
 				}
 			}},
-		{name: "hoan days", user: userAn, text: "/hoan III.2.1 3", reply: []string{"sẽ được nhắc lại từ 08:00 22/11/2024"},
+		{name: "hoan days", user: userAn, text: "/hoan III.2.1 3", reply: []string{"sẽ được nhắc lại từ 07:30 22/11/2024"},
 			check: func(t *testing.T, e *env) {
 				a := e.assignment(kIII21)
-				if want := time.Date(2024, 11, 22, 8, 0, 0, 0, ict()); !a.SnoozedUntil.Equal(want) || a.Next == nil || a.Next.At.Before(want) {
+				if want := time.Date(2024, 11, 22, 7, 30, 0, 0, ict()); !a.SnoozedUntil.Equal(want) || a.Next == nil || a.Next.At.Before(want) {
 					t.Errorf("snoozed until %s, next %+v", a.SnoozedUntil, a.Next)
 				}
-				wantAudit(t, e, store.AuditEntry{Who: "an", Via: "command", Assignment: kIII21, Action: "snooze", Note: "2024-11-22T08:00:00+07:00"})
+				wantAudit(t, e, store.AuditEntry{Who: "an", Via: "command", Assignment: kIII21, Action: "snooze", Note: "2024-11-22T07:30:00+07:00"})
 			}},
-		{name: "snooze date", user: userAn, text: "/snooze III.2.1 02/12/2024", reply: []string{"từ 00:00 02/12/2024"},
+		{name: "snooze date", user: userAn, text: "/snooze III.2.1 02/12/2024", reply: []string{"từ 07:30 02/12/2024"},
 			check: func(t *testing.T, e *env) {
-				if a := e.assignment(kIII21); !a.SnoozedUntil.Equal(time.Date(2024, 12, 2, 0, 0, 0, 0, ict())) {
+				if a := e.assignment(kIII21); !a.SnoozedUntil.Equal(time.Date(2024, 12, 2, 7, 30, 0, 0, ict())) {
 					t.Errorf("snoozed until %s", a.SnoozedUntil)
 				}
 			}},

@@ -93,8 +93,8 @@ func reminderKeyboard(short string) *tgbotapi.InlineKeyboardMarkup {
 func snoozeKeyboard(short string) *tgbotapi.InlineKeyboardMarkup {
 	kb := tgbotapi.NewInlineKeyboardMarkup(
 		tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData("⏰ 1 ngày", data(cbSnooze1, short)),
-			tgbotapi.NewInlineKeyboardButtonData("⏰ 3 ngày", data(cbSnooze3, short))),
+			tgbotapi.NewInlineKeyboardButtonData("⏰ 1 ngày làm việc", data(cbSnooze1, short)),
+			tgbotapi.NewInlineKeyboardButtonData("⏰ 3 ngày làm việc", data(cbSnooze3, short))),
 		tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("« Quay lại", data(cbBack, short))),
 	)
 	return &kb

@@ -60,20 +60,23 @@ func TestIsDone(t *testing.T) {
 
 func TestParseWhen(t *testing.T) {
 	e := newEnv(t, nil)
-	now := e.clock.Now() // 19/11/2024 08:00
-	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, ict()) }
+	// e.clock is at Tuesday 19/11/2024 08:00.
+	// A snooze ends at the start of working hours (07:30) of a working day.
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 7, 30, 0, 0, ict()) }
 	tests := []struct {
 		in   string
 		want time.Time
 		err  string
 	}{
-		{"1", now.Add(24 * time.Hour), ""},
-		{"3 ngày", now.Add(72 * time.Hour), ""},
+		{"1", day(2024, 11, 20), ""},
+		{"3 ngày", day(2024, 11, 22), ""},
+		{"4", day(2024, 11, 25), ""},         // working days: over the weekend
+		{"30/11/2024", day(2024, 12, 2), ""}, // a Saturday: the Monday
 		{"02/12/2024", day(2024, 12, 2), ""},
 		{"2-12-2024", day(2024, 12, 2), ""},
 		{"15/01", day(2025, 1, 15), ""},
-		{"0", time.Time{}, "từ 1 đến 90"},
-		{"91", time.Time{}, "từ 1 đến 90"},
+		{"0", time.Time{}, "từ 1 đến 60"},
+		{"61", time.Time{}, "từ 1 đến 60"},
 		{"19/11/2024", time.Time{}, "sau hôm nay"},
 		{"31/02/2025", time.Time{}, "không phải ngày hợp lệ"},
 		{"01/01/2027", time.Time{}, "quá xa"},

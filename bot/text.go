@@ -52,18 +52,18 @@ func (b *Bot) personName(id string) string {
 	return id
 }
 
-// dueText is "Hạn 31/12/2024 (còn 3 ngày)", counted in calendar days.
+// dueText is "Hạn 31/12/2024 (còn 3 ngày làm việc)", counted in working
+// days as every message counts them.
 func (b *Bot) dueText(d calendar.Date) string {
-	today := b.today()
-	n := int(d.In(time.UTC).Sub(today.In(time.UTC)).Hours() / 24)
+	n := b.engine.Calendar().WorkingDaysBetween(b.now(), d.In(b.loc))
 	var s string
 	switch {
 	case n > 0:
-		s = fmt.Sprintf("còn %d ngày", n)
+		s = fmt.Sprintf("còn %d ngày làm việc", n)
 	case n == 0:
 		s = "đến hạn hôm nay"
 	default:
-		s = fmt.Sprintf("quá hạn %d ngày", -n)
+		s = fmt.Sprintf("quá hạn %d ngày làm việc", -n)
 	}
 	return "Hạn " + day(d) + " (" + s + ")"
 }
@@ -83,7 +83,7 @@ const helpText = `<b>Bot nhắc việc cải cách hành chính — Sở Công T
 
 /viec — các nhiệm vụ đang mở của đơn vị bạn
 /xong &lt;mã&gt; [ghi chú] — đánh dấu hoàn thành, ví dụ: <code>/xong III.2.2.1 Đã ban hành quyết định</code>
-/hoan &lt;mã&gt; 1|3|dd/mm/yyyy — nhắc lại sau 1 ngày, 3 ngày hoặc từ ngày đã chọn
+/hoan &lt;mã&gt; 1|3|dd/mm/yyyy — nhắc lại sau 1 hoặc 3 ngày làm việc, hoặc từ ngày đã chọn
 /ghichu &lt;mã&gt; &lt;nội dung&gt; — thêm ghi chú tiến độ
 /huy &lt;mã&gt; — hoàn tác đánh dấu hoàn thành
 /giupdo — hướng dẫn này

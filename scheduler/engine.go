@@ -575,3 +575,6 @@ func (e *Engine) change(key string, fn func(*Assignment)) (Assignment, error) {
 // archived or finished): callers that change an assignment inside their own
 // transaction set a.Next = e.NextFor(a) before writing it.
 func (e *Engine) NextFor(a Assignment) *Pending { return e.state.Load().next(a) }
+
+// Calendar is the working-day calendar of the current config.
+func (e *Engine) Calendar() *calendar.Calendar { return e.state.Load().Calendar }

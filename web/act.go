@@ -76,16 +76,16 @@ func (s *Server) parseRequest(r *http.Request, env Env, allowed ...string) (requ
 	}
 	if q.Do == "snooze" {
 		now := s.now()
+		// Working days, as the bot and the letters count them; a week is 5.
 		switch v := r.PostFormValue("nhac-lai"); v {
-		case "1", "3", "7":
-			q.Until = now.Add(time.Duration(v[0]-'0') * 24 * time.Hour)
+		case "1", "3", "5":
+			q.Until = action.SnoozeFor(env.Calendar, now, int(v[0]-'0'))
 		default:
 			d, err := calendar.ParseDate(r.PostFormValue("ngay-nhac"))
 			if err != nil {
 				return q, errForm{"Hãy chọn thời gian nhắc lại."}
 			}
-			start, _ := env.Calendar.WorkHours()
-			q.Until = env.Calendar.At(d, start)
+			q.Until = action.SnoozeUntilDay(env.Calendar, d)
 			if !q.Until.After(now) {
 				return q, errForm{"Ngày nhắc lại phải ở tương lai."}
 			}

@@ -135,7 +135,8 @@ func TestSnoozeAndNoteLinks(t *testing.T) {
 	}
 	p := b.post(snooze, url.Values{"csrf": {b.csrf(snooze)}, "lam": {"snooze"}, "nhac-lai": {"3"}})
 	contains(t, "snooze", p.body, "sẽ được nhắc lại từ")
-	if a := f.assignment(kTC2); !a.SnoozedUntil.Equal(f.clock().Add(72*time.Hour)) || a.State != scheduler.StateOpen {
+	// 3 working days from Monday 17/06 09:00: Thursday 20/06 at the start of working hours.
+	if a := f.assignment(kTC2); !a.SnoozedUntil.Equal(time.Date(2024, 6, 20, 7, 30, 0, 0, vietnam)) || a.State != scheduler.StateOpen {
 		t.Errorf("after snooze %+v", a)
 	}
 	p = b.postMultipart(note, map[string]string{"csrf": b.csrf(note), "lam": "note", "ghi-chu": "Đang lấy ý kiến"}, "", nil)
