@@ -160,6 +160,9 @@ func Compose(m *Message) Letter {
 		l.Greeting = "Kính gửi: " + name
 	}
 	l.Signature = DefaultSignature
+	if len(m.Items) == 0 {
+		l.Signature = DefaultSignature[:1] // a notice: nothing to answer
+	}
 	if f := strings.TrimSpace(m.Footer); f != "" {
 		l.Signature = strings.Split(strings.ReplaceAll(f, "\r\n", "\n"), "\n")
 	}

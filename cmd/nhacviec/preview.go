@@ -92,7 +92,8 @@ func (m *Main) cmdPreview(_ context.Context, args []string) error {
 	if err := m.clockFlag(*nowS, cfg, nil); err != nil {
 		return err
 	}
-	from := m.now()
+	// To the second: the same --now gives the same output, byte for byte.
+	from := m.now().Truncate(time.Second)
 	if *fromS != "" {
 		if from, err = parseNow(*fromS, cfg.Location); err != nil {
 			return err

@@ -203,7 +203,9 @@ func (d *daemon) serveOps(ctx context.Context, wg *sync.WaitGroup) error {
 // loop plans, fires due steps and sleeps until the next one, until ctx ends.
 func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 	for {
-		now := d.m.now()
+		// To the second: messages, their ids and every time shown are the
+		// same from one rehearsal (--now) to the next.
+		now := d.m.now().Truncate(time.Second)
 		if today := d.cfg.Scheduling.Calendar.Date(now); today != d.synced {
 			if err := d.sync(now); err != nil {
 				return err

@@ -80,3 +80,19 @@ func TestPreviewStats(t *testing.T) {
 		t.Errorf("stats lack %s:\n%s", want, out)
 	}
 }
+
+// TestPreviewNowByteIdentical: preview --json --now gives the same bytes
+// from run to run, although the clock set by --now runs on.
+func TestPreviewNowByteIdentical(t *testing.T) {
+	e := newEnv(t)
+	args := []string{"preview", "--now", "2024-11-19T07:55", "--json"}
+	first, _, code := e.run(t, context.Background(), args...)
+	if code != 0 || !strings.Contains(first, `"at": "2024-11-19T07:55:00+07:00"`) {
+		t.Fatalf("preview: exit %d\n%.400s", code, first)
+	}
+	time.Sleep(20 * time.Millisecond)
+	second, _, _ := e.run(t, context.Background(), args...)
+	if first != second {
+		t.Errorf("two runs of preview --json --now differ:\n%s", firstDiff(first, second))
+	}
+}
