@@ -201,7 +201,7 @@ func (s *Server) perform(actor action.Actor, key string, q request, env Env) (ou
 func (s *Server) worded(o action.Outcome, q request, env Env) outcome {
 	a := o.Assignment
 	out := outcome{OK: o.Changed(), Assignment: viewOf(a, nil, s, env)}
-	name := a.Occurrence
+	name := scheduler.OccurrenceName(a.Occurrence)
 	switch o.Status {
 	case action.Gone:
 		out.Text = "Nhiệm vụ này không còn trong kế hoạch."

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,7 +20,7 @@ type selection struct {
 	Plans []string // the plans to choose from, newest first
 	Day   string   // YYYY-MM-DD as written, "" for now
 	At    time.Time
-	Query string // the query that keeps the selection on other links
+	Query template.URL // the query that keeps the selection on other links
 }
 
 // data is what the dashboard pages read: the tasks, and the report of the
@@ -61,7 +62,7 @@ func (s *Server) selection(r *http.Request, env Env, tasks []scheduler.Task) sel
 	if sel.Day != "" {
 		v = append(v, "ngay="+sel.Day)
 	}
-	sel.Query = strings.Join(v, "&")
+	sel.Query = template.URL(strings.Join(v, "&")) // escaped above
 	return sel
 }
 

@@ -193,3 +193,37 @@ func TestDownloads(t *testing.T) {
 		t.Errorf("xlsx: %q", x.header.Get("Content-Type"))
 	}
 }
+
+var hrefRE = regexp.MustCompile(`href="(/[^"]*)"`)
+
+// TestEveryLinkWorks: following every link of the pages (two levels from
+// the overview, with a plan and a day chosen) never ends on an error.
+func TestEveryLinkWorks(t *testing.T) {
+	f := newFixture(t)
+	b := f.signIn("admin@sct.example")
+	seen := map[string]bool{}
+	level := []string{"/?ke-hoach=" + url.QueryEscape(planCode) + "&ngay=2024-06-17"}
+	for depth := 0; depth < 3 && len(level) > 0; depth++ {
+		var next []string
+		for _, path := range level {
+			if seen[path] {
+				continue
+			}
+			seen[path] = true
+			p := b.get(path)
+			if p.status != http.StatusOK {
+				t.Errorf("GET %s: %d", path, p.status)
+				continue
+			}
+			for _, m := range hrefRE.FindAllStringSubmatch(p.body, -1) {
+				next = append(next, strings.ReplaceAll(m[1], "&amp;", "&"))
+			}
+		}
+		level = next
+	}
+	for _, want := range []string{"/don-vi/tc?ke-hoach=60%2FKH-SCT&ngay=2024-06-17", "/nhiem-vu?ke-hoach=60%2fKH-SCT&ma=I.2", "/qua-han"} {
+		if !seen[want] {
+			t.Errorf("no link to %s among %d", want, len(seen))
+		}
+	}
+}

@@ -41,7 +41,7 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	for h, want := range map[string]string{
 		"Content-Security-Policy": "frame-ancestors 'none'",
 		"X-Content-Type-Options":  "nosniff",
-		"Referrer-Policy":         "no-referrer",
+		"Referrer-Policy":         "same-origin",
 		"X-Frame-Options":         "DENY",
 	} {
 		if !strings.Contains(p.header.Get(h), want) {

@@ -78,7 +78,7 @@ func TestDoneLinkWithNoteAndPDF(t *testing.T) {
 	done, _, _ := f.links("binh", kTC)
 	b := f.browser()
 	page := b.get(done)
-	contains(t, "confirmation page", page.body, "Xác nhận hoàn thành", "I.2@2024", "Báo cáo &lt;kết quả&gt; &amp; đánh giá", "Trần Thị Bình", "chưa hoàn thành")
+	contains(t, "confirmation page", page.body, "Xác nhận hoàn thành", "Nhiệm vụ I.2</strong>", "Báo cáo &lt;kết quả&gt; &amp; đánh giá", "Trần Thị Bình", "chưa hoàn thành")
 	pdf := []byte("%PDF-1.4\n% báo cáo quý II\n")
 	name := "Báo cáo <b>&amp;</b>.pdf"
 	p := b.postMultipart(done, map[string]string{"csrf": b.csrf(done), "lam": "done", "ghi-chu": "Đã gửi báo cáo số 12"}, name, pdf)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sct-langson/nhacviec/report"
+	"github.com/sct-langson/nhacviec/scheduler"
 )
 
 // page is what the layout shows around every page's own data.
@@ -50,6 +51,7 @@ func funcs(loc *time.Location) template.FuncMap {
 		"bucketClass": bucketClass,
 		"q":           url.QueryEscape,
 		"join":        strings.Join,
+		"occ":         scheduler.OccurrenceName,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -234,8 +234,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		// Links carry tokens: never send them on as a Referer.
-		h.Set("Referrer-Policy", "no-referrer")
+		// Links carry tokens: never send them to another site as a Referer.
+		// ("no-referrer" would make browsers send Origin: null on POST.)
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		if s.secure {
