@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,45 +19,17 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sct-langson/nhacviec/internal/browsertest"
 	"github.com/sct-langson/nhacviec/notify/email/smtptest"
 	"github.com/sct-langson/nhacviec/report"
 )
 
-// chromium finds Debian's chromium. Without it the browser tests skip,
-// except in CI (CI=true), where .ci/run installs it and its absence fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: .ci/run installs it with apt-get")
-	}
-	t.Skip("browser test skipped: chromium is not installed (apt-get install chromium)")
-	return ""
-}
-
-// newBrowser starts a headless Chromium with a fresh profile.
+// newBrowser starts a headless Chromium with a fresh profile (skipped
+// without Chromium, except in CI), bounded to 90 seconds.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelC(); cancelA() })
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancelT)
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	ctx, cancel := context.WithTimeout(browsertest.New(t), 90*time.Second)
+	t.Cleanup(cancel)
 	return ctx
 }
 
