@@ -176,3 +176,66 @@ func containsAll(s string, parts []string) bool {
 	}
 	return false
 }
+
+// TestReloadsWhileBotAndSchedulerWork: reloads in a loop, each moving a
+// deadline and changing the people, while the bot answers commands and the
+// scheduler fires and syncs on a clock that jumps. Meant for -race: every
+// reader takes one runtime; every command still gets its answer.
+func TestReloadsWhileBotAndSchedulerWork(t *testing.T) {
+	tg := telegramtest.New(t, e2eToken)
+	smtp := smtptest.New(t, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	e := newEnv(t)
+	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n    channels: [email]\n")
+	e.edit(t, "nhacviec.yaml", "  tasks:\n    I.3: {unscheduled: true}", "  tasks:\n    III.2.1: {due: \"2024-12-03\"}\n    I.3: {unscheduled: true}")
+	e.useChannels(t, smtp, tg)
+	addr := freePort(t)
+	e.edit(t, "nhacviec.yaml", "http:\n  listen: 127.0.0.1:0\n", fmt.Sprintf("http:\n  listen: %s\n", addr))
+	hcm := time.FixedZone("ICT", 7*3600)
+	clock := newTestClock(time.Date(2024, 11, 18, 8, 0, 0, 0, hcm))
+	mains := make(chan *Main, 1)
+	var logs syncBuffer
+	defer func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	}()
+	channelsSetup := e.setup
+	e.setup = func(m *Main) {
+		channelsSetup(m)
+		m.now = clock.Now
+		m.stderr = &logs
+		mains <- m
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.run(t, ctx, "run")
+	}()
+	defer func() { cancel(); <-done }()
+	m := <-mains
+	waitFor(t, "the daemon", func() bool { code, _ := get(t, "http://"+addr+"/healthz"); return code == 200 })
+	an := telegramtest.User{ID: 4242, FirstName: "Chánh"}
+	const rounds = 5
+	for i := range rounds {
+		due := fmt.Sprintf("2024-12-%02d", 2+i%2)
+		e.edit(t, "nhacviec.yaml", fmt.Sprintf("III.2.1: {due: \"2024-12-%02d\"}", 2+(i+1)%2), fmt.Sprintf("III.2.1: {due: %q}", due))
+		clock.Set(time.Date(2024, 11, 18+i, 8, 0, 0, 0, hcm))
+		select {
+		case m.hup <- struct{}{}:
+		default:
+		}
+		tg.PushText(an.ID, an, "/xong III.2.1 lần "+fmt.Sprint(i))
+		tg.PushText(an.ID, an, "/huy III.2.1")
+	}
+	// The bot answers at most one message a second in a chat.
+	waitFor(t, "an answer to every command", func() bool {
+		n := 0
+		for _, s := range tg.SentTo(an.ID) {
+			if strings.Contains(s.Text, "[III.2.1@2024]") && (strings.Contains(s.Text, "Đã ghi nhận hoàn thành") || strings.Contains(s.Text, "được mở lại")) {
+				n++
+			}
+		}
+		return n >= 2*rounds
+	})
+}

@@ -4,17 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"path/filepath"
-	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 
-	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/scheduler"
@@ -89,13 +87,21 @@ func (m *Main) watch(ctx context.Context, wg *sync.WaitGroup, cfg *config.Config
 
 // reload reads the config and the plans again. An invalid config keeps the
 // running one: every error is logged and the admin is told. A valid one
-// applies at once, keeps every state, and logs what it changed.
+// becomes the new runtime at once, keeps every state, and the log says
+// what the engine changed and which settings wait for a restart.
 func (d *daemon) reload() {
 	now := d.m.now()
 	cfg, err := d.m.loadConfig()
 	if err == nil {
 		_, problems := readPlans(cfg, cfg.PlanPaths())
 		err = errors.Join(problems...)
+	}
+	if err == nil {
+		err = d.importPlans(cfg)
+	}
+	var rt *runtime
+	if err == nil {
+		rt, err = d.newRuntime(cfg)
 	}
 	if err != nil {
 		d.metrics.ReloadResult(false, now)
@@ -105,30 +111,21 @@ func (d *daemon) reload() {
 		d.tellAdmin(now, err)
 		return
 	}
-	old := d.cfg
-	oldTasks, _ := storedTasks(old.Scheduling.Calendar, d.db)
-	d.cfg = cfg
-	if err := d.importPlans(); err != nil {
-		d.cfg = old
-		d.metrics.ReloadResult(false, now)
-		d.log.Error("reload refused, the running config stays", "err", err)
-		return
+	old := d.snap()
+	if changed := restartOnly(d.cfg, cfg); len(changed) > 0 {
+		d.log.Warn("settings changed that apply only after a restart: restart nhacviec to apply them", "sections", strings.Join(changed, ", "))
 	}
-	if channelsChanged(old, cfg) {
-		d.log.Warn("e-mail, Telegram or delivery settings changed: restart nhacviec to apply them")
-	}
-	d.eng.SetConfig(d.schedulerConfig())
-	d.dir.Store(cfg.Directory)
-	d.current.Store(cfg)
-	newTasks, err := storedTasks(cfg.Scheduling.Calendar, d.db)
-	if err == nil {
-		for _, line := range scheduleChanges(old, cfg, oldTasks, newTasks) {
-			d.log.Info("schedule changed", "change", line)
-		}
-		err = d.sync(now)
+	d.rt.Store(rt)
+	d.eng.SetConfig(rt.engine)
+	res, err := d.sync(rt, now)
+	for _, line := range appliedChanges(res.Changes) {
+		d.log.Info("schedule changed", "change", line)
 	}
 	if err != nil {
 		d.log.Error("re-plan after reload", "err", err)
+	}
+	if old.admin.ID != rt.admin.ID {
+		d.log.Info("refused reloads are now reported to the new admin; failing chats after a restart", "admin", rt.admin.ID)
 	}
 	d.synced = cfg.Scheduling.Calendar.Date(now)
 	d.metrics.ReloadResult(err == nil, now)
@@ -136,17 +133,20 @@ func (d *daemon) reload() {
 	d.signal()
 }
 
-// tellAdmin queues a notice of a refused reload to the admin, once per
-// distinct set of errors and day.
+// tellAdmin queues a notice of a refused reload to the current admin, once
+// per distinct set of errors and day.
 func (d *daemon) tellAdmin(now time.Time, err error) {
-	to := adminRecipient(d.cfg)
+	rt := d.snap()
+	to := rt.admin
 	if to.ID == "" {
 		return
 	}
 	text := err.Error()
-	id := fmt.Sprintf("reload-refused|%s|%s|%x", to.ID, d.cfg.Scheduling.Calendar.Date(now), hashString(text))
+	h := fnv.New32a()
+	h.Write([]byte(text))
+	id := fmt.Sprintf("reload-refused|%s|%s|%x", to.ID, rt.cfg.Scheduling.Calendar.Date(now), h.Sum32())
 	var msgs []*notify.Message
-	for _, ch := range scheduler.Channels(d.cfg.Directory, to, d.chans.enabled) {
+	for _, ch := range scheduler.Channels(rt.cfg.Directory, to, d.chans.enabled) {
 		msgs = append(msgs, &notify.Message{ID: id + "|" + ch, Channel: ch, Kind: notify.KindInfo, To: to, At: now,
 			Title: "nhacviec: cấu hình mới có lỗi, vẫn dùng cấu hình cũ",
 			Intro: "Tệp cấu hình hoặc phụ lục kế hoạch vừa sửa có lỗi nên chưa được áp dụng. nhacviec vẫn chạy với cấu hình trước đó. Chi tiết lỗi:\n" + text,
@@ -157,61 +157,4 @@ func (d *daemon) tellAdmin(now time.Time, err error) {
 		return
 	}
 	d.signal()
-}
-
-func hashString(s string) uint32 {
-	var h uint32 = 2166136261
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * 16777619
-	}
-	return h
-}
-
-func channelsChanged(a, b *config.Config) bool {
-	return !reflect.DeepEqual(a.Email, b.Email) || !reflect.DeepEqual(a.Telegram, b.Telegram) ||
-		!reflect.DeepEqual(a.Delivery, b.Delivery) || !reflect.DeepEqual(a.HTTP, b.HTTP)
-}
-
-// scheduleChanges describes, task by task, how the new config changes the
-// schedules: "III.2.1: due 2024-12-31 → 2024-11-29", "I.4.1: cron 0 8 25 * *
-// → cron 0 8 25 3,6,9,12 *", and reminder policy changes.
-func scheduleChanges(oldCfg, newCfg *config.Config, oldTasks, newTasks []scheduler.Task) []string {
-	var out []string
-	before := map[string]scheduler.Task{}
-	for _, t := range oldTasks {
-		before[t.Plan.Code+"|"+t.ID] = t
-	}
-	far := calendar.Date{Year: 9999, Month: time.December, Day: 31}
-	for _, t := range newTasks {
-		o, ok := before[t.Plan.Code+"|"+t.ID]
-		if !ok {
-			out = append(out, fmt.Sprintf("%s: new task", t.ID))
-			continue
-		}
-		ro, rn := oldCfg.Scheduling.Schedules.For(o.Task), newCfg.Scheduling.Schedules.For(t.Task)
-		do := dueDays(oldCfg, o, ro, far)
-		dn := dueDays(newCfg, t, rn, far)
-		switch {
-		case len(do) == 1 && len(dn) == 1 && do[0] != dn[0]:
-			out = append(out, fmt.Sprintf("%s: due %s → %s", t.ID, do[0], dn[0]))
-		case ro.Describe() != rn.Describe():
-			out = append(out, fmt.Sprintf("%s: %s → %s", t.ID, ro.Describe(), rn.Describe()))
-		case !slices.Equal(do, dn):
-			out = append(out, fmt.Sprintf("%s: due days %s → %s", t.ID, strings.Join(do, ", "), strings.Join(dn, ", ")))
-		}
-	}
-	op, np := oldCfg.Scheduling.Policy, newCfg.Scheduling.Policy
-	if !reflect.DeepEqual(op, np) {
-		out = append(out, fmt.Sprintf("reminders: before %v at %s, overdue every %d, escalations %v → before %v at %s, overdue every %d, escalations %v",
-			op.Before, op.At, op.OverdueEvery, op.Escalations, np.Before, np.At, np.OverdueEvery, np.Escalations))
-	}
-	return out
-}
-
-func dueDays(cfg *config.Config, t scheduler.Task, r scheduler.Rule, through calendar.Date) []string {
-	var out []string
-	for _, o := range scheduler.Occurrences(cfg.Scheduling.Calendar, t.Plan, t.Task, r, cfg.Scheduling.ReportDay, through) {
-		out = append(out, o.DueDay.String())
-	}
-	return out
 }

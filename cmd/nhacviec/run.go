@@ -26,19 +26,22 @@ const maxWait = time.Hour
 // -ldflags "-X main.version=…".
 var version = ""
 
-// daemon is the running program: its current config and its parts.
+// daemon is the running program: its current runtime and its parts.
 type daemon struct {
-	m       *Main
+	m *Main
+	// cfg is the config the daemon started with, for the settings that
+	// apply only at start (listeners, channels, delivery): everything
+	// else reads the current runtime (snap).
 	cfg     *config.Config
+	rt      atomic.Pointer[runtime]
+	current liveConfig // the current runtime's config, for HTTP handlers
 	db      *store.DB
 	eng     *scheduler.Engine
 	chans   *channels
 	metrics *ops.Metrics
 	log     *slog.Logger
-	wake    chan struct{}                 // tells the pipeline messages were queued
-	dir     atomic.Pointer[org.Directory] // current people, for the bot
-	current atomic.Pointer[config.Config] // current config, for HTTP handlers
-	synced  calendar.Date                 // day of the last Sync
+	wake    chan struct{} // tells the pipeline messages were queued
+	synced  calendar.Date // day of the last Sync
 	// weeklySent is the weekly moment last summarised by this process.
 	weeklySent time.Time
 }
@@ -64,11 +67,10 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	d := &daemon{m: m, cfg: cfg, db: db, log: log, wake: make(chan struct{}, 1), metrics: ops.NewMetrics(version)}
-	if err := d.importPlans(); err != nil {
+	d.current = liveConfig{d}
+	if err := d.importPlans(cfg); err != nil {
 		return err
 	}
-	d.dir.Store(cfg.Directory)
-	d.current.Store(cfg)
 	var b *bot.Bot // set before any message is sent
 	links := &webLinks{}
 	d.chans, err = m.openChannels(ctx, cfg, log, links.links, telegram.WithKeyboard(bot.Keyboard),
@@ -81,12 +83,17 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.chans.Close()
-	d.eng = scheduler.New(d.schedulerConfig(), db.Scheduler(), log)
+	rt, err := d.newRuntime(cfg)
+	if err != nil {
+		return err
+	}
+	d.rt.Store(rt)
+	d.eng = scheduler.New(rt.engine, db.Scheduler(), log)
 	ws, err := d.newWeb()
 	if err != nil {
 		return err
 	}
-	bc := bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: d.dir.Load,
+	bc := bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: func() *org.Directory { return d.snap().cfg.Directory },
 		Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir),
 		OnUpdate: d.metrics.UpdateHandled}
 	if ws != nil {
@@ -151,15 +158,9 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	return err
 }
 
-func (d *daemon) schedulerConfig() scheduler.Config {
-	sc := schedulerConfig(d.cfg)
-	sc.Channels = d.chans.enabled
-	return sc
-}
-
 // importPlans imports the config's plans into the database.
-func (d *daemon) importPlans() error {
-	results, err := d.m.importPlans(d.cfg, d.db, d.cfg.PlanPaths())
+func (d *daemon) importPlans(cfg *config.Config) error {
+	results, err := d.m.importPlans(cfg, d.db, cfg.PlanPaths())
 	for _, r := range results {
 		d.log.Info("plan imported", "plan", r.Plan, "added", len(r.Added), "updated", len(r.Updated),
 			"unchanged", r.Unchanged, "archived", len(r.Archived))
@@ -167,7 +168,7 @@ func (d *daemon) importPlans() error {
 	return err
 }
 
-// adminRecipient is who is told about failing chats and bad reloads.
+// adminRecipient is who is told about failing chats and refused reloads.
 func adminRecipient(cfg *config.Config) notify.Recipient {
 	if p, ok := cfg.Directory.Person(cfg.Delivery.Admin); ok {
 		return notify.Recipient{ID: p.ID, Name: p.Name, Email: p.Email, TelegramID: p.Telegram}
@@ -206,8 +207,9 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 		// To the second: messages, their ids and every time shown are the
 		// same from one rehearsal (--now) to the next.
 		now := d.m.now().Truncate(time.Second)
-		if today := d.cfg.Scheduling.Calendar.Date(now); today != d.synced {
-			if err := d.sync(now); err != nil {
+		rt := d.snap()
+		if today := rt.cfg.Scheduling.Calendar.Date(now); today != d.synced {
+			if _, err := d.sync(rt, now); err != nil {
 				return err
 			}
 			d.synced = today
@@ -216,7 +218,7 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 		if err != nil {
 			d.log.Error("fire due steps", "err", err)
 		}
-		d.weekly(now)
+		d.weekly(rt, now)
 		if len(msgs) > 0 {
 			d.log.Info("messages queued", "count", len(msgs))
 			for _, msg := range msgs {
@@ -225,14 +227,14 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 			d.signal()
 		}
 		wait := maxWait
-		if _, next := d.weeklyDue(now); !next.IsZero() {
+		if _, next := weeklyDue(rt, now); !next.IsZero() {
 			wait = min(wait, max(next.Sub(now), 0))
 		}
 		if next, ok, err := d.eng.NextWake(now); err != nil {
 			d.log.Error("next wake-up", "err", err)
 		} else if ok {
 			wait = min(wait, max(next.Sub(now), 0))
-			d.log.Debug("sleeping", "until", next.In(d.cfg.Location).Format(time.RFC3339))
+			d.log.Debug("sleeping", "until", next.In(rt.cfg.Location).Format(time.RFC3339))
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -255,16 +257,12 @@ func (d *daemon) signal() {
 	}
 }
 
-// sync plans the stored tasks' assignments as of now.
-func (d *daemon) sync(now time.Time) error {
-	tasks, err := storedTasks(d.cfg.Scheduling.Calendar, d.db)
+// sync plans the runtime's tasks as of now.
+func (d *daemon) sync(rt *runtime, now time.Time) (scheduler.SyncResult, error) {
+	res, err := d.eng.Sync(rt.tasks, now)
 	if err != nil {
-		return err
-	}
-	res, err := d.eng.Sync(tasks, now)
-	if err != nil {
-		return err
+		return res, err
 	}
 	d.log.Info("assignments planned", "created", res.Created, "updated", res.Updated, "archived", res.Archived, "unscheduled_tasks", res.Unscheduled)
-	return nil
+	return res, nil
 }

@@ -12,12 +12,12 @@ import (
 
 // weeklyDue returns the latest weekly moment at or before now (moved to a
 // working moment) and the next one after now.
-func (d *daemon) weeklyDue(now time.Time) (last, next time.Time) {
-	w := d.cfg.Scheduling.Weekly
+func weeklyDue(rt *runtime, now time.Time) (last, next time.Time) {
+	w := rt.cfg.Scheduling.Weekly
 	if w == nil {
 		return time.Time{}, time.Time{}
 	}
-	cal := d.cfg.Scheduling.Calendar
+	cal := rt.cfg.Scheduling.Calendar
 	for t := w.Next(now.AddDate(0, 0, -8)); !t.IsZero(); t = w.Next(t) {
 		at := cal.NextWorkingMoment(t)
 		if at.After(now) {
@@ -31,44 +31,41 @@ func (d *daemon) weeklyDue(now time.Time) (last, next time.Time) {
 // weekly queues the weekly progress summary to the office's head, once per
 // week: the message id names the week, and the outbox ignores an id it
 // already holds, also after a restart.
-func (d *daemon) weekly(now time.Time) {
-	if !d.cfg.Scheduling.Calendar.NextWorkingMoment(now).Equal(now) {
+func (d *daemon) weekly(rt *runtime, now time.Time) {
+	cfg := rt.cfg
+	if !cfg.Scheduling.Calendar.NextWorkingMoment(now).Equal(now) {
 		return // outside working time: the loop comes back
 	}
-	last, _ := d.weeklyDue(now)
+	last, _ := weeklyDue(rt, now)
 	if last.IsZero() || now.Sub(last) > 7*24*time.Hour || last.Equal(d.weeklySent) {
 		return
 	}
 	d.weeklySent = last
-	u, ok := d.cfg.Directory.Unit(d.cfg.Office)
+	u, ok := cfg.Directory.Unit(cfg.Office)
 	if !ok {
 		return
 	}
-	head, ok := d.cfg.Directory.Person(u.Head)
+	head, ok := cfg.Directory.Person(u.Head)
 	if !ok {
 		return
 	}
 	to := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
-	tasks, err := storedTasks(d.cfg.Scheduling.Calendar, d.db)
-	if err != nil {
-		d.log.Error("weekly summary", "err", err)
-		return
-	}
+	tasks := rt.tasks
 	assignments, err := d.db.Assignments("")
 	if err != nil {
 		d.log.Error("weekly summary", "err", err)
 		return
 	}
-	r := report.Build(now, d.cfg.Location, tasks, assignments, d.cfg.Directory, report.WithCalendar(d.cfg.Scheduling.Calendar))
+	r := report.Build(now, cfg.Location, tasks, assignments, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
 	title, body := r.Weekly(last.AddDate(0, 0, -7))
 	var msgs []*notify.Message
-	for _, ch := range scheduler.Channels(d.cfg.Directory, to, d.chans.enabled) {
+	for _, ch := range scheduler.Channels(cfg.Directory, to, d.chans.enabled) {
 		msgs = append(msgs, &notify.Message{
-			ID: fmt.Sprintf("weekly|%s|%s|%s", to.ID, ch, last.In(d.cfg.Location).Format("2006-01-02")), Channel: ch,
+			ID: fmt.Sprintf("weekly|%s|%s|%s", to.ID, ch, last.In(cfg.Location).Format("2006-01-02")), Channel: ch,
 			Kind: notify.KindInfo, To: to, At: now,
 			Title:  "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(last),
 			Intro:  body,
-			Footer: strings.Join(signature(d.cfg), "\n"),
+			Footer: strings.Join(signature(cfg), "\n"),
 		})
 	}
 	if err := d.db.Enqueue(msgs...); err != nil {
