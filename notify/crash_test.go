@@ -23,6 +23,17 @@ type crashingOutbox struct {
 	marks   int
 }
 
+// MarkSentAll marks one by one, so that the crash comes at the crashAt-th
+// delivery whatever the batches.
+func (o *crashingOutbox) MarkSentAll(marks []notify.SentMark) error {
+	for _, m := range marks {
+		if err := o.MarkSent(m.ID, m.At); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (o *crashingOutbox) MarkSent(id string, at time.Time) error {
 	o.marks++
 	if o.marks == o.crashAt {

@@ -86,6 +86,9 @@ type Message struct {
 	Intro   string    `json:"intro,omitempty"`
 	Items   []Item    `json:"items,omitempty"`
 	Footer  string    `json:"footer,omitempty"`
+	// Reply marks an answer to a person waiting for it (a bot reply): it
+	// goes before the other messages waiting on its channel.
+	Reply bool `json:"reply,omitempty"`
 }
 
 // Notifier delivers messages on one channel. It owns no retry loop: it says

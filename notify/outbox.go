@@ -44,25 +44,46 @@ func (r *Record) Since() time.Time {
 // implements it. Every method is one transaction. Messages enter it through
 // the scheduler (or the store's Enqueue) before anyone tries to send them.
 type Outbox interface {
-	// OutboxDue returns at most limit pending records whose NextAttempt is
-	// at or before now, earliest first.
-	OutboxDue(now time.Time, limit int) ([]Record, error)
-	// NextOutboxAttempt returns the earliest NextAttempt of a pending
-	// record; false when nothing is pending.
-	NextOutboxAttempt() (time.Time, bool, error)
+	// OutboxDueExcept returns at most limit pending records whose
+	// NextAttempt is at or before now, earliest first, leaving out those
+	// whose id skip accepts (being delivered already); nil skips nothing.
+	OutboxDueExcept(now time.Time, limit int, skip func(id string) bool) ([]Record, error)
+	// NextOutboxAttemptExcept returns the earliest NextAttempt of a
+	// pending record whose id skip does not accept; false when there is
+	// none.
+	NextOutboxAttemptExcept(skip func(id string) bool) (time.Time, bool, error)
 	// MarkSent records a successful delivery. A sent record is never
 	// returned by OutboxDue again.
 	MarkSent(id string, at time.Time) error
 	// MarkRetry records a temporary failure and the time of the next
 	// attempt.
 	MarkRetry(id string, next time.Time, errMsg string) error
+	// Postpone moves a pending record to next without counting an
+	// attempt: it waits behind an earlier message to the same recipient.
+	Postpone(id string, next time.Time) error
 	// MarkFailed records a permanent failure and enqueues the fallback
 	// messages, in one transaction.
 	MarkFailed(id string, at time.Time, errMsg string, fallback ...*Message) error
 }
 
+// SentMark is one successful delivery to record: message id and time.
+type SentMark struct {
+	ID string
+	At time.Time
+}
+
+// BatchMarker is implemented by an outbox that records many deliveries in
+// one transaction. The pipeline then gathers the deliveries of its
+// concurrent lanes into one transaction (one disk sync) at a time.
+type BatchMarker interface {
+	// MarkSentAll is MarkSent of every mark, in one transaction: all or
+	// nothing.
+	MarkSentAll(marks []SentMark) error
+}
+
 // Observer is told about each delivery attempt, for metrics. Methods are
-// called from the pipeline's goroutine and must not block.
+// called from the pipeline's delivery goroutines, concurrently, and must
+// not block.
 type Observer interface {
 	// OnSent is called after a successful delivery; latency is the
 	// duration of the Notify call.

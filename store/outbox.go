@@ -137,6 +137,13 @@ func (db *DB) Enqueue(msgs ...*notify.Message) error {
 // OutboxDue returns at most limit pending records whose NextAttempt is at
 // or before now, earliest first (then by id), read through the time index.
 func (db *DB) OutboxDue(now time.Time, limit int) ([]OutboxRecord, error) {
+	return db.OutboxDueExcept(now, limit, nil)
+}
+
+// OutboxDueExcept is OutboxDue without the records whose id skip accepts
+// (those being delivered already); they do not count towards limit. A nil
+// skip skips nothing.
+func (db *DB) OutboxDueExcept(now time.Time, limit int, skip func(id string) bool) ([]OutboxRecord, error) {
 	var out []OutboxRecord
 	end := uint64(now.UnixNano())
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -145,6 +152,9 @@ func (db *DB) OutboxDue(now time.Time, limit int) ([]OutboxRecord, error) {
 		for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
 			if binary.BigEndian.Uint64(k[:8]) > end {
 				break
+			}
+			if skip != nil && skip(string(k[8:])) {
+				continue
 			}
 			var rec OutboxRecord
 			found, err := getJSON(b, k[8:], &rec)
@@ -164,20 +174,41 @@ func (db *DB) OutboxDue(now time.Time, limit int) ([]OutboxRecord, error) {
 // NextOutboxAttempt returns the earliest NextAttempt of a pending message;
 // false when none is pending.
 func (db *DB) NextOutboxAttempt() (time.Time, bool, error) {
+	return db.NextOutboxAttemptExcept(nil)
+}
+
+// NextOutboxAttemptExcept is NextOutboxAttempt without the records whose
+// id skip accepts. A nil skip skips nothing.
+func (db *DB) NextOutboxAttemptExcept(skip func(id string) bool) (time.Time, bool, error) {
 	var next time.Time
 	var ok bool
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket(bucketOutboxDue).Cursor().First()
-		if k == nil {
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) < 8 {
+				return fmt.Errorf("outbox index key %x is too short", k)
+			}
+			if skip != nil && skip(string(k[8:])) {
+				continue
+			}
+			next, ok = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))), true
 			return nil
 		}
-		if len(k) < 8 {
-			return fmt.Errorf("outbox index key %x is too short", k)
-		}
-		next, ok = time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))), true
 		return nil
 	})
 	return next, ok, err
+}
+
+// Postpone moves pending message id to next without counting an attempt:
+// it waits behind an earlier message to the same recipient that failed.
+func (db *DB) Postpone(id string, next time.Time) error {
+	return db.change(id, "postpone", func(tx *bolt.Tx, rec *OutboxRecord) error {
+		if rec.Status != OutboxPending {
+			return fmt.Errorf("%w: it is %s", ErrSettled, rec.Status)
+		}
+		rec.NextAttempt = next
+		return nil
+	})
 }
 
 // MarkSent records that message id was delivered at at. It is removed from
@@ -193,6 +224,34 @@ func (db *DB) MarkSent(id string, at time.Time) error {
 		rec.Attempts++
 		return nil
 	})
+}
+
+// MarkSentAll is MarkSent of several messages in one transaction (one
+// disk sync for a burst of deliveries). A message not in the outbox is
+// an error and nothing is written.
+func (db *DB) MarkSentAll(marks []notify.SentMark) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, mk := range marks {
+			if err := changeTx(tx, mk.ID, func(_ *bolt.Tx, rec *OutboxRecord) error {
+				if rec.Status == OutboxSent {
+					return errUnchanged
+				}
+				rec.Status, rec.SentAt, rec.LastAttempt = OutboxSent, mk.At, mk.At
+				rec.Attempts++
+				return nil
+			}); err != nil && !errors.Is(err, errUnchanged) {
+				return fmt.Errorf("%s: %w", mk.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: mark sent: %w", err)
+	}
+	return nil
 }
 
 // MarkRetry records a failed attempt of pending message id, to be tried
@@ -245,34 +304,7 @@ var errUnchanged = errors.New("unchanged")
 // index entry: the old key is deleted, and a new one written while the
 // record is pending.
 func (db *DB) change(id, what string, fn func(*bolt.Tx, *OutboxRecord) error) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		var rec OutboxRecord
-		found, err := getJSON(b, []byte(id), &rec)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return ErrNotInOutbox
-		}
-		oldKey := timeKey(rec.NextAttempt, id)
-		wasPending := rec.Status == OutboxPending
-		if err := fn(tx, &rec); err != nil {
-			return err
-		}
-		due := tx.Bucket(bucketOutboxDue)
-		if wasPending {
-			if err := due.Delete(oldKey); err != nil {
-				return err
-			}
-		}
-		if rec.Status == OutboxPending {
-			if err := due.Put(timeKey(rec.NextAttempt, id), nil); err != nil {
-				return err
-			}
-		}
-		return putJSON(b, []byte(id), rec)
-	})
+	err := db.bolt.Update(func(tx *bolt.Tx) error { return changeTx(tx, id, fn) })
 	if errors.Is(err, errUnchanged) {
 		return nil
 	}
@@ -280,6 +312,36 @@ func (db *DB) change(id, what string, fn func(*bolt.Tx, *OutboxRecord) error) er
 		return fmt.Errorf("outbox: %s %s: %w", what, id, err)
 	}
 	return nil
+}
+
+// changeTx is change within tx.
+func changeTx(tx *bolt.Tx, id string, fn func(*bolt.Tx, *OutboxRecord) error) error {
+	b := tx.Bucket(bucketOutbox)
+	var rec OutboxRecord
+	found, err := getJSON(b, []byte(id), &rec)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return ErrNotInOutbox
+	}
+	oldKey := timeKey(rec.NextAttempt, id)
+	wasPending := rec.Status == OutboxPending
+	if err := fn(tx, &rec); err != nil {
+		return err
+	}
+	due := tx.Bucket(bucketOutboxDue)
+	if wasPending {
+		if err := due.Delete(oldKey); err != nil {
+			return err
+		}
+	}
+	if rec.Status == OutboxPending {
+		if err := due.Put(timeKey(rec.NextAttempt, id), nil); err != nil {
+			return err
+		}
+	}
+	return putJSON(b, []byte(id), rec)
 }
 
 // OutboxFilter selects records for Outbox. Zero fields select everything.

@@ -1,8 +1,10 @@
 package telegram
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,16 +70,88 @@ func TestLimiter(t *testing.T) {
 		{3, 4200 * time.Millisecond},
 	}
 	for i, st := range steps {
-		if err := l.wait(t.Context(), st.chat); err != nil {
+		if err := l.wait(t.Context(), st.chat, false); err != nil {
 			t.Fatal(err)
 		}
 		if got := clock.Now().Sub(start); got != st.at {
 			t.Errorf("step %d (chat %d) at %s, want %s", i, st.chat, got, st.at)
 		}
 	}
+	// A 429 for chat 3 holds back chat 3 only.
 	l.pause(3, 10*time.Second)
-	_ = l.wait(t.Context(), 4)
-	if got := clock.Now().Sub(start); got != 14200*time.Millisecond {
-		t.Errorf("after a pause the next message went at %s, want 14.2s", got)
+	_ = l.wait(t.Context(), 4, false)
+	if got := clock.Now().Sub(start); got != 4300*time.Millisecond {
+		t.Errorf("after chat 3's pause chat 4's message went at %s, want 4.3s", got)
 	}
+	_ = l.wait(t.Context(), 3, false)
+	if got := clock.Now().Sub(start); got != 14200*time.Millisecond {
+		t.Errorf("chat 3 after its pause at %s, want 14.2s", got)
+	}
+	// 429s for two chats in a row: the bot's own limit, every chat waits.
+	l.pause(6, 5*time.Second)
+	l.pause(7, 5*time.Second)
+	_ = l.wait(t.Context(), 8, false)
+	if got := clock.Now().Sub(start); got != 19200*time.Millisecond {
+		t.Errorf("after a global 429 the next message went at %s, want 19.2s", got)
+	}
+}
+
+// TestLimiterTurns checks the turns of concurrent callers on a clock that
+// only moves when the limiter sleeps: a chat that must wait does not hold
+// back the others, and a priority caller goes first.
+func TestLimiterTurns(t *testing.T) {
+	clock := &gatedClock{fakeClock: newFakeClock(), gate: make(chan struct{})}
+	l := newLimiter(clock, Config{GlobalRate: 10, ChatInterval: time.Second, GroupPerMinute: 20})
+	start := clock.Now()
+	_ = l.wait(t.Context(), 1, false) // chat 1 busy until 1s
+	var wg sync.WaitGroup
+	for _, c := range []struct {
+		chat int64
+		prio bool
+	}{{1, false}, {2, false}, {3, false}, {4, true}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := l.wait(t.Context(), c.chat, c.prio); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	for { // time stands still until every caller waits
+		l.mu.Lock()
+		n := len(l.queue)
+		l.mu.Unlock()
+		if n == 4 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(clock.gate)
+	wg.Wait()
+	// Whatever order the callers came in: turns at 0.1s for the priority
+	// chat 4, then 0.2s and 0.3s for chats 2 and 3, and chat 1 at 1s. Each
+	// chat's next turn is booked one second after its message.
+	got := map[int64]time.Duration{}
+	for _, c := range []int64{1, 2, 3, 4} {
+		got[c] = l.chats[c].Sub(start) - time.Second
+	}
+	if got[4] != 100*time.Millisecond || got[1] != time.Second ||
+		min(got[2], got[3]) != 200*time.Millisecond || max(got[2], got[3]) != 300*time.Millisecond {
+		t.Errorf("turns %v, want 4 at 100ms, 2 and 3 at 200ms and 300ms, 1 at 1s", got)
+	}
+}
+
+// gatedClock is a fakeClock whose Sleep waits for the gate to open.
+type gatedClock struct {
+	*fakeClock
+	gate chan struct{}
+}
+
+func (c *gatedClock) Sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-c.gate:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return c.fakeClock.Sleep(ctx, d)
 }

@@ -38,7 +38,7 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, e
 	}
 	parts := Render(m)
 	for i := n.sentParts(m.ID); i < len(parts); i++ {
-		id, err := n.send(ctx, chatID, parts[i], n.hooks.markup(m, i, len(parts)))
+		id, err := n.send(ctx, chatID, parts[i], n.hooks.markup(m, i, len(parts)), m.Reply)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) {

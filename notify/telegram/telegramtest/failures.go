@@ -12,6 +12,9 @@ import (
 type Failure struct {
 	// Method is the method name ("sendMessage"); empty matches every method.
 	Method string
+	// ChatID limits the failure to calls for that chat (chat_id); 0
+	// matches every chat.
+	ChatID int64
 	// After is how many matching calls are answered normally first.
 	After int
 	// Times is how many calls get this answer; less than 1 means one.
@@ -80,9 +83,12 @@ func describe(code, retryAfter int) string {
 
 // injected returns the failure the next call of method gets, if any, and
 // uses it up. The first matching failure decides. Called with s.mu held.
-func (s *Server) injected(method string) *Failure {
+func (s *Server) injected(method string, chatID int64) *Failure {
 	for i, f := range s.failures {
 		if f.Method != "" && !strings.EqualFold(f.Method, method) {
+			continue
+		}
+		if f.ChatID != 0 && f.ChatID != chatID {
 			continue
 		}
 		if f.After > 0 {

@@ -240,7 +240,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	if f := s.injected(c.method); f != nil {
+	chatID, _ := strconv.ParseInt(c.params["chat_id"], 10, 64)
+	if f := s.injected(c.method, chatID); f != nil {
 		s.record(c, f.status())
 		s.mu.Unlock()
 		f.write(w)
