@@ -19,6 +19,7 @@ func TestBadConfigs(t *testing.T) {
 		"duplicate-unit":    "testdata/bad/duplicate-unit.yaml:5: units[1].id: unit \"vp\": id already used by a unit",
 		"duration":          "testdata/bad/duration.yaml:3: delivery.fallback_after: \"an hour\" is not a positive duration such as 30s, 15m or 2h",
 		"email-address":     "testdata/bad/email-address.yaml:4: people[0].email: \"not-an-address\" is not an e-mail address",
+		"email-connections": "testdata/bad/email-connections.yaml:5: email.connections: 500 is outside 1-100",
 		"email-from":        "testdata/bad/email-from.yaml:2: email.from: missing: the sender address",
 		"email-tls":         "testdata/bad/email-tls.yaml:5: email.tls: \"ssl\" is not starttls, tls or none",
 		"escalation-order":  "testdata/bad/escalation-order.yaml:6: reminders.escalations[1].after: 3 must be greater than 10 (the rung before)",

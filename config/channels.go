@@ -19,6 +19,7 @@ type Email struct {
 	From            string `yaml:"from"`
 	FromName        string `yaml:"from_name"`
 	ReuseConnection *bool  `yaml:"reuse_connection"` // default true
+	Connections     int    `yaml:"connections"`      // most open at once; default 3
 	Timeout         string `yaml:"timeout"`          // default 15s
 	CAFile          string `yaml:"ca_file"`          // PEM file of a private CA to trust
 }
@@ -76,6 +77,9 @@ func (c *Config) checkChannels(v *validator) {
 			v.fail([]any{"email", "password_file"}, "set password_env or password_file, not both")
 		}
 		checkDuration(v, []any{"email", "timeout"}, e.Timeout)
+		if e.Connections < 0 || e.Connections > 100 {
+			v.fail([]any{"email", "connections"}, "%d is outside 1-100", e.Connections)
+		}
 	} else if e != (Email{}) {
 		v.fail([]any{"email"}, "host is missing: set email.host or remove the email section")
 	}

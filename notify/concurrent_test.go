@@ -80,8 +80,9 @@ func chatMessage(chat int64, k int, long bool, at time.Time) *notify.Message {
 	}
 	var items []notify.Item
 	for i := range n {
-		items = append(items, notify.Item{Kind: notify.KindReminder, TaskID: "I.1", Occurrence: "I.1@2024",
-			Assignment: fmt.Sprintf("60/KH-SCT|I.1@2024|u%d|%d", k, i), Unit: "Văn phòng Sở",
+		id := fmt.Sprintf("I.%d", i+10) // two digits: the same order however sorted
+		items = append(items, notify.Item{Kind: notify.KindReminder, TaskID: id, Occurrence: id + "@2024",
+			Assignment: fmt.Sprintf("60/KH-SCT|%s@2024|u%d", id, k), Unit: "Văn phòng Sở",
 			Text: fmt.Sprintf("«%d/%d/%03d» %s", chat, k, i, strings.Repeat("Rà soát thủ tục hành chính ", 6)),
 			Due:  at.Add(72 * time.Hour), WorkingDays: 3})
 	}

@@ -227,3 +227,21 @@ func TestSecondProcessFailsFast(t *testing.T) {
 		t.Errorf("child said %q", out)
 	}
 }
+
+// TestOpenCreatesTheFolder: a new install's database folder is made, for
+// the owner only.
+func TestOpenCreatesTheFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "var", "nhacviec")
+	db, err := Open(filepath.Join(dir, "nhacviec.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o700 {
+		t.Errorf("folder mode %o, want 700", perm)
+	}
+}

@@ -97,7 +97,7 @@ func (m *Main) emailNotifier(cfg *config.Config, log *slog.Logger, links email.L
 	}
 	ec := email.Config{
 		Host: e.Host, Port: e.Port, TLS: email.TLSMode(e.TLS), Username: e.Username, Password: password,
-		From: e.From, FromName: e.FromName, ReuseConnection: reuse, Timeout: config.Duration(e.Timeout, 0),
+		From: e.From, FromName: e.FromName, ReuseConnection: reuse, Connections: e.Connections, Timeout: config.Duration(e.Timeout, 0),
 		RootCAs: roots,
 	}
 	opts := []email.Option{email.WithLogger(log), email.WithClock(m.now)}

@@ -39,6 +39,9 @@ const (
 const (
 	DefaultTimeout     = 15 * time.Second
 	DefaultIdleTimeout = 30 * time.Second
+	// DefaultConnections is a small pool, which a department's relay
+	// accepts from one client.
+	DefaultConnections = 3
 )
 
 // Config is the e-mail channel's configuration.
@@ -65,8 +68,11 @@ type Config struct {
 	// RootCAs verifies the server certificate instead of the system pool
 	// (private CA, tests).
 	RootCAs *x509.CertPool
-	// ReuseConnection keeps one connection open across Notify calls.
+	// ReuseConnection keeps connections open across Notify calls.
 	ReuseConnection bool
+	// Connections is the most connections open at once, one message at a
+	// time on each: DefaultConnections when 0.
+	Connections int
 	// IdleTimeout closes a reused connection after this long unused.
 	IdleTimeout time.Duration
 }
@@ -126,6 +132,9 @@ func (c Config) Validate() error {
 	if c.IdleTimeout < 0 {
 		bad("idle_timeout", "%s is negative", c.IdleTimeout)
 	}
+	if c.Connections < 0 || c.Connections > 100 {
+		bad("connections", "%d is outside 1-100", c.Connections)
+	}
 	return errors.Join(errs...)
 }
 
@@ -152,6 +161,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.Connections == 0 {
+		c.Connections = DefaultConnections
 	}
 	return c
 }

@@ -11,42 +11,52 @@ import (
 )
 
 // session is one run of messages over one connection: a whole batch, or a
-// single Notify. With ReuseConnection it starts from the pooled connection
-// and gives it back at the end, holding n.mu in between.
+// single Notify. It holds one of the Connections slots from acquire to
+// release; with ReuseConnection it starts from a pooled connection and
+// gives it back at the end.
 type session struct {
 	sc      *smtp.Client
 	dialErr error // the dial of this session failed: do not hammer the server
 }
 
-// acquire starts a session. With ReuseConnection it locks n.mu until
-// release, so that one connection carries one message at a time.
-func (n *Notifier) acquire() (*session, error) {
-	if !n.cfg.ReuseConnection {
-		n.mu.Lock()
-		closed := n.closed
-		n.mu.Unlock()
-		if closed {
-			return nil, ErrClosed
-		}
-		return &session{}, nil
+// pooled is a connection waiting for its next message.
+type pooled struct {
+	sc *smtp.Client
+	at time.Time // last used, by the injected clock
+}
+
+// acquire starts a session once one of the Connections slots is free (or
+// ctx ends). With ReuseConnection it takes the most recently used pooled
+// connection, closing those idle too long.
+func (n *Notifier) acquire(ctx context.Context) (*session, error) {
+	select {
+	case n.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	n.mu.Lock()
 	if n.closed {
 		n.mu.Unlock()
+		<-n.slots
 		return nil, ErrClosed
 	}
-	n.gen++ // a timer already fired for the pooled connection must not close it
-	if n.timer != nil {
-		n.timer.Stop()
+	s := &session{}
+	var stale []*smtp.Client
+	for len(n.idle) > 0 && s.sc == nil {
+		p := n.idle[len(n.idle)-1]
+		n.idle = n.idle[:len(n.idle)-1]
+		if n.now().Sub(p.at) >= n.cfg.IdleTimeout {
+			// The timer did not run yet (or the machine slept): the server
+			// has likely dropped the connection already.
+			stale = append(stale, p.sc)
+			continue
+		}
+		s.sc = p.sc
 	}
-	s := &session{sc: n.idle}
-	n.idle = nil
-	if s.sc != nil && n.now().Sub(n.idleAt) >= n.cfg.IdleTimeout {
-		// The timer did not run yet (or the machine slept): the server has
-		// likely dropped the connection already.
+	n.mu.Unlock()
+	for _, sc := range stale {
 		n.log.Debug("email: idle connection expired", "server", n.client.ServerAddr())
-		_ = n.quit(s.sc)
-		s.sc = nil
+		_ = n.quit(sc)
 	}
 	return s, nil
 }
@@ -54,37 +64,46 @@ func (n *Notifier) acquire() (*session, error) {
 // release ends a session: the connection goes back to the pool with
 // ReuseConnection, and is closed otherwise.
 func (n *Notifier) release(s *session) {
-	if !n.cfg.ReuseConnection {
-		if s.sc != nil {
-			_ = n.quit(s.sc)
-		}
-		return
-	}
-	defer n.mu.Unlock()
+	defer func() { <-n.slots }()
 	if s.sc == nil {
 		return
 	}
-	if n.closed {
+	n.mu.Lock()
+	if !n.cfg.ReuseConnection || n.closed {
+		n.mu.Unlock()
 		_ = n.quit(s.sc)
 		return
 	}
-	n.idle, n.idleAt = s.sc, n.now()
-	gen := n.gen
-	n.timer = time.AfterFunc(n.cfg.IdleTimeout, func() { n.expire(gen) })
+	n.idle = append(n.idle, pooled{sc: s.sc, at: n.now()})
+	if n.timer == nil {
+		n.timer = time.AfterFunc(n.cfg.IdleTimeout, n.expire)
+	}
+	n.mu.Unlock()
 }
 
-// expire closes the pooled connection after IdleTimeout without use.
-func (n *Notifier) expire(gen uint64) {
+// expire closes the pooled connections unused for IdleTimeout, and looks
+// again later while some remain.
+func (n *Notifier) expire() {
 	n.mu.Lock()
-	if gen != n.gen || n.idle == nil {
-		n.mu.Unlock()
-		return
+	n.timer = nil
+	var old []*smtp.Client
+	keep := n.idle[:0]
+	for _, p := range n.idle {
+		if n.now().Sub(p.at) >= n.cfg.IdleTimeout {
+			old = append(old, p.sc)
+		} else {
+			keep = append(keep, p)
+		}
 	}
-	sc := n.idle
-	n.idle = nil
+	n.idle = keep
+	if len(n.idle) > 0 && !n.closed {
+		n.timer = time.AfterFunc(n.cfg.IdleTimeout, n.expire)
+	}
 	n.mu.Unlock()
-	n.log.Debug("email: closing idle connection", "server", n.client.ServerAddr())
-	_ = n.quit(sc)
+	for _, sc := range old {
+		n.log.Debug("email: closing idle connection", "server", n.client.ServerAddr())
+		_ = n.quit(sc)
+	}
 }
 
 // dial opens a connection: TCP or TLS, EHLO, STARTTLS, AUTH.

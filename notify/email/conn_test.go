@@ -55,10 +55,10 @@ func TestIdleTimeoutRedials(t *testing.T) {
 	}
 }
 
-func TestConcurrentNotifyShareOneConnection(t *testing.T) {
+func TestConcurrentNotifyShareThePool(t *testing.T) {
 	srv := newServer(t)
 	cfg := testConfig(srv)
-	cfg.ReuseConnection = true
+	cfg.ReuseConnection, cfg.Connections = true, 3
 	n, _ := newNotifier(t, cfg)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -77,6 +77,40 @@ func TestConcurrentNotifyShareOneConnection(t *testing.T) {
 	if got := len(srv.Messages()); got != 8 {
 		t.Errorf("received %d messages, want 8", got)
 	}
+	if got := srv.Connections(); got < 1 || got > 3 {
+		t.Errorf("used %d connections, want 1 to 3", got)
+	}
+	// Once back in the pool they carry the next burst: no new dial.
+	before := srv.Connections()
+	for i := range 6 {
+		wg.Go(func() {
+			if _, err := n.Notify(context.Background(), messageWithID(fmt.Sprint("d", i))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := srv.Connections(); got > 3 {
+		t.Errorf("used %d connections after %d, want 3 at most", got, before)
+	}
+}
+
+// TestOneConnectionWhenConfigured: Connections 1 makes concurrent calls
+// take turns on one connection.
+func TestOneConnectionWhenConfigured(t *testing.T) {
+	srv := newServer(t)
+	cfg := testConfig(srv)
+	cfg.ReuseConnection, cfg.Connections = true, 1
+	n, _ := newNotifier(t, cfg)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			if _, err := n.Notify(context.Background(), messageWithID(fmt.Sprint("c", i))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 	if got := srv.Connections(); got != 1 {
 		t.Errorf("used %d connections, want 1", got)
 	}

@@ -7,20 +7,21 @@ package email
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
-	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/sct-langson/nhacviec/notify"
 )
 
 // Notifier delivers messages by e-mail. It implements notify.Notifier and is
-// safe for concurrent use; with Config.ReuseConnection the calls share one
-// connection and take turns on it.
+// safe for concurrent use: up to Config.Connections calls deliver at once,
+// each on its own connection; with Config.ReuseConnection the connections
+// stay open between calls.
 type Notifier struct {
 	cfg    Config
 	client *mail.Client // settings only: connections are dialed per session
@@ -28,12 +29,10 @@ type Notifier struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	// mu guards the fields below and, with ReuseConnection, is held while
-	// the pooled connection is in use.
-	mu     sync.Mutex
-	idle   *smtp.Client // pooled connection waiting for the next message
-	idleAt time.Time    // when idle was last used, by the injected clock
-	gen    uint64       // bumped on every take, so a stale timer does nothing
+	slots chan struct{} // one per connection in use: Connections at most
+
+	mu     sync.Mutex // guards the fields below
+	idle   []pooled   // pooled connections waiting, the most recent last
 	timer  *time.Timer
 	closed bool
 }
@@ -85,7 +84,7 @@ func New(cfg Config, opts ...Option) (*Notifier, error) {
 		return nil, fmt.Errorf("email: smtp client for %s: %w", cfg.Host, err)
 	}
 	n := &Notifier{
-		cfg: cfg, client: client, render: r,
+		cfg: cfg, client: client, render: r, slots: make(chan struct{}, cfg.Connections),
 		log: slog.New(slog.DiscardHandler),
 		now: time.Now,
 	}
@@ -167,7 +166,7 @@ func (n *Notifier) NotifyBatch(ctx context.Context, ms []*notify.Message) []Resu
 		return results
 	}
 
-	s, err := n.acquire()
+	s, err := n.acquire(ctx)
 	if err != nil {
 		for _, j := range jobs {
 			results[j.index] = n.result(j.m, err)
@@ -205,23 +204,23 @@ func (n *Notifier) result(m *notify.Message, err error) Result {
 	return Result{Retry: e.Temporary, Err: e}
 }
 
-// Close closes the pooled connection, if any. Later calls to Notify fail
-// with ErrClosed.
+// Close closes the pooled connections. Later calls to Notify fail with
+// ErrClosed.
 func (n *Notifier) Close() error {
 	n.mu.Lock()
 	n.closed = true
-	n.gen++
 	if n.timer != nil {
 		n.timer.Stop()
+		n.timer = nil
 	}
-	sc := n.idle
+	idle := n.idle
 	n.idle = nil
 	n.mu.Unlock()
-	if sc == nil {
-		return nil
+	var errs []error
+	for _, p := range idle {
+		if err := n.quit(p.sc); err != nil {
+			errs = append(errs, fmt.Errorf("email: close connection to %s: %w", n.client.ServerAddr(), err))
+		}
 	}
-	if err := n.quit(sc); err != nil {
-		return fmt.Errorf("email: close connection to %s: %w", n.client.ServerAddr(), err)
-	}
-	return nil
+	return errors.Join(errs...)
 }

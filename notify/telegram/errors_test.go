@@ -73,6 +73,7 @@ func TestLimiter(t *testing.T) {
 		if err := l.wait(t.Context(), st.chat, false); err != nil {
 			t.Fatal(err)
 		}
+		l.sent(st.chat)
 		if got := clock.Now().Sub(start); got != st.at {
 			t.Errorf("step %d (chat %d) at %s, want %s", i, st.chat, got, st.at)
 		}
@@ -80,10 +81,12 @@ func TestLimiter(t *testing.T) {
 	// A 429 for chat 3 holds back chat 3 only.
 	l.pause(3, 10*time.Second)
 	_ = l.wait(t.Context(), 4, false)
+	l.sent(4)
 	if got := clock.Now().Sub(start); got != 4300*time.Millisecond {
 		t.Errorf("after chat 3's pause chat 4's message went at %s, want 4.3s", got)
 	}
 	_ = l.wait(t.Context(), 3, false)
+	l.sent(3)
 	if got := clock.Now().Sub(start); got != 14200*time.Millisecond {
 		t.Errorf("chat 3 after its pause at %s, want 14.2s", got)
 	}
@@ -91,6 +94,7 @@ func TestLimiter(t *testing.T) {
 	l.pause(6, 5*time.Second)
 	l.pause(7, 5*time.Second)
 	_ = l.wait(t.Context(), 8, false)
+	l.sent(8)
 	if got := clock.Now().Sub(start); got != 19200*time.Millisecond {
 		t.Errorf("after a global 429 the next message went at %s, want 19.2s", got)
 	}
@@ -104,6 +108,7 @@ func TestLimiterTurns(t *testing.T) {
 	l := newLimiter(clock, Config{GlobalRate: 10, ChatInterval: time.Second, GroupPerMinute: 20})
 	start := clock.Now()
 	_ = l.wait(t.Context(), 1, false) // chat 1 busy until 1s
+	l.sent(1)
 	var wg sync.WaitGroup
 	for _, c := range []struct {
 		chat int64
@@ -154,4 +159,32 @@ func (c *gatedClock) Sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 	return c.fakeClock.Sleep(ctx, d)
+}
+
+// TestLimiterBoundsMessagesInFlight: with half a second's worth of
+// messages without an answer, the next caller waits for an answer, not
+// for time.
+func TestLimiterBoundsMessagesInFlight(t *testing.T) {
+	clock := newFakeClock()
+	l := newLimiter(clock, Config{GlobalRate: 4, ChatInterval: time.Second, GroupPerMinute: 20})
+	for c := range 2 {
+		if err := l.wait(t.Context(), int64(c+1), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan time.Time)
+	go func() {
+		_ = l.wait(t.Context(), 3, false)
+		got <- clock.Now()
+	}()
+	select {
+	case <-got:
+		t.Fatal("a third message went with two in flight")
+	case <-time.After(50 * time.Millisecond): // a guard: the fake clock would have let it go at once
+	}
+	at := clock.Now()
+	l.sent(1)
+	if when := <-got; when.Sub(at) > 250*time.Millisecond {
+		t.Errorf("after an answer the message waited %s of fake time", when.Sub(at))
+	}
 }

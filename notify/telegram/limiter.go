@@ -15,9 +15,11 @@ import (
 // holds a turn another chat could use, so with enough chats in flight the
 // global pace is met exactly. Among the callers that may go, a priority
 // caller (a reply to a person waiting) goes first, then the earliest.
-// One goroutine hands out the turns while anyone waits, sleeping on the
-// injected clock with no lock held; a caller whose context ends while
-// waiting loses its turn.
+// At most half a second's worth of messages is in flight (given a turn,
+// no answer yet), so that requests slowed on the way cannot reach Telegram
+// in a burst beyond its allowance. One goroutine hands out the turns while
+// anyone waits, sleeping on the injected clock with no lock held; a caller
+// whose context ends while waiting loses its turn.
 type limiter struct {
 	clock  Clock
 	global time.Duration
@@ -30,6 +32,8 @@ type limiter struct {
 	queue   []*turn             // callers waiting, in arrival order
 	seq     uint64
 	running bool               // the goroutine handing out turns runs
+	flying  int                // turns given whose answer has not come yet
+	most    int                // most turns in flight: half a second's worth
 	kick    context.CancelFunc // cuts its sleep short: the queue changed
 	// floodChat and floodAt are the last chat refused with 429: a refusal
 	// for another chat soon after means the bot's own limit was hit.
@@ -57,6 +61,7 @@ func newLimiter(clock Clock, cfg Config) *limiter {
 	l := &limiter{clock: clock, chat: cfg.ChatInterval, chats: map[int64]time.Time{}}
 	l.global = time.Duration(float64(time.Second) / cfg.GlobalRate)
 	l.group = max(l.chat, time.Minute/time.Duration(cfg.GroupPerMinute))
+	l.most = max(1, int(cfg.GlobalRate/2))
 	return l
 }
 
@@ -75,7 +80,7 @@ func (l *limiter) wait(ctx context.Context, chatID int64, prio bool) error {
 	}
 	l.mu.Lock()
 	now := l.clock.Now()
-	if len(l.queue) == 0 && !l.next.After(now) && !l.chats[chatID].After(now) {
+	if len(l.queue) == 0 && l.flying < l.most && !l.next.After(now) && !l.chats[chatID].After(now) {
 		l.book(chatID, now)
 		l.mu.Unlock()
 		return nil
@@ -94,6 +99,7 @@ func (l *limiter) wait(ctx context.Context, chatID int64, prio bool) error {
 		select {
 		case <-t.ready:
 			// Given at the last moment: the turn is lost all the same.
+			l.flying--
 		default:
 			l.remove(t)
 		}
@@ -122,9 +128,19 @@ func (l *limiter) run() {
 		if len(l.queue) == 0 {
 			break
 		}
-		at := l.earliest()
 		ctx, cancel := context.WithCancel(context.Background())
 		l.kick = cancel
+		if l.flying >= l.most {
+			// Wait for an answer, not for time: on Telegram's side
+			// messages arrive when they arrive, and a burst of late ones
+			// must stay within its allowance.
+			l.mu.Unlock()
+			<-ctx.Done()
+			l.mu.Lock()
+			l.kick = nil
+			continue
+		}
+		at := l.earliest()
 		l.mu.Unlock()
 		_ = l.clock.Sleep(ctx, at.Sub(now))
 		cancel()
@@ -137,7 +153,7 @@ func (l *limiter) run() {
 // grant gives the turns due at now: while the global pace allows one, to
 // the best caller whose chat may receive.
 func (l *limiter) grant(now time.Time) {
-	for !l.next.After(now) {
+	for !l.next.After(now) && l.flying < l.most {
 		best := -1
 		for i, t := range l.queue {
 			if l.chats[t.chat].After(now) {
@@ -182,6 +198,7 @@ func (l *limiter) book(chatID int64, now time.Time) {
 		l.next = now.Add(l.global)
 	}
 	l.chats[chatID] = now.Add(l.interval(chatID))
+	l.flying++
 	if len(l.chats) > pruneAbove {
 		for id, t := range l.chats {
 			if !t.After(now) {
@@ -200,6 +217,10 @@ func (l *limiter) sent(chatID int64) {
 	defer l.mu.Unlock()
 	if t := l.clock.Now().Add(l.interval(chatID)); t.After(l.chats[chatID]) {
 		l.chats[chatID] = t
+	}
+	l.flying--
+	if l.running && l.kick != nil {
+		l.kick()
 	}
 }
 
