@@ -281,3 +281,15 @@ func (db *DB) RotateLinkKey(dropOld bool, now time.Time) (LinkKey, error) {
 	}
 	return k, nil
 }
+
+// Version is the id of the last committed write transaction: it changes
+// whenever anything in the database does, so readers can keep what they
+// decoded until it moves.
+func (db *DB) Version() (int, error) {
+	var id int
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		id = tx.ID()
+		return nil
+	})
+	return id, err
+}

@@ -27,9 +27,7 @@ type selection struct {
 // assignments the viewer may see.
 type data struct {
 	sel    selection
-	tasks  []scheduler.Task
 	report report.Report
-	all    []scheduler.Assignment // visible, for the selected plan
 }
 
 func (s *Server) selection(r *http.Request, env Env, tasks []scheduler.Task) selection {
@@ -67,8 +65,10 @@ func (s *Server) selection(r *http.Request, env Env, tasks []scheduler.Task) sel
 }
 
 // load builds the report of what v may see for the page's selection.
+// A report stays valid while the store and the config do not change and
+// the day does not: buckets move at midnight, or with a write.
 func (s *Server) load(r *http.Request, v *viewer, env Env) (data, error) {
-	tasks, err := s.cfg.Tasks()
+	tasks, all, version, err := s.snapshot(env)
 	if err != nil {
 		return data{}, err
 	}
@@ -77,9 +77,25 @@ func (s *Server) load(r *http.Request, v *viewer, env Env) (data, error) {
 	if plan == "tat-ca" {
 		plan = ""
 	}
-	as, err := s.cfg.Store.Assignments(plan)
-	if err != nil {
-		return data{}, err
+	key := reportKey{version: version, dir: env.Directory, plan: plan, day: env.Calendar.Date(sel.At), asOfDay: sel.Day != ""}
+	if !v.seesAll(env) {
+		key.unit = v.Unit
+		if key.unit == "" {
+			key.unit = "-" // sees nothing
+		}
+	}
+	if rep, ok := s.cache.report(key); ok {
+		rep.At = sel.At
+		return data{sel: sel, report: rep}, nil
+	}
+	as := all
+	if plan != "" {
+		as = make([]scheduler.Assignment, 0, len(all))
+		for _, a := range all {
+			if a.Plan == plan {
+				as = append(as, a)
+			}
+		}
 	}
 	if !v.seesAll(env) {
 		mine := as[:0:0]
@@ -100,7 +116,8 @@ func (s *Server) load(r *http.Request, v *viewer, env Env) (data, error) {
 		tasks = kept
 	}
 	rep := report.Build(sel.At, env.Calendar.Location(), tasks, as, env.Directory)
-	return data{sel: sel, tasks: tasks, report: rep, all: as}, nil
+	s.cache.keep(key, rep)
+	return data{sel: sel, report: rep}, nil
 }
 
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {

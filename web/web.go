@@ -55,6 +55,8 @@ type Store interface {
 	RevokeSession(id string, now time.Time) error
 	LinkKeys(now time.Time) ([]store.LinkKey, error)
 	Scheduler() scheduler.Store
+	// Version changes with every committed write (the cache's key).
+	Version() (int, error)
 }
 
 // Env is the part of the config the pages read; the config may be
@@ -97,6 +99,7 @@ type Server struct {
 	pages  map[string]*template.Template
 	limit  *limiter
 	mux    *http.ServeMux
+	cache  snapshotCache
 }
 
 // New checks cfg, loads the link keys (creating the first) and returns

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/org"
+	"github.com/sct-langson/nhacviec/plan"
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+// benchDoor is a Server on a bbolt file holding p, its tasks' assignments
+// (one per lead unit, a third of them done), and a signed-in session of
+// the office's head: what a request of the office costs, store reads
+// included.
+type benchDoor struct {
+	srv    *Server
+	h      http.Handler
+	host   string
+	cookie *http.Cookie
+}
+
+func newBenchDoor(b *testing.B, p *plan.Plan, dir *org.Directory, office string, cal *calendar.Calendar) benchDoor {
+	b.Helper()
+	db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.ImportPlan(p); err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(p.Year, 6, 14, 9, 0, 0, 0, cal.Location())
+	err = db.ApplyChange(func(tx scheduler.Tx, _ func(store.AuditEntry) error) error {
+		n := 0
+		for _, t := range p.Tasks {
+			for _, u := range dir.ExpandAll(refs(t.LeadIDs, dir)) {
+				n++
+				occ := t.ID + "@" + fmt.Sprint(p.Year)
+				a := scheduler.Assignment{Key: scheduler.AssignmentKey(p.Code, occ, u), Plan: p.Code, TaskID: t.ID, Occurrence: occ,
+					Unit: u, DueDay: calendar.Date{Year: p.Year, Month: time.Month(n%12 + 1), Day: 10}, State: scheduler.StateOpen}
+				if n%3 == 0 {
+					a.State, a.DoneAt, a.DoneBy, a.DoneVia = scheduler.StateDone, at.AddDate(0, -n%5, 0), "x", "web"
+				}
+				if err := tx.PutAssignment(a); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := "http://nhacviec.example"
+	s, err := New(Config{BaseURL: base, Store: db, Engine: noNext{}, Now: func() time.Time { return at },
+		Tasks: func() ([]scheduler.Task, error) { // as the daemon reads them: from the store
+			recs, err := db.Tasks("")
+			out := make([]scheduler.Task, 0, len(recs))
+			for _, r := range recs {
+				out = append(out, scheduler.Task{Plan: scheduler.PlanInfo{Code: r.Plan, Year: p.Year}, Task: r.Task})
+			}
+			return out, err
+		},
+		Env: func() Env { return Env{Directory: dir, Office: office, Calendar: cal} },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	head := ""
+	if u, ok := dir.Unit(office); ok {
+		head = u.Head
+	}
+	tok, err := db.CreateSignInToken(head, time.Hour, at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	id, _, err := db.SignIn(tok, time.Hour, at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return benchDoor{srv: s, h: s.Handler(), host: "nhacviec.example", cookie: &http.Cookie{Name: sessionCookie, Value: id}}
+}
+
+func refs(ids []string, dir *org.Directory) []org.Ref {
+	var out []org.Ref
+	for _, id := range ids {
+		_, group := dir.Group(id)
+		out = append(out, org.Ref{ID: id, Group: group})
+	}
+	return out
+}
+
+func (d benchDoor) overview(b *testing.B) {
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Host = d.host
+	req.AddCookie(d.cookie)
+	rec := httptest.NewRecorder()
+	d.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("overview: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// BenchmarkOverviewSeedPlan: the overview of the example plan (60/KH-SCT,
+// the example config's units), for the office. Budget: 20 ms.
+func BenchmarkOverviewSeedPlan(b *testing.B) {
+	cfg, err := config.Load("../examples/nhacviec.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open("../examples/ke-hoach-60-KH-SCT-2024-phu-luc-I.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	p, err := plan.Parse(f, "seed")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cfg.Directory.ResolvePlan(p); err != nil {
+		b.Fatal(err)
+	}
+	d := newBenchDoor(b, p, cfg.Directory, cfg.Office, cfg.Scheduling.Calendar)
+	b.Run("warm", func(b *testing.B) {
+		for b.Loop() {
+			d.overview(b)
+		}
+	})
+	b.Run("after-a-write", func(b *testing.B) {
+		for b.Loop() {
+			d.srv.cache.mu.Lock()
+			d.srv.cache.tasks = nil
+			d.srv.cache.mu.Unlock()
+			d.overview(b)
+		}
+	})
+}
+
+// BenchmarkOverview10kTasks5Units: 10,000 tasks each led by 5 units
+// (50,000 assignments). Budget: 200 ms.
+func BenchmarkOverview10kTasks5Units(b *testing.B) {
+	var units []org.Unit
+	var ids []string
+	for i := range 5 {
+		id := fmt.Sprintf("u%d", i)
+		units = append(units, org.Unit{ID: id, Name: fmt.Sprintf("Phòng số %d", i+1), Head: "head-" + id})
+		ids = append(ids, id)
+	}
+	var people []org.Person
+	for _, u := range units {
+		people = append(people, org.Person{ID: u.Head, Name: "Trưởng " + u.Name, Unit: u.ID, Role: org.RoleHead})
+	}
+	dir, err := org.New(units, []org.Group{{ID: "all", Name: "Các phòng", Members: ids}}, people)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cal, err := calendar.New(calendar.Config{Location: vietnam})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &plan.Plan{Code: "99/KH-SCT", Year: 2024}
+	numerals := []string{"I", "II", "III", "IV", "V", "VI", "VII"}
+	for i := range 10000 {
+		s := numerals[i%7]
+		p.Tasks = append(p.Tasks, plan.Task{ID: fmt.Sprintf("%s.%d.%d", s, i%50+1, i), Section: s, Headings: []string{"MỤC " + s},
+			Text: fmt.Sprintf("Nhiệm vụ số %d của kế hoạch", i), LeadIDs: []string{"all"}, Lines: []int{i + 1}})
+	}
+	d := newBenchDoor(b, p, dir, "u0", cal)
+	b.Run("warm", func(b *testing.B) {
+		for b.Loop() {
+			d.overview(b)
+		}
+	})
+	// The first view after any write decodes and reports everything anew.
+	b.Run("after-a-write", func(b *testing.B) {
+		for b.Loop() {
+			d.srv.cache.mu.Lock()
+			d.srv.cache.tasks = nil
+			d.srv.cache.mu.Unlock()
+			d.overview(b)
+		}
+	})
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"sync"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/org"
+	"github.com/sct-langson/nhacviec/report"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+// snapshotCache keeps the tasks and assignments decoded from the store,
+// and the reports built from them, until the store or the config changes:
+// decoding and sorting 50,000 assignments costs far more than showing
+// the result.
+type snapshotCache struct {
+	mu      sync.Mutex
+	version int
+	dir     *org.Directory
+	tasks   []scheduler.Task
+	as      []scheduler.Assignment
+	reports map[reportKey]report.Report
+}
+
+// reportKey is what a report depends on besides the store's version.
+type reportKey struct {
+	version int
+	dir     *org.Directory
+	plan    string
+	unit    string // "" for every unit
+	day     calendar.Date
+	asOfDay bool // as of the end of day, not now
+}
+
+// maxReports bounds the reports kept (plans × days × units viewed).
+const maxReports = 64
+
+// snapshot returns the tasks, every assignment and the store's version;
+// callers must not change the slices.
+func (s *Server) snapshot(env Env) ([]scheduler.Task, []scheduler.Assignment, int, error) {
+	v, err := s.cfg.Store.Version()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	c := &s.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tasks != nil && c.version == v && c.dir == env.Directory {
+		return c.tasks, c.as, v, nil
+	}
+	tasks, err := s.cfg.Tasks()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	as, err := s.cfg.Store.Assignments("")
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if tasks == nil {
+		tasks = []scheduler.Task{}
+	}
+	c.version, c.dir, c.tasks, c.as, c.reports = v, env.Directory, tasks, as, nil
+	return tasks, as, v, nil
+}
+
+func (c *snapshotCache) report(k reportKey) (report.Report, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.reports[k]
+	return r, ok
+}
+
+func (c *snapshotCache) keep(k reportKey, r report.Report) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k.version != c.version {
+		return // the store moved on while this was built
+	}
+	if c.reports == nil || len(c.reports) >= maxReports {
+		c.reports = map[reportKey]report.Report{}
+	}
+	c.reports[k] = r
+}
