@@ -36,7 +36,7 @@ func TestBadConfigs(t *testing.T) {
 		"role":              "testdata/bad/role.yaml:4: people[0].role: person \"p\": role \"boss\" is not one of head, staff, leader, admin",
 		"rule-empty":        "testdata/bad/rule-empty.yaml:4: schedules.sections.II: empty rule: set due, cron, dates, reports or unscheduled",
 		"rule-two-ways":     "testdata/bad/rule-two-ways.yaml:4: schedules.tasks.I.3: set only one of due, cron, dates, reports, unscheduled",
-		"secret-in-config":  "testdata/bad/secret-in-config.yaml:5: \"password\": secrets are never read from the config file: name an environment variable (password_env) or a file (password_file)",
+		"secret-in-config":  "testdata/bad/secret-in-config.yaml:5: email: \"password\": secrets are never read from the config file: name an environment variable (password_env) or a file (password_file)",
 		"signature-email":   "testdata/bad/signature-email.yaml:4: signature.email: \"cchc-at-example\" is not an e-mail address",
 		"signature-phone":   "testdata/bad/signature-phone.yaml:3: signature.phone: \"gọi văn phòng\" is not a phone number",
 		"timezone":          "testdata/bad/timezone.yaml:2: timezone: unknown time zone \"Asia/Hanoi\"",
@@ -44,10 +44,10 @@ func TestBadConfigs(t *testing.T) {
 		"web-path":          "testdata/bad/web-path.yaml:4: web.base_url: \"https://x.example/nhacviec\": give the scheme and host only (no path, query or user)",
 		"web-key":           "testdata/bad/web-key.yaml:5: web.key_file: set both cert_file and key_file, or neither",
 		"token-twice":       "testdata/bad/token-twice.yaml:4: telegram.token_file: set token_env or token_file, not both",
-		"unknown-key":       "testdata/bad/unknown-key.yaml:5: unknown key \"emial\"",
+		"unknown-key":       "testdata/bad/unknown-key.yaml:5: units[0]: unknown key \"emial\"",
 		"work-hours":        "testdata/bad/work-hours.yaml:3: calendar.work_hours: \"8h-17h\" is not HH:MM-HH:MM",
 		"worked-saturday":   "testdata/bad/worked-saturday.yaml:5: calendar.years.2024.worked_saturdays: 2024-05-03 is a Friday, not a Saturday",
-		"wrong-type":        "testdata/bad/wrong-type.yaml:2: wrong type: text \"many\" where a number is expected",
+		"wrong-type":        "testdata/bad/wrong-type.yaml:2: horizon_days: wrong type: text \"many\" where a number is expected",
 	}
 	files, err := filepath.Glob("testdata/bad/*.yaml")
 	if err != nil {

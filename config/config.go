@@ -131,6 +131,12 @@ func Parse(data []byte, path string) (*Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, Errors{fromYAML(path, err.Error())}
 	}
+	sv := &validator{file: path}
+	strict(sv, &root)
+	if len(sv.errs) > 0 {
+		slices.SortStableFunc(sv.errs, func(a, b *Error) int { return a.Line - b.Line })
+		return nil, sv.errs
+	}
 	c := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

@@ -32,9 +32,15 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{"unknown key", "database: x.db\nunits:\n  - id: a\n    name: A\n    emial: a@b.c\n",
-			[]string{`c.yaml:5: unknown key "emial"`}},
+			[]string{`c.yaml:5: units[0]: unknown key "emial"`}},
 		{"wrong type", "database: x.db\nunits:\n  - id: a\n    name: A\n    telegram: abc\n",
-			[]string{`c.yaml:5: wrong type: text "abc" where a number is expected`}},
+			[]string{`c.yaml:5: units[0].telegram: wrong type: text "abc" where a number is expected`}},
+		{"key twice", "database: x.db\nunits:\n  - id: a\n    name: A\n    id: b\n", []string{`c.yaml:5: units[0].id: written twice (first on line 3)`}},
+		{"list for a mapping", "database: x.db\ncalendar: [a, b]\n", []string{`c.yaml:2: calendar: wrong type: a list where a mapping is expected`}},
+		{"mapping for text", "database:\n  path: x.db\n", []string{`c.yaml:2: database: wrong type: a mapping where text is expected`}},
+		{"year not a number", "database: x.db\ncalendar:\n  years:\n    two-thousand: {}\n", []string{`c.yaml:4: calendar.years: wrong type: text "two-thousand" where a number is expected`}},
+		{"nested unknown key and wrong type at once", "database: x.db\ncalendar:\n  years:\n    2024:\n      day_off: \"2024-01-01\"\nreminders:\n  on_due_day: maybe\n",
+			[]string{`c.yaml:5: calendar.years.2024: unknown key "day_off"`, `c.yaml:7: reminders.on_due_day: wrong type: text "maybe" where true/false is expected`}},
 		{"missing database", "plans: [a.txt]\n", []string{`c.yaml:1: database: missing`}},
 		{"bad timezone", "database: x.db\ntimezone: Asia/Hanoi\n", []string{`c.yaml:2: timezone: unknown time zone "Asia/Hanoi"`}},
 		{"several at once", "database: x.db\nunits:\n  - id: a\n    name: A\n    email: not-an-address\n  - id: a\n    name: B\ngroups:\n  - id: g\n    name: G\n    members: [a, zz]\n",

@@ -212,7 +212,7 @@ func TestValidateConfigErrors(t *testing.T) {
 	data, _ := os.ReadFile(e.config)
 	line := 1 + strings.Count(string(data[:strings.Index(string(data), "    emial:")]), "\n")
 	out, _, code := e.run(t, context.Background(), "validate")
-	if want := fmt.Sprintf(`nhacviec.yaml:%d: unknown key "emial"`, line); code != 1 || !strings.Contains(out, want) {
+	if want := fmt.Sprintf(`nhacviec.yaml:%d: units[3]: unknown key "emial"`, line); code != 1 || !strings.Contains(out, want) {
 		t.Errorf("exit %d:\n%s\nwant %q", code, out, want)
 	}
 }

@@ -1,0 +1,183 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// strict checks the YAML document against the Config type before it is
+// decoded: every key names a field, no key is written twice, every value
+// has its field's shape. Lines come from the document's nodes: go-yaml
+// reports these problems only as English text, whose wording an upgrade
+// may change.
+func strict(v *validator, doc *yaml.Node) {
+	n := doc
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return
+		}
+		n = n.Content[0]
+	}
+	strictNode(v, n, reflect.TypeOf(Config{}), nil)
+}
+
+func strictNode(v *validator, n *yaml.Node, t reflect.Type, path []any) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" || t.Kind() == reflect.Interface {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			wrongType(v, n, t, path)
+			return
+		}
+		fields := yamlFields(t)
+		forEachKey(v, n, path, func(key, value *yaml.Node) {
+			f, ok := fields[key.Value]
+			if !ok {
+				v.errs = append(v.errs, &Error{File: v.file, Line: key.Line, Field: fieldPath(path...), Msg: unknownKey(key.Value)})
+				return
+			}
+			strictNode(v, value, f, append(path, key.Value))
+		})
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			wrongType(v, n, t, path)
+			return
+		}
+		forEachKey(v, n, path, func(key, value *yaml.Node) {
+			if !fitsScalar(key, t.Key()) {
+				wrongType(v, key, t.Key(), path)
+				return
+			}
+			strictNode(v, value, t.Elem(), append(path, key.Value))
+		})
+	case reflect.Slice, reflect.Array:
+		if n.Kind != yaml.SequenceNode {
+			wrongType(v, n, t, path)
+			return
+		}
+		for i, item := range n.Content {
+			strictNode(v, item, t.Elem(), append(path, i))
+		}
+	default:
+		if n.Kind != yaml.ScalarNode || !fitsScalar(n, t) {
+			wrongType(v, n, t, path)
+		}
+	}
+}
+
+// forEachKey calls fn for each key of a mapping, reporting a key written
+// twice instead.
+func forEachKey(v *validator, n *yaml.Node, path []any, fn func(key, value *yaml.Node)) {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], n.Content[i+1]
+		if first, ok := seen[key.Value]; ok {
+			v.errs = append(v.errs, &Error{File: v.file, Line: key.Line, Field: fieldPath(append(path, key.Value)...),
+				Msg: fmt.Sprintf("written twice (first on line %d)", first)})
+			continue
+		}
+		seen[key.Value] = key.Line
+		fn(key, value)
+	}
+}
+
+// fitsScalar says whether a scalar decodes into a value of kind t.
+func fitsScalar(n *yaml.Node, t reflect.Type) bool {
+	tag := n.ShortTag()
+	switch t.Kind() {
+	case reflect.String:
+		return n.Kind == yaml.ScalarNode
+	case reflect.Bool:
+		return tag == "!!bool"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if tag == "!!int" {
+			return true
+		}
+		f, err := strconv.ParseFloat(n.Value, 64)
+		return tag == "!!float" && err == nil && f == math.Trunc(f)
+	case reflect.Float32, reflect.Float64:
+		return tag == "!!int" || tag == "!!float"
+	}
+	return false
+}
+
+// yamlFields maps the YAML keys of a struct to their field types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+func unknownKey(key string) string {
+	switch key {
+	case "password", "token", "secret":
+		return fmt.Sprintf("%q: secrets are never read from the config file: name an environment variable (%s_env) or a file (%s_file)", key, key, key)
+	}
+	return fmt.Sprintf("unknown key %q", key)
+}
+
+func wrongType(v *validator, n *yaml.Node, t reflect.Type, path []any) {
+	var got string
+	switch n.Kind {
+	case yaml.MappingNode:
+		got = "a mapping"
+	case yaml.SequenceNode:
+		got = "a list"
+	default:
+		got = fmt.Sprintf("%s %q", nodeKind(n.ShortTag()), n.Value)
+	}
+	v.errs = append(v.errs, &Error{File: v.file, Line: n.Line, Field: fieldPath(path...),
+		Msg: fmt.Sprintf("wrong type: %s where %s is expected", got, typeKind(t))})
+}
+
+func nodeKind(tag string) string {
+	switch tag {
+	case "!!str":
+		return "text"
+	case "!!int", "!!float":
+		return "number"
+	case "!!bool":
+		return "true/false"
+	}
+	return strings.TrimPrefix(tag, "!!")
+}
+
+func typeKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true/false"
+	case reflect.String:
+		return "text"
+	}
+	return "a mapping"
+}
