@@ -44,6 +44,7 @@ type Config struct {
 	Reminders Reminders `yaml:"reminders"`
 	Schedules Schedules `yaml:"schedules"`
 	Reports   Reports   `yaml:"reports"`
+	Checkins  Checkins  `yaml:"checkins"`
 	// HorizonDays is how far ahead occurrences are planned. Default 120.
 	HorizonDays int `yaml:"horizon_days"`
 
@@ -202,6 +203,7 @@ func (c *Config) check(v *validator) {
 	c.checkContacts(v)
 	c.buildDirectory(v)
 	c.checkScheduling(v)
+	c.Scheduling.Checkins = c.checkCheckins(v)
 	c.checkChannels(v)
 	c.checkWeb(v)
 	c.checkSignature(v)

@@ -79,6 +79,8 @@ type Scheduling struct {
 	Horizon      time.Duration
 	// Weekly fires the office's weekly summary; nil when off.
 	Weekly cron.Schedule
+	// Checkins asks for progress before each periodic report.
+	Checkins scheduler.Checkins
 }
 
 func (c *Config) checkScheduling(v *validator) {

@@ -41,6 +41,7 @@ const (
 type Section struct {
 	Kind    SectionKind
 	Title   string // "Quá hạn"
+	Note    string // what the reader is asked to do, under the heading
 	Entries []Entry
 }
 
@@ -194,7 +195,11 @@ func Compose(m *Message) Letter {
 	oneUnit := len(distinct(own, func(it Item) string { return it.Unit })) <= 1
 	for _, k := range []SectionKind{SectionOverdue, SectionUpcoming, SectionCheckin} {
 		if items := bySection[k]; len(items) > 0 {
-			l.Sections = append(l.Sections, Section{Kind: k, Title: SectionTitle(k), Entries: entries(items, k, !oneUnit)})
+			s := Section{Kind: k, Title: SectionTitle(k), Entries: entries(items, k, !oneUnit)}
+			if k == SectionCheckin {
+				s.Note = CheckinNote
+			}
+			l.Sections = append(l.Sections, s)
 		}
 	}
 	if len(escalated) > 0 {
@@ -224,6 +229,9 @@ func SectionTitle(k SectionKind) string {
 	}
 	return "Thông báo"
 }
+
+// CheckinNote says how to answer a progress request.
+const CheckinNote = "Đề nghị cho biết tiến độ thực hiện (một vài dòng, có thể kèm tỷ lệ % và tài liệu kiểm chứng): trả lời tin Telegram này, hoặc gửi cho bot /ghichu <mã nhiệm vụ> <nội dung>, trước ngày chốt số liệu."
 
 // OverviewTitle heads the overview of escalated items.
 const OverviewTitle = "Cần chỉ đạo"
@@ -394,6 +402,12 @@ func entry(items []Item, k SectionKind, units bool) Entry {
 	case k == SectionInfo:
 		e.Units = leadStates(items)
 		e.Status = mergedStatus(items, worst, earliest)
+	case k == SectionCheckin && first.Ask != "":
+		e.Status, e.Periods = "Cho biết "+first.Ask, ""
+		if e.Due != "" {
+			e.Status += "; hạn nhiệm vụ " + e.Due
+		}
+		e.Due = ""
 	default:
 		e.Status = mergedStatus(items, worst, earliest)
 	}

@@ -170,3 +170,24 @@ func TestLeadStates(t *testing.T) {
 		t.Errorf("leadStates = %q", got)
 	}
 }
+
+// TestCheckinSection: progress requests come in their own section, after
+// the unit's overdue and upcoming tasks, saying how to answer.
+func TestCheckinSection(t *testing.T) {
+	due := time.Date(2024, 12, 31, 17, 0, 0, 0, ict)
+	items := []Item{
+		{Kind: KindCheckin, Assignment: "60/KH-SCT|I.5@2024|khtc", TaskID: "I.5", Occurrence: "I.5@2024", Text: "Sáng kiến", Due: due, WorkingDays: 78,
+			Ask: "tiến độ đến kỳ báo cáo quý III/2024 (chốt số liệu 14/09/2024)"},
+		monthItem(KindOverdue, "VII.2.1", "Phòng KH-TC", 8, -9),
+	}
+	l := Compose(&Message{Items: items})
+	if len(l.Sections) != 2 || l.Sections[1].Kind != SectionCheckin || l.Sections[1].Note != CheckinNote {
+		t.Fatalf("sections = %+v", l.Sections)
+	}
+	if got := l.Sections[1].Entries[0].When(); got != "Cho biết tiến độ đến kỳ báo cáo quý III/2024 (chốt số liệu 14/09/2024); hạn nhiệm vụ 31/12/2024" {
+		t.Errorf("When = %q", got)
+	}
+	if l.Summary != "Tin này gồm: 1 nhiệm vụ quá hạn, 1 nhiệm vụ cần báo cáo tiến độ." {
+		t.Errorf("summary = %q", l.Summary)
+	}
+}

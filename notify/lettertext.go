@@ -19,6 +19,9 @@ func (l Letter) PlainText(extra string) string {
 	}
 	write := func(s Section) {
 		fmt.Fprintf(&b, "\n%s (%d nhiệm vụ)\n", strings.ToUpper(s.Title), len(s.Entries))
+		if s.Note != "" {
+			fmt.Fprintf(&b, "%s\n", s.Note)
+		}
 		for i, e := range s.Entries {
 			if s.Compact() {
 				fmt.Fprintf(&b, "- %s\n", e.Line())

@@ -65,6 +65,9 @@ type Item struct {
 	// Leads are the lead units of the occurrence with their states, for a
 	// copy: the coordinating unit sees who is due and who is done.
 	Leads []LeadState `json:"leads,omitempty"`
+	// Ask is what a check-in asks for: "tiến độ đến kỳ báo cáo quý
+	// III/2024 (chốt số liệu 14/09/2024)".
+	Ask string `json:"ask,omitempty"`
 }
 
 // LeadState is one lead unit of an occurrence and whether it is done.

@@ -368,6 +368,19 @@ func (s *state) item(now time.Time, f fired) notify.Item {
 	if _, period, ok := strings.Cut(f.a.Occurrence, "@"); ok && !isYearPeriod(period) {
 		it.Period = PeriodName(period)
 	}
+	if f.step.Kind == notify.KindCheckin {
+		label := checkinReport(f.step.Name)
+		year, part, _ := strings.Cut(label, "-")
+		name := PeriodName(label)
+		if part == "Y" {
+			name = "năm " + year
+		}
+		for _, r := range Reports {
+			if r.Label(atoiYear(year)) == label {
+				it.Ask = fmt.Sprintf("tiến độ đến kỳ báo cáo %s (chốt số liệu %s)", name, notify.FormatDate(s.Calendar.At(cutoff(r, atoiYear(year)), 0)))
+			}
+		}
+	}
 	return it
 }
 

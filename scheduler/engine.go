@@ -32,6 +32,9 @@ type Config struct {
 	// Signature closes every letter: the sending office, whom to call, how
 	// to answer. Empty: notify.DefaultSignature.
 	Signature []string
+	// Checkins asks for progress before each periodic report; the zero
+	// value asks no one (New's callers pass DefaultCheckins or the config's).
+	Checkins Checkins
 }
 
 // Task is a plan task the engine plans for.
@@ -103,9 +106,10 @@ func (s *state) policy(taskID string) Policy {
 	return s.Policy
 }
 
-// steps returns the step sequence of a.
+// steps returns the step sequence of a: its policy's, and its progress
+// check-ins.
 func (s *state) steps(a Assignment) Steps {
-	return NewSteps(s.Calendar, s.policy(a.TaskID), a.DueDay)
+	return NewSteps(s.Calendar, s.policy(a.TaskID), a.DueDay).with(s.checkinSteps(a))
 }
 
 // next computes a's next pending step after its last one, honouring a
@@ -479,9 +483,17 @@ func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error)
 		if err != nil {
 			return nil, err
 		}
-		if !done {
-			out = append(out, fired{a: a, step: st})
+		if done {
+			continue
 		}
+		if st.Kind == notify.KindCheckin && s.answered(a, st) {
+			// Answered since the first request: no second one.
+			if err := tx.RecordStep(StepRecord{Key: StepKey(a.Key, st.Name), At: st.At, Produced: now, Skipped: true}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, fired{a: a, step: st})
 	}
 	last := steps[len(steps)-1]
 	a.LastStep, a.LastStepAt, a.LastStepRank = last.Name, last.At, last.rank

@@ -50,6 +50,7 @@ type view struct {
 
 type sectionView struct {
 	Title   string
+	Note    string
 	Color   htmltemplate.CSS
 	Entries []entryView
 }
@@ -69,7 +70,7 @@ func newView(m *notify.Message, l notify.Letter, fullList string) view {
 			v.Compact = append(v.Compact, s)
 			continue
 		}
-		sv := sectionView{Title: s.Title, Color: sectionColor(s.Kind)}
+		sv := sectionView{Title: s.Title, Note: s.Note, Color: sectionColor(s.Kind)}
 		for _, e := range s.Entries {
 			c := htmltemplate.CSS("#1a4d8f")
 			if e.Urgent {

@@ -71,6 +71,9 @@ func layout(m *notify.Message) []block {
 			var b block
 			if i == 0 {
 				b = append(b, heading(s))
+				if s.Note != "" {
+					b = append(b, line{{tag: "i", text: s.Note}})
+				}
 			}
 			b = append(b, line{{tag: "b", text: e.TaskID}, {text: " " + flat(e.Text)}})
 			if e.Units != "" {
