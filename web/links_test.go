@@ -112,7 +112,7 @@ func TestDoneLinkWithNoteAndPDF(t *testing.T) {
 		t.Errorf("Content-Disposition %q: %s %q %v", cd, kind, params["filename"], err)
 	}
 	task := office.get("/nhiem-vu?ke-hoach=" + url.QueryEscape(planCode) + "&ma=I.2")
-	contains(t, "task page", task.body, "Báo cáo &lt;b&gt;&amp;amp;&lt;/b&gt;.pdf", "Đã gửi báo cáo số 12", "qua web")
+	contains(t, "task page", task.body, "Báo cáo &lt;b&gt;&amp;amp;&lt;/b&gt;.pdf", "Đã gửi báo cáo số 12", "qua trang web", "nộp tài liệu (trang web)")
 	// A second click: shown done, nothing changes.
 	again := f.browser()
 	p = again.get(done)

@@ -52,6 +52,14 @@ func funcs(loc *time.Location) template.FuncMap {
 		"q":           url.QueryEscape,
 		"join":        strings.Join,
 		"occ":         scheduler.OccurrenceName,
+		"actionLabel": actionLabel,
+		"viaLabel":    viaLabel,
+		"auditNote": func(action, note string) string {
+			if t, err := time.Parse(time.RFC3339, note); err == nil && action == "snooze" {
+				return "đến " + t.In(loc).Format("15:04 02/01/2006")
+			}
+			return note
+		},
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -154,3 +162,33 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// actionLabel names an audited action for people.
+func actionLabel(a string) string {
+	switch a {
+	case "done":
+		return "đánh dấu hoàn thành"
+	case "undo":
+		return "hoàn tác"
+	case "snooze":
+		return "hoãn nhắc"
+	case "note":
+		return "ghi chú"
+	case "evidence":
+		return "nộp tài liệu"
+	}
+	return a
+}
+
+// viaLabel names the way a change came in (audit Via, or DoneVia).
+func viaLabel(v string) string {
+	switch v {
+	case "command", "reply", "button", "telegram":
+		return "Telegram"
+	case "cli":
+		return "dòng lệnh"
+	case "web":
+		return "trang web"
+	}
+	return v
+}

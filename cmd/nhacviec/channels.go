@@ -20,7 +20,6 @@ type channels struct {
 	notifiers map[string]notify.Notifier
 	enabled   []string // nil: console mode, every channel printed
 	telegram  *telegram.Notifier
-	email     *email.Notifier
 	closers   []func() error
 }
 
@@ -50,7 +49,6 @@ func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.L
 		if err != nil {
 			return nil, err
 		}
-		ch.email = n
 		ch.notifiers[notify.ChannelEmail] = n
 		ch.enabled = append(ch.enabled, notify.ChannelEmail)
 		ch.closers = append(ch.closers, n.Close)

@@ -53,7 +53,9 @@ func (d *daemon) newWeb() (*web.Server, error) {
 			return web.Env{Directory: c.Directory, Office: c.Office, Calendar: c.Scheduling.Calendar}
 		},
 	}
-	if n := d.chans.email; n != nil {
+	// Sign-in links go by e-mail; with no channel configured (the console
+	// mode of the example) they are printed, as every message is.
+	if n, ok := d.chans.notifiers[notify.ChannelEmail]; ok {
 		wc.SendEmail = func(ctx context.Context, m *notify.Message) error {
 			_, err := n.Notify(ctx, m)
 			return err
