@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -194,7 +195,13 @@ func (b *Bot) unitName(id string) string {
 // that message then get an explanation, its buttons still work.
 func (b *Bot) OnSent(chatID int64, messageID int, m *notify.Message) {
 	keys := actionKeys(m)
-	err := b.store.RecordSent(chatID, messageID, store.SentMessage{Keys: keys, Kind: kindReminder, At: b.now()})
+	var checkins []string
+	for _, it := range m.Items {
+		if it.Kind == notify.KindCheckin && !it.Copy && it.Assignment != "" && !slices.Contains(checkins, it.Assignment) {
+			checkins = append(checkins, it.Assignment)
+		}
+	}
+	err := b.store.RecordSent(chatID, messageID, store.SentMessage{Keys: keys, Kind: kindReminder, At: b.now(), Checkins: checkins})
 	if err != nil {
 		b.log.Error("recording a telegram reminder failed", "chat", chatID, "message_id", messageID, "message", m.ID, "err", err)
 	}

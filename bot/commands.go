@@ -21,7 +21,7 @@ import (
 // aliases, all described in Vietnamese.
 func botCommands() []tgbotapi.BotCommand {
 	return []tgbotapi.BotCommand{
-		{Command: "viec", Description: "Các nhiệm vụ đang mở của đơn vị"},
+		{Command: "viec", Description: "Các nhiệm vụ đang mở; /viec <mã>: toàn văn một nhiệm vụ"},
 		{Command: "xong", Description: "Đánh dấu hoàn thành: /xong <mã> [ghi chú]"},
 		{Command: "hoan", Description: "Nhắc lại sau: /hoan <mã> 1|3|dd/mm/yyyy"},
 		{Command: "ghichu", Description: "Thêm ghi chú: /ghichu <mã> <nội dung>"},
@@ -103,6 +103,9 @@ func (b *Bot) command(m *tgbotapi.Message, p person, name, args string) (txFunc,
 	c := change{p: p, via: action.ViaCommand, at: b.now()}
 	switch name {
 	case "viec":
+		if strings.TrimSpace(args) != "" {
+			return b.task(chat, args)
+		}
 		return b.list(chat, p)
 	case "web":
 		return b.web(m, p)

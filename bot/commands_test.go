@@ -30,6 +30,11 @@ func TestCommands(t *testing.T) {
 				}
 			}},
 		{name: "tasks is viec", user: userBinh, text: "/tasks", reply: []string{"Phòng Quản lý thương mại", "II.1", "I.5"}},
+		{name: "viec with a task id shows its full text and every period's state", user: userBinh, text: "/viec i.4.1",
+			reply: []string{"📄 I.4.1 (Kế hoạch 60/KH-SCT)\nCập nhật, công khai thủ tục hành chính", "Kết quả/sản phẩm: Báo cáo",
+				"Tiến độ: Hằng tháng", "• I.4.1 (tháng 6/2024) — Văn phòng Sở: Hạn 25/06/2024 (quá hạn 103 ngày làm việc)",
+				"• I.4.1 (tháng 12/2024) — Văn phòng Sở: Hạn 25/12/2024 (còn 26 ngày làm việc)"}},
+		{name: "viec with an unknown task id", user: userBinh, text: "/viec IX.9", reply: []string{"Không có nhiệm vụ IX.9"}},
 		{name: "xong marks done with a note", user: userAn, text: "/xong III.2.1 Đã gửi báo cáo <số 12>",
 			reply: []string{"Đã ghi nhận hoàn thành nhiệm vụ [III.2.1@2024] của Văn phòng Sở", "Nguyễn Văn An", "Ghi chú: Đã gửi báo cáo <số 12>", "/huy III.2.1@2024"},
 			check: func(t *testing.T, e *env) {

@@ -106,6 +106,9 @@ func (b *Bot) reply(ctx context.Context, m *tgbotapi.Message) (txFunc, error) {
 		return b.onKeys(chat, c, sent.Keys[:1], action.Request{Kind: action.Note, Note: text}), nil
 	case isDone(text):
 		return b.onKeys(chat, c, sent.Keys, action.Request{Kind: action.Done, Note: text}), nil
+	case len(sent.Checkins) > 0:
+		// An answer to a progress request is the progress note.
+		return b.onKeys(chat, c, sent.Checkins, action.Request{Kind: action.Note, Note: text}), nil
 	}
 	return say(chat, "ℹ️ Để đánh dấu hoàn thành, trả lời tin nhắn bằng «xong» (có thể kèm ghi chú); để ghi chú, bấm 📝 Ghi chú hoặc gõ <code>/ghichu &lt;mã&gt; &lt;nội dung&gt;</code>."), nil
 }
@@ -143,6 +146,9 @@ func (b *Bot) onKeys(chat int64, c change, keys []string, x action.Request) txFu
 			e.sendWith(chat, r.html, r.markup, r.record)
 		default:
 			q := "Tin nhắn này có nhiều nhiệm vụ. Bạn đã hoàn thành nhiệm vụ nào?"
+			if x.Kind == action.Note {
+				q = "Tin nhắn này có nhiều nhiệm vụ. Ghi chú tiến độ «" + clip(x.Note, 60) + "» là của nhiệm vụ nào?"
+			}
 			if x.Kind == action.Evidence {
 				q = "Tin nhắn này có nhiều nhiệm vụ. Tài liệu «" + x.Evidence.Name + "» là minh chứng cho nhiệm vụ nào?"
 			}

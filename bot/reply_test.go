@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/sct-langson/nhacviec/action"
+	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/notify/telegram/telegramtest"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
@@ -180,4 +182,28 @@ func TestEvidenceSameNameTwoPeople(t *testing.T) {
 			t.Errorf("%s's %q at %s: %q, %v", ev.By, ev.Name, ev.Path, got, err)
 		}
 	}
+}
+
+// TestReplyToCheckinIsProgressNote: a reply in words to a progress request
+// is the task's progress note (what the engine reads as an answer: no
+// second request), recorded and audited like /ghichu.
+func TestReplyToCheckinIsProgressNote(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.assignment(kIII21)
+	m := &notify.Message{ID: "checkin-1", Channel: notify.ChannelTelegram, Kind: notify.KindCheckin,
+		To: notify.Recipient{ID: "an", Name: "Nguyễn Văn An", TelegramID: userAn.ID}, At: e.clock.Now(), Title: "Báo cáo tiến độ",
+		Items: []notify.Item{{Kind: notify.KindCheckin, Assignment: kIII21, TaskID: a.TaskID, Occurrence: a.Occurrence, Unit: a.Unit,
+			Text: "Rà soát", Due: a.DueDay.In(ict()), Ask: "tiến độ đến kỳ báo cáo quý III/2024 (chốt số liệu 14/09/2024)"}}}
+	if _, err := e.tg.Notify(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	id := e.last(userAn.ID).MessageID
+	const note = "Đã rà soát 12/20 quy trình, đạt 60%"
+	e.srv.PushReply(userAn.ID, userAn, id, note)
+	e.poll()
+	a = e.assignment(kIII21)
+	if a.State != scheduler.StateOpen || len(a.Notes) != 1 || a.Notes[0].Text != note || a.Notes[0].By != "an" {
+		t.Fatalf("after the reply: state %s, notes %+v", a.State, a.Notes)
+	}
+	wantAudit(t, e, store.AuditEntry{Who: "an", Via: "reply", Assignment: kIII21, Action: "note", Note: note})
 }

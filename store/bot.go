@@ -117,6 +117,9 @@ type SentMessage struct {
 	FileName string    `json:"file_name,omitempty"`
 	By       int64     `json:"by,omitempty"` // Telegram user the message answers
 	At       time.Time `json:"at"`
+	// Checkins are the assignments the message asks progress of: a reply
+	// in words is their progress note.
+	Checkins []string `json:"checkins,omitempty"`
 }
 
 // ShortID is a short, deterministic id of an assignment key for Telegram

@@ -29,7 +29,7 @@ func (r *renderer) linksFor(to notify.Recipient, it notify.Item) *Links {
 		return nil
 	}
 	switch it.Kind {
-	case notify.KindReminder, notify.KindDue, notify.KindOverdue, notify.KindEscalation:
+	case notify.KindReminder, notify.KindDue, notify.KindOverdue, notify.KindEscalation, notify.KindCheckin:
 	default:
 		return nil
 	}
