@@ -61,6 +61,10 @@ type Outbox interface {
 	// Postpone moves a pending record to next without counting an
 	// attempt: it waits behind an earlier message to the same recipient.
 	Postpone(id string, next time.Time) error
+	// Resume makes every pending record of channel whose NextAttempt is
+	// after now due at now, in their order: the channel's server answers
+	// again. It returns how many it moved.
+	Resume(channel string, now time.Time) (int, error)
 	// MarkFailed records a permanent failure and enqueues the fallback
 	// messages, in one transaction.
 	MarkFailed(id string, at time.Time, errMsg string, fallback ...*Message) error

@@ -63,6 +63,10 @@ type Config struct {
 	// served at once, by channel name; DefaultConcurrency for a channel not
 	// listed or 0.
 	Concurrency map[string]int
+	// ProbeInitial and ProbeMax space the probes of a channel whose server
+	// does not answer: ProbeInitial first, twice as long each time, at most
+	// ProbeMax (DefaultProbeInitial, DefaultProbeMax when 0).
+	ProbeInitial, ProbeMax time.Duration
 	// BatchSize is how many due records are read at once (64 when 0).
 	BatchSize int
 	// Idle is Run's longest wait without a wake signal, so that messages
@@ -114,6 +118,11 @@ type Pipeline struct {
 	active   sync.WaitGroup
 	changed  chan struct{} // a lane ended or enqueued: the next attempt may differ
 	marks    marks
+
+	hmu     sync.Mutex // guards the channel states below
+	down    map[string]bool
+	known   map[string]bool
+	probing map[string]bool
 }
 
 // lane is the queue of one recipient address on one channel.
@@ -156,6 +165,8 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.Idle < 0 {
 		cfg.Idle = DefaultIdle
 	}
+	cfg.ProbeInitial = orDefault(cfg.ProbeInitial, DefaultProbeInitial)
+	cfg.ProbeMax = max(orDefault(cfg.ProbeMax, DefaultProbeMax), cfg.ProbeInitial)
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = DefaultBatchSize
 	}
@@ -173,7 +184,8 @@ func New(cfg Config) (*Pipeline, error) {
 	}
 	p := &Pipeline{cfg: cfg, fallback: maps.Clone(cfg.Fallback),
 		inflight: map[string]bool{}, lanes: map[string]*lane{}, held: map[string]time.Time{},
-		sems: map[string]chan struct{}{}, changed: make(chan struct{}, 1)}
+		sems: map[string]chan struct{}{}, changed: make(chan struct{}, 1),
+		down: map[string]bool{}, known: map[string]bool{}, probing: map[string]bool{}}
 	if p.fallback == nil {
 		p.fallback = map[string]string{ChannelTelegram: ChannelEmail}
 	}
@@ -418,6 +430,7 @@ func (p *Pipeline) deliver(ctx context.Context, rec *Record) (bool, time.Time, e
 		if o := p.cfg.Observer; o != nil {
 			o.OnSent(m.Channel, m.Kind, now.Sub(start))
 		}
+		p.ChannelUp(ctx, m.Channel, true)
 		return true, time.Time{}, nil
 	}
 	if ctx.Err() != nil {
@@ -435,6 +448,9 @@ func (p *Pipeline) deliver(ctx context.Context, rec *Record) (bool, time.Time, e
 		return false, time.Time{}, p.fail(log, rec, now, fmt.Sprintf("gave up after %d attempts: %v", attempt, err))
 	case p.cfg.MaxAge > 0 && age >= p.cfg.MaxAge:
 		return false, time.Time{}, p.fail(log, rec, now, fmt.Sprintf("gave up after %s: %v", age.Round(time.Second), err))
+	}
+	if unavailable(err) {
+		p.ChannelUp(ctx, m.Channel, false)
 	}
 	next := p.cfg.Backoff.nextAttempt(now, attempt, p.cfg.Rand(), err)
 	if err := p.cfg.Outbox.MarkRetry(m.ID, next, err.Error()); err != nil {

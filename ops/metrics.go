@@ -37,11 +37,15 @@ type Metrics struct {
 
 	updates *prometheus.CounterVec
 	steps   *prometheus.CounterVec
+	up      *prometheus.GaugeVec
 
 	state *stateCollector
 }
 
-var _ notify.Observer = (*Metrics)(nil)
+var (
+	_ notify.Observer        = (*Metrics)(nil)
+	_ notify.ChannelObserver = (*Metrics)(nil)
+)
 
 // NewMetrics returns the daemon's metrics, registered with a new registry
 // together with the Go runtime and process collectors. version is reported
@@ -85,6 +89,10 @@ func NewMetrics(version string) *Metrics {
 			Namespace: namespace, Name: "steps_produced_total",
 			Help: "Steps produced by the scheduler, by kind.",
 		}, []string{"kind"}),
+		up: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "channel_up",
+			Help: "Whether a delivery channel is in service (1) or its server cannot be reached or the channel could not start (0).",
+		}, []string{"channel"}),
 		state: newStateCollector(),
 	}
 	// Known kinds start at 0, so that rate() sees their first increase.
@@ -102,7 +110,7 @@ func NewMetrics(version string) *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.sent, m.retried, m.failed, m.latency,
 		m.reloadOK, m.reloadTime,
-		m.updates, m.steps,
+		m.updates, m.steps, m.up,
 		m.state, buildInfo,
 	)
 	return m
@@ -123,6 +131,15 @@ func buildVersion(version string) string {
 func (m *Metrics) OnSent(channel string, kind notify.Kind, latency time.Duration) {
 	m.sent.WithLabelValues(channel, string(kind)).Inc()
 	m.latency.WithLabelValues(channel).Observe(latency.Seconds())
+}
+
+// OnChannelUp records whether a channel is in service.
+func (m *Metrics) OnChannelUp(channel string, up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.up.WithLabelValues(channel).Set(v)
 }
 
 // OnRetry counts a failed attempt that will be retried.

@@ -247,3 +247,19 @@ func TestBuildVersion(t *testing.T) {
 		t.Error("buildVersion(\"\") is empty")
 	}
 }
+
+func TestChannelUp(t *testing.T) {
+	m := NewMetrics("1")
+	m.OnChannelUp(notify.ChannelTelegram, false)
+	m.OnChannelUp(notify.ChannelEmail, true)
+	if v := testutil.ToFloat64(m.up.WithLabelValues(notify.ChannelTelegram)); v != 0 {
+		t.Errorf("telegram up = %g, want 0", v)
+	}
+	m.OnChannelUp(notify.ChannelTelegram, true)
+	_, body := scrape(t, m)
+	for _, want := range []string{`nhacviec_channel_up{channel="email"} 1`, `nhacviec_channel_up{channel="telegram"} 1`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scrape lacks %s", want)
+		}
+	}
+}

@@ -226,6 +226,54 @@ func (db *DB) MarkSent(id string, at time.Time) error {
 	})
 }
 
+// Resume makes every pending message of channel due after now due by now
+// (keeping their order, a nanosecond apart, the last at now), in one
+// transaction, and
+// returns how many it moved: the channel's server answers again.
+func (db *DB) Resume(channel string, now time.Time) (int, error) {
+	moved := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		due := tx.Bucket(bucketOutboxDue)
+		c := due.Cursor()
+		from := timeKey(now.Add(time.Nanosecond), "")
+		var ids []string
+		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
+			ids = append(ids, string(k[8:]))
+		}
+		var recs []OutboxRecord
+		for _, id := range ids {
+			var rec OutboxRecord
+			found, err := getJSON(b, []byte(id), &rec)
+			if err != nil {
+				return err
+			}
+			if found && rec.Status == OutboxPending && rec.Message.Channel == channel {
+				recs = append(recs, rec)
+			}
+		}
+		for i, rec := range recs {
+			id := rec.Message.ID
+			if err := due.Delete(timeKey(rec.NextAttempt, id)); err != nil {
+				return err
+			}
+			rec.NextAttempt = now.Add(-time.Duration(len(recs) - 1 - i)) // due, in their order
+			if err := due.Put(timeKey(rec.NextAttempt, id), nil); err != nil {
+				return err
+			}
+			if err := putJSON(b, []byte(id), rec); err != nil {
+				return err
+			}
+			moved++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("outbox: resume %s: %w", channel, err)
+	}
+	return moved, nil
+}
+
 // MarkSentAll is MarkSent of several messages in one transaction (one
 // disk sync for a burst of deliveries). A message not in the outbox is
 // an error and nothing is written.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
+	"time"
 
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/notify"
@@ -21,6 +23,11 @@ type channels struct {
 	enabled   []string // nil: console mode, every channel printed
 	telegram  *telegram.Notifier
 	closers   []func() error
+	// late stands for Telegram when it could not start; startLate keeps
+	// trying, with the settings in lateConfig.
+	late       *lateChannel
+	lateConfig telegram.Config
+	lateOpts   []telegram.Option
 }
 
 func (c *channels) Close() error {
@@ -62,9 +69,12 @@ func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.L
 		n, err := telegram.New(ctx, tc, log, opts...)
 		if err != nil {
 			// Telegram may be unreachable (blocked in Vietnam): the daemon
-			// runs on, its Telegram messages fall back to e-mail.
-			log.Error("telegram unavailable: its messages will fall back to e-mail", "err", err)
-			ch.notifiers[notify.ChannelTelegram] = unavailable{err: err}
+			// runs on and keeps trying; meanwhile its Telegram messages
+			// wait, then fall back to e-mail.
+			log.Error("telegram unavailable: trying again in the background; meanwhile its messages wait, then fall back to e-mail", "err", err)
+			ch.late = &lateChannel{err: err}
+			ch.lateConfig, ch.lateOpts = tc, opts
+			ch.notifiers[notify.ChannelTelegram] = ch.late
 		} else {
 			ch.notifiers[notify.ChannelTelegram] = n
 			ch.telegram = n
@@ -125,10 +135,85 @@ func (m *Main) telegramConfig(cfg *config.Config) (telegram.Config, error) {
 		Timeout: config.Duration(t.Timeout, 0)}, nil
 }
 
-// unavailable stands for a channel that could not start: every message is a
-// temporary failure, so the pipeline retries and falls back to e-mail.
-type unavailable struct{ err error }
+// lateChannel stands for a channel that could not start: until it is set,
+// every message is a temporary failure of an unavailable server, so that
+// the pipeline keeps it waiting (then falls back to e-mail); once set, it
+// is the channel's notifier.
+type lateChannel struct {
+	mu  sync.Mutex
+	n   notify.Notifier
+	err error
+}
 
-func (u unavailable) Notify(context.Context, *notify.Message) (bool, error) {
-	return true, fmt.Errorf("channel unavailable: %w", u.err)
+func (l *lateChannel) get() (notify.Notifier, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n, l.err
+}
+
+func (l *lateChannel) set(n notify.Notifier) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n = n
+}
+
+func (l *lateChannel) Notify(ctx context.Context, m *notify.Message) (bool, error) {
+	n, err := l.get()
+	if n == nil {
+		return true, unavailableError{err}
+	}
+	return n.Notify(ctx, m)
+}
+
+// Probe answers for the channel once it started.
+func (l *lateChannel) Probe(ctx context.Context) error {
+	n, err := l.get()
+	if n == nil {
+		return unavailableError{err}
+	}
+	if p, ok := n.(notify.Prober); ok {
+		return p.Probe(ctx)
+	}
+	return nil
+}
+
+// unavailableError is the failure of a channel that did not start.
+type unavailableError struct{ err error }
+
+func (e unavailableError) Error() string     { return "channel unavailable: " + e.err.Error() }
+func (e unavailableError) Unwrap() error     { return e.err }
+func (e unavailableError) Unavailable() bool { return true }
+
+// Backoff of the attempts to start a channel that could not start.
+const (
+	lateFirst = 2 * time.Second
+	lateMax   = time.Minute
+)
+
+// startLate tries to start Telegram until it answers or ctx ends, after
+// lateFirst, then twice as long each time, at most lateMax, and calls up
+// with the started notifier.
+func (c *channels) startLate(ctx context.Context, log *slog.Logger, up func(*telegram.Notifier)) {
+	delay := lateFirst
+	for {
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		n, err := telegram.New(ctx, c.lateConfig, log, c.lateOpts...)
+		if err == nil {
+			c.late.set(n)
+			log.Info("telegram connected: the channel is in service", "bot", n.Username())
+			up(n)
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		delay = min(2*delay, lateMax)
+		log.Warn("telegram still unavailable", "err", err, "next_try", delay)
+	}
 }

@@ -71,11 +71,11 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	if err := d.importPlans(cfg); err != nil {
 		return err
 	}
-	var b *bot.Bot // set before any message is sent
+	var theBot atomic.Pointer[bot.Bot] // set before any message is sent, or when Telegram starts late
 	links := &webLinks{}
 	d.chans, err = m.openChannels(ctx, cfg, log, links.links, telegram.WithKeyboard(bot.Keyboard),
 		telegram.WithSentHook(func(chat int64, id int, msg *notify.Message) {
-			if b != nil {
+			if b := theBot.Load(); b != nil {
 				b.OnSent(chat, id, msg)
 			}
 		}))
@@ -101,10 +101,11 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		bc.WebURL, bc.WebSignIn = ws.URL(""), ws.SignInLink
 	}
 	if d.chans.telegram != nil {
-		b, err = bot.New(bc)
+		b, err := bot.New(bc)
 		if err != nil {
 			return err
 		}
+		theBot.Store(b)
 	}
 	d.metrics.SetAssignmentsFunc(db.AssignmentCounts)
 	d.metrics.SetOutboxFunc(func() (int, error) {
@@ -138,7 +139,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		defer wg.Done()
 		pipe.Run(ctx, d.wake)
 	}()
-	if b != nil {
+	runBot := func(b *bot.Bot) {
 		if err := b.RegisterCommands(ctx); err != nil {
 			log.Error("register the bot's commands", "err", err)
 		}
@@ -148,6 +149,29 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 			if err := b.Run(ctx); err != nil {
 				log.Error("telegram bot stopped", "err", err)
 			}
+		}()
+	}
+	for _, ch := range d.chans.enabled {
+		pipe.ChannelUp(ctx, ch, ch != notify.ChannelTelegram || d.chans.late == nil)
+	}
+	if b := theBot.Load(); b != nil {
+		runBot(b)
+	}
+	if d.chans.late != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.chans.startLate(ctx, log, func(n *telegram.Notifier) {
+				bc.Notifier = n
+				b, err := bot.New(bc)
+				if err != nil {
+					log.Error("telegram bot", "err", err)
+				} else {
+					theBot.Store(b)
+					runBot(b)
+				}
+				pipe.ChannelUp(ctx, notify.ChannelTelegram, true)
+			})
 		}()
 	}
 	log.Info("nhacviec running", "config", cfg.Path, "database", db.Path(), "now", m.now().In(cfg.Location).Format(time.RFC3339))

@@ -35,6 +35,14 @@ type Error struct {
 	err       error
 }
 
+// Unavailable reports a failure of the server rather than of the message:
+// no reply at all (refused connection, network, TLS) or 421 (service not
+// available). The pipeline then probes the server and sends what waits as
+// soon as it answers.
+func (e *Error) Unavailable() bool {
+	return e.Temporary && (e.Code == 0 || e.Code == 421)
+}
+
 // Error names the message, the recipient and the SMTP reply.
 func (e *Error) Error() string {
 	var b strings.Builder

@@ -192,3 +192,21 @@ func isConnCheck(err error) bool {
 	var se *mail.SendError
 	return errors.As(err, &se) && se.Reason == mail.ErrConnCheck
 }
+
+// Probe tells whether the server answers: it connects (TLS and AUTH as
+// configured) and says goodbye. The connection joins the pool when
+// connections are reused.
+func (n *Notifier) Probe(ctx context.Context) error {
+	s, err := n.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer n.release(s)
+	if s.sc != nil {
+		if err := s.sc.Noop(); err == nil {
+			return nil
+		}
+		s.drop()
+	}
+	return n.dial(ctx, s)
+}

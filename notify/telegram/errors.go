@@ -44,6 +44,13 @@ type Error struct {
 	err         error // cause, without the token
 }
 
+// Unavailable reports a failure of the Bot API (or the route to it) rather
+// than of one chat: a network failure, a timeout, a server error or a
+// gateway's page. A flood wait is not one.
+func (e *Error) Unavailable() bool {
+	return e.Temporary && e.Code != http.StatusTooManyRequests
+}
+
 // Error names the method, the chat and Telegram's answer.
 func (e *Error) Error() string {
 	var b strings.Builder

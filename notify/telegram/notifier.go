@@ -146,6 +146,16 @@ func (n *Notifier) Request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi
 	return resp, nil
 }
 
+// Probe tells whether the Bot API answers (getMe).
+func (n *Notifier) Probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.Timeout)
+	defer cancel()
+	if _, err := n.bound(ctx).MakeRequest("getMe", nil); err != nil {
+		return classify("getMe", 0, n.red.error(err))
+	}
+	return nil
+}
+
 // GetUpdates long-polls for updates; ctx cancels the poll.
 func (n *Notifier) GetUpdates(ctx context.Context, cfg tgbotapi.UpdateConfig) ([]tgbotapi.Update, error) {
 	resp, err := n.Request(ctx, cfg)
