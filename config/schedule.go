@@ -10,7 +10,7 @@ import (
 
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/plan"
-	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/rules"
 )
 
 // Calendar is the working-day calendar section.
@@ -72,10 +72,10 @@ type Rule struct {
 // Scheduling is what the scheduler plans with, built from the config.
 type Scheduling struct {
 	Calendar     *calendar.Calendar
-	Schedules    scheduler.Schedules
-	Policy       scheduler.Policy
-	TaskPolicies map[string]scheduler.Policy
-	ReportDay    scheduler.ReportDay
+	Schedules    rules.Schedules
+	Policy       rules.Policy
+	TaskPolicies map[string]rules.Policy
+	ReportDay    rules.ReportDay
 	Horizon      time.Duration
 	// Weekly fires the office's weekly summary; nil when off.
 	Weekly cron.Schedule
@@ -84,7 +84,7 @@ type Scheduling struct {
 }
 
 func (c *Config) checkScheduling(v *validator) {
-	s := Scheduling{Policy: scheduler.DefaultPolicy, TaskPolicies: map[string]scheduler.Policy{}}
+	s := Scheduling{Policy: rules.DefaultPolicy, TaskPolicies: map[string]rules.Policy{}}
 	cc := calendar.Config{Location: c.Location, Years: map[int]calendar.Year{}}
 	if c.Calendar.WorkHours != "" {
 		from, to, ok := strings.Cut(c.Calendar.WorkHours, "-")
@@ -143,7 +143,7 @@ func (c *Config) checkScheduling(v *validator) {
 		checkPolicy(v, []any{"reminders", "tasks", id}, o)
 		s.TaskPolicies[id] = applyOverride(s.Policy, o)
 	}
-	for _, p := range append([]scheduler.Policy{s.Policy}, mapValues(s.TaskPolicies)...) {
+	for _, p := range append([]rules.Policy{s.Policy}, mapValues(s.TaskPolicies)...) {
 		for i, e := range p.Escalations {
 			for _, to := range e.To {
 				switch to {
@@ -168,12 +168,12 @@ func (c *Config) checkScheduling(v *validator) {
 	if d := c.Reports.DepartmentDay; d < 15 || d > 20 {
 		v.fail([]any{"reports", "department_day"}, "%d must be between 15 and 20: after the data cut-off on the 14th, by the province's 20th", d)
 	}
-	s.ReportDay = scheduler.ReportDay(c.Reports.DepartmentDay)
+	s.ReportDay = rules.ReportDay(c.Reports.DepartmentDay)
 	if c.Reports.Weekly == "" {
 		c.Reports.Weekly = "0 8 * * 1"
 	}
 	if c.Reports.Weekly != "off" {
-		w, err := scheduler.ParseCron(c.Reports.Weekly)
+		w, err := rules.ParseCron(c.Reports.Weekly)
 		if err != nil {
 			v.fail([]any{"reports", "weekly"}, "%v", err)
 		}
@@ -187,7 +187,7 @@ func (c *Config) checkScheduling(v *validator) {
 	}
 	s.Horizon = time.Duration(c.HorizonDays) * 24 * time.Hour
 
-	s.Schedules = scheduler.Schedules{
+	s.Schedules = rules.Schedules{
 		Defaults: c.rules(v, "defaults", c.Schedules.Defaults),
 		Sections: c.rules(v, "sections", c.Schedules.Sections),
 		Tasks:    c.rules(v, "tasks", c.Schedules.Tasks),
@@ -244,7 +244,7 @@ func mapValues[K comparable, V any](m map[K]V) []V {
 	return out
 }
 
-func applyOverride(p scheduler.Policy, o Override) scheduler.Policy {
+func applyOverride(p rules.Policy, o Override) rules.Policy {
 	if o.Before != nil {
 		p.Before = o.Before
 	}
@@ -255,19 +255,19 @@ func applyOverride(p scheduler.Policy, o Override) scheduler.Policy {
 		p.OverdueEvery = *o.OverdueEvery
 	}
 	if o.Escalations != nil {
-		p.Escalations = make([]scheduler.Escalation, len(o.Escalations))
+		p.Escalations = make([]rules.Escalation, len(o.Escalations))
 		for i, e := range o.Escalations {
-			p.Escalations[i] = scheduler.Escalation{After: e.After, To: e.To}
+			p.Escalations[i] = rules.Escalation{After: e.After, To: e.To}
 		}
 	}
 	return p
 }
 
-func (c *Config) rules(v *validator, section string, in map[string]Rule) map[string]scheduler.Rule {
-	out := make(map[string]scheduler.Rule, len(in))
+func (c *Config) rules(v *validator, section string, in map[string]Rule) map[string]rules.Rule {
+	out := make(map[string]rules.Rule, len(in))
 	for k, r := range in {
 		path := []any{"schedules", section, k}
-		sr := scheduler.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled,
+		sr := rules.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled,
 			Source: map[string]string{"defaults": "default", "sections": "section", "tasks": "task"}[section] + " " + k}
 		if r.Dates != "" {
 			ds, err := calendar.ParseDays(r.Dates)
@@ -277,7 +277,7 @@ func (c *Config) rules(v *validator, section string, in map[string]Rule) map[str
 			sr.Dates = ds
 		}
 		for _, rep := range r.Reports {
-			sr.Reports = append(sr.Reports, scheduler.Report(rep))
+			sr.Reports = append(sr.Reports, rules.Report(rep))
 		}
 		if sr.IsZero() {
 			v.fail(path, "empty rule: set due, cron, dates, reports or unscheduled")

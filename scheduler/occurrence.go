@@ -31,11 +31,6 @@ func (p PlanInfo) end() calendar.Date {
 	return calendar.Date{Year: p.Year, Month: time.December, Day: 31}
 }
 
-// ReportDay is the day of the period's last month by which the department
-// sends its report (Nghị định 09: data to the 14th, the province sends by
-// the 20th; the department earlier, as the province sets).
-type ReportDay int
-
 // Occurrences lists the occurrences of t under rule r with a due day up to
 // through (the horizon), in due order. Single-deadline schedules have one
 // occurrence labelled by the year, so that changing the deadline keeps the
@@ -76,12 +71,12 @@ func Occurrences(cal *calendar.Calendar, p PlanInfo, t plan.Task, r Rule, report
 				add(rep.Label(p.Year), d)
 			}
 		}
-	case r.cron != nil:
+	case r.Schedule() != nil:
 		loc := cal.Location()
 		from := p.Start.In(loc).Add(-time.Nanosecond)
 		end := p.end().AddDays(1).In(loc)
 		var fires []calendar.Date
-		for t := r.cron.Next(from); !t.IsZero() && t.Before(end) && len(fires) < maxFires; t = r.cron.Next(t) {
+		for t := r.Schedule().Next(from); !t.IsZero() && t.Before(end) && len(fires) < maxFires; t = r.Schedule().Next(t) {
 			fires = append(fires, calendar.DateOf(t.In(loc)))
 		}
 		label := periodLabeler(fires)
