@@ -2,7 +2,7 @@ package config
 
 import (
 	"github.com/sct-langson/nhacviec/plan"
-	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/rules"
 )
 
 // Checkins is the progress check-ins section: who is asked for progress
@@ -18,8 +18,8 @@ type Checkins struct {
 	Off []string `yaml:"off"`
 }
 
-func (c *Config) checkCheckins(v *validator) scheduler.Checkins {
-	out := scheduler.Checkins{Before: scheduler.DefaultCheckins.Before, Kinds: map[plan.Kind]bool{}, Off: map[string]bool{}}
+func (c *Config) checkCheckins(v *validator) rules.Checkins {
+	out := rules.Checkins{Before: rules.DefaultCheckins.Before, Kinds: map[plan.Kind]bool{}, Off: map[string]bool{}}
 	in := c.Checkins
 	if in.Before != nil {
 		out.Before = *in.Before
@@ -28,7 +28,7 @@ func (c *Config) checkCheckins(v *validator) scheduler.Checkins {
 		}
 	}
 	if in.Kinds == nil {
-		for k := range scheduler.DefaultCheckins.Kinds {
+		for k := range rules.DefaultCheckins.Kinds {
 			out.Kinds[k] = true
 		}
 	}

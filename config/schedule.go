@@ -80,7 +80,7 @@ type Scheduling struct {
 	// Weekly fires the office's weekly summary; nil when off.
 	Weekly cron.Schedule
 	// Checkins asks for progress before each periodic report.
-	Checkins scheduler.Checkins
+	Checkins rules.Checkins
 }
 
 func (c *Config) checkScheduling(v *validator) {

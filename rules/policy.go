@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/sct-langson/nhacviec/calendar"
+import (
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/plan"
+)
 
 // Escalation is one rung of the ladder: After working days overdue, To
 // these recipients ("superior", "office", "leadership", "head", or a person
@@ -39,3 +42,18 @@ var DefaultPolicy = Policy{
 // sends its report (Nghị định 09: data to the 14th, the province sends by
 // the 20th; the department earlier, as the province sets).
 type ReportDay int
+
+// Checkins says who is asked for progress before each periodic report's
+// data cut-off (the 14th of March, June, September and December; Bộ Nội
+// vụ 581/BNV-CCHC): every lead unit of an open task of these timeline
+// kinds, Before working days ahead, and once more on the last working day
+// up to the cut-off when it has not answered (a progress note) since.
+type Checkins struct {
+	Before int                // working days before the cut-off; 0: no check-ins
+	Kinds  map[plan.Kind]bool // timeline kinds asked
+	Off    map[string]bool    // task ids never asked
+}
+
+// DefaultCheckins asks the lead units of "Trong năm" tasks 5 working days
+// before each cut-off.
+var DefaultCheckins = Checkins{Before: 5, Kinds: map[plan.Kind]bool{plan.KindYear: true}}

@@ -7,23 +7,16 @@ import (
 
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/notify"
-	"github.com/sct-langson/nhacviec/plan"
+	"github.com/sct-langson/nhacviec/rules"
 )
 
-// Checkins says who is asked for progress before each periodic report's
-// data cut-off (the 14th of March, June, September and December; Bộ Nội
-// vụ 581/BNV-CCHC): every lead unit of an open task of these timeline
-// kinds, Before working days ahead, and once more on the last working day
-// up to the cut-off when it has not answered (a progress note) since.
-type Checkins struct {
-	Before int                // working days before the cut-off; 0: no check-ins
-	Kinds  map[plan.Kind]bool // timeline kinds asked
-	Off    map[string]bool    // task ids never asked
-}
+// Checkins says who is asked for progress before each periodic report (an
+// alias of rules.Checkins, which the config builds).
+type Checkins = rules.Checkins
 
 // DefaultCheckins asks the lead units of "Trong năm" tasks 5 working days
 // before each cut-off.
-var DefaultCheckins = Checkins{Before: 5, Kinds: map[plan.Kind]bool{plan.KindYear: true}}
+var DefaultCheckins = rules.DefaultCheckins
 
 // checkinSuffix names the second request of a period.
 const checkinSuffix = "-again"
