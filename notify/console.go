@@ -5,23 +5,31 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // ConsoleNotifier prints each message as plain Vietnamese text, as it would
 // be delivered. The wiring registers it under the channel names of the
 // channels that are not configured, so that a trial run shows what would go
-// out. Each message is written with one Write call.
+// out. Each message is written whole with one Write call, one message at
+// a time: the pipeline delivers many recipients at once, and their letters
+// must not interleave. Use one ConsoleNotifier (a pointer) for every
+// channel name it stands in for.
 type ConsoleNotifier struct {
-	W io.Writer
+	W  io.Writer
+	mu sync.Mutex
 }
 
 // Notify writes m to W. A write error is permanent: the console will not
 // get better by waiting.
-func (c ConsoleNotifier) Notify(ctx context.Context, m *Message) (retry bool, err error) {
+func (c *ConsoleNotifier) Notify(ctx context.Context, m *Message) (retry bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return true, err
 	}
-	if _, err := io.WriteString(c.W, consoleText(m)); err != nil {
+	text := consoleText(m)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := io.WriteString(c.W, text); err != nil {
 		return false, fmt.Errorf("console: write message %s: %w", m.ID, err)
 	}
 	return false, nil

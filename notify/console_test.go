@@ -3,7 +3,9 @@ package notify
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -23,7 +25,7 @@ func TestConsoleNotifier(t *testing.T) {
 		Footer: "Tin nhắn tự động của nhacviec.",
 	}
 	var buf bytes.Buffer
-	retry, err := ConsoleNotifier{W: &buf}.Notify(t.Context(), m)
+	retry, err := (&ConsoleNotifier{W: &buf}).Notify(t.Context(), m)
 	if err != nil || retry {
 		t.Fatalf("Notify: %v, %v", retry, err)
 	}
@@ -55,13 +57,13 @@ func TestConsoleNotifier(t *testing.T) {
 func TestConsoleNotifierEmailAndWriteError(t *testing.T) {
 	m := &Message{ID: "x", Channel: ChannelEmail, Title: "T", To: Recipient{ID: "vp", Name: "Văn phòng Sở", Email: "vp@langson.gov.vn"}}
 	var buf bytes.Buffer
-	if _, err := (ConsoleNotifier{W: &buf}).Notify(t.Context(), m); err != nil {
+	if _, err := (&ConsoleNotifier{W: &buf}).Notify(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Gửi tới: Văn phòng Sở <vp@langson.gov.vn> qua e-mail\n"; !strings.Contains(buf.String(), want) {
 		t.Errorf("output lacks %q:\n%s", want, buf.String())
 	}
-	retry, err := ConsoleNotifier{W: failingWriter{}}.Notify(t.Context(), m)
+	retry, err := (&ConsoleNotifier{W: failingWriter{}}).Notify(t.Context(), m)
 	if retry || err == nil || err.Error() != "console: write message x: disk full" {
 		t.Errorf("write error: %v, %v", retry, err)
 	}
@@ -70,3 +72,33 @@ func TestConsoleNotifierEmailAndWriteError(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestConsoleConcurrentLettersWhole: the pipeline delivers many recipients
+// at once; on the console each letter stays whole, none interleaves.
+func TestConsoleConcurrentLettersWhole(t *testing.T) {
+	var buf bytes.Buffer
+	c := &ConsoleNotifier{W: &buf}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := &Message{ID: fmt.Sprint(i), Channel: ChannelEmail, Kind: KindInfo, To: Recipient{ID: fmt.Sprint("p", i), Name: fmt.Sprint("Người ", i)},
+				At: time.Date(2024, 11, 19, 8, 0, 0, 0, location), Title: fmt.Sprint("Tin số ", i), Intro: strings.Repeat(fmt.Sprint("dòng của tin ", i, "\n"), 50)}
+			if _, err := c.Notify(t.Context(), m); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	letters := strings.Split(buf.String(), "──── Tin số ")
+	if len(letters) != 21 {
+		t.Fatalf("%d letters on the console, want 20", len(letters)-1)
+	}
+	for _, l := range letters[1:] {
+		n, _, _ := strings.Cut(l, " ")
+		if got := strings.Count(l, "dòng của tin "+n+"\n"); got != 50 || strings.Count(l, "dòng của tin ") != 50 {
+			t.Errorf("letter %s holds %d of its own 50 lines among %d", n, got, strings.Count(l, "dòng của tin "))
+		}
+	}
+}

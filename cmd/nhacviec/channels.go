@@ -44,7 +44,7 @@ func (c *channels) Close() error {
 func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.Logger, links email.LinkFunc, opts ...telegram.Option) (*channels, error) {
 	ch := &channels{notifiers: map[string]notify.Notifier{}}
 	if !cfg.EmailEnabled() && !cfg.TelegramEnabled() {
-		console := notify.ConsoleNotifier{W: m.stdout}
+		console := &notify.ConsoleNotifier{W: m.stdout}
 		for _, name := range []string{notify.ChannelEmail, notify.ChannelTelegram, notify.ChannelConsole} {
 			ch.notifiers[name] = console
 		}
