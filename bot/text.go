@@ -82,6 +82,7 @@ func clip(s string, n int) string {
 const helpText = `<b>Bot nhắc việc cải cách hành chính — Sở Công Thương Lạng Sơn</b>
 
 /viec — các nhiệm vụ đang mở của đơn vị bạn
+/viec &lt;mã&gt; — toàn văn một nhiệm vụ và tình trạng từng kỳ, ví dụ: <code>/viec VII.2.1</code>
 /xong &lt;mã&gt; [ghi chú] — đánh dấu hoàn thành, ví dụ: <code>/xong III.2.2.1 Đã ban hành quyết định</code>
 /hoan &lt;mã&gt; 1|3|dd/mm/yyyy — nhắc lại sau 1 hoặc 3 ngày làm việc, hoặc từ ngày đã chọn
 /ghichu &lt;mã&gt; &lt;nội dung&gt; — thêm ghi chú tiến độ
@@ -89,7 +90,7 @@ const helpText = `<b>Bot nhắc việc cải cách hành chính — Sở Công T
 /giupdo — hướng dẫn này
 
 Mã nhiệm vụ như <code>III.2.2.1</code>; với nhiệm vụ định kỳ thêm kỳ: <code>I.4.1@2024-09</code> (không ghi kỳ thì bot chọn kỳ đến hạn sớm nhất).
-Bạn cũng có thể trả lời (reply) tin nhắn nhắc việc bằng «xong» để đánh dấu hoàn thành, gửi kèm tài liệu hoặc ảnh kiểm chứng, hoặc dùng các nút dưới tin nhắn.
+Bạn cũng có thể trả lời (reply) tin nhắn nhắc việc bằng «xong» để đánh dấu hoàn thành, gửi kèm tài liệu hoặc ảnh kiểm chứng, hoặc dùng các nút dưới tin nhắn. Trả lời tin đề nghị báo cáo tiến độ bằng vài dòng về tiến độ: bot ghi lại làm ghi chú tiến độ.
 Lệnh tiếng Anh tương đương: /tasks, /done, /snooze, /note, /undo, /help.`
 
 // replyHint answers a message the bot cannot act on.
