@@ -44,6 +44,10 @@ type Delivery struct {
 	FallbackAfter string `yaml:"fallback_after"` // Telegram failing this long → e-mail; default 1h
 	MaxAge        string `yaml:"max_age"`        // give up after; default 48h
 	Admin         string `yaml:"admin"`          // person id told about failing chats
+	// AllChannels sends every message on each channel that reaches its
+	// recipient; by default only the first preferred one carries it, the
+	// next one only when it fails.
+	AllChannels bool `yaml:"all_channels"`
 }
 
 // HTTP is the operations listener.

@@ -114,6 +114,9 @@ type Person struct {
 	Email    string   `yaml:"email"`
 	Telegram int64    `yaml:"telegram"`
 	Channels []string `yaml:"channels"`
+	// AllChannels sends this person a copy on every channel; default
+	// delivery.all_channels.
+	AllChannels *bool `yaml:"all_channels"`
 }
 
 // Load reads and checks the config file at path.
@@ -244,7 +247,10 @@ func (c *Config) buildDirectory(v *validator) {
 	people := make([]org.Person, len(c.People))
 	for i, p := range c.People {
 		people[i] = org.Person{ID: p.ID, Name: p.Name, Unit: p.Unit, Role: org.Role(p.Role),
-			Email: p.Email, Telegram: p.Telegram, Channels: p.Channels}
+			Email: p.Email, Telegram: p.Telegram, Channels: p.Channels, AllChannels: c.Delivery.AllChannels}
+		if p.AllChannels != nil {
+			people[i].AllChannels = *p.AllChannels
+		}
 	}
 	d, err := org.New(units, groups, people)
 	var oe org.Errors

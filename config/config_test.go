@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,5 +97,25 @@ func TestSignatureLines(t *testing.T) {
 	}
 	if l := c.SignatureLines("x"); l != nil {
 		t.Errorf("no section: %q, want nil", l)
+	}
+}
+
+// TestAllChannels: delivery.all_channels is every person's default, and a
+// person's own all_channels wins.
+func TestAllChannels(t *testing.T) {
+	data, err := os.ReadFile("../examples/nhacviec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(data), "  all_channels: false", "  all_channels: true", 1)
+	src = strings.Replace(src, "    email: giamdoc@sct-langson.example\n", "    email: giamdoc@sct-langson.example\n    all_channels: false\n", 1)
+	c, err := Parse([]byte(src), "../examples/nhacviec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gd, _ := c.Directory.Person("gd")
+	pgd, _ := c.Directory.Person("pgd-1")
+	if gd.AllChannels || !pgd.AllChannels {
+		t.Errorf("all_channels: gd %t (own false), pgd-1 %t (global true)", gd.AllChannels, pgd.AllChannels)
 	}
 }

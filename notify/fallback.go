@@ -31,10 +31,7 @@ func (p *Pipeline) fallbacks(rec *Record, now time.Time, cause string) []*Messag
 	if cp != nil {
 		out = append(out, cp)
 	}
-	if n := p.adminNotice(rec, now, cause, cp); n != nil {
-		out = append(out, n)
-	}
-	return out
+	return append(out, p.adminNotices(rec, now, cause, cp)...)
 }
 
 // fallbackCopy is rec's message on its channel's fallback channel, or nil
@@ -54,19 +51,21 @@ func (p *Pipeline) fallbackCopy(rec *Record) *Message {
 	return &cp
 }
 
-// adminNotice tells the admin that rec's recipient could not be reached on
-// rec's channel. Its ID holds the channel, the address and the day, so that
-// the admin hears of one address at most once a day. It is nil when there
-// is no admin to tell, rec is an admin notice, or the admin can only be
-// reached at the failing address.
-func (p *Pipeline) adminNotice(rec *Record, now time.Time, cause string, cp *Message) *Message {
+// adminNotices tell the admin that rec's recipient could not be reached
+// on rec's channel, by the admin's first channel that reaches them (each
+// with AdminAllChannels). Their IDs hold the channel, the address and the
+// day, so that the admin hears of one address at most once a day. There
+// is none when there is no admin to tell, rec is an admin notice, or the
+// admin can only be reached at the failing address.
+func (p *Pipeline) adminNotices(rec *Record, now time.Time, cause string, cp *Message) []*Message {
 	m := &rec.Message
 	if strings.HasPrefix(m.ID, adminNoticePrefix) {
 		return nil
 	}
+	live := p.live()
 	addr := address(m.To, m.Channel)
-	ch := p.adminChannel(m.Channel, addr)
-	if ch == "" {
+	chans := p.adminChannels(live, m.Channel, addr)
+	if len(chans) == 0 {
 		return nil
 	}
 	if addr == "" {
@@ -88,29 +87,48 @@ func (p *Pipeline) adminNotice(rec *Record, now time.Time, cause string, cp *Mes
 	} else {
 		footer.WriteString("Hãy kiểm tra địa chỉ trong cấu hình.")
 	}
-	return &Message{
-		ID:      adminNoticePrefix + m.Channel + "|" + addr + "|" + now.In(location).Format("2006-01-02"),
-		Channel: ch,
-		Kind:    KindInfo,
-		To:      p.cfg.Admin,
-		At:      now,
-		Title:   fmt.Sprintf("nhacviec: không gửi được %s tới %s", label, name),
-		Intro: fmt.Sprintf("Không gửi được tin nhắn %s (mã %s) tới %s, %s %s: %s",
-			label, m.ID, name, addressLabel(m.Channel), addr, cause),
-		Footer: strings.TrimSpace(footer.String()),
+	id := adminNoticePrefix + m.Channel + "|" + addr + "|" + now.In(location).Format("2006-01-02")
+	var out []*Message
+	for i, ch := range chans {
+		n := &Message{
+			ID:      id,
+			Channel: ch,
+			Kind:    KindInfo,
+			To:      live.Admin,
+			At:      now,
+			Title:   fmt.Sprintf("nhacviec: không gửi được %s tới %s", label, name),
+			Intro: fmt.Sprintf("Không gửi được tin nhắn %s (mã %s) tới %s, %s %s: %s",
+				label, m.ID, name, addressLabel(m.Channel), addr, cause),
+			Footer: strings.TrimSpace(footer.String()),
+		}
+		if i > 0 {
+			n.ID += "|" + ch
+		}
+		out = append(out, n)
 	}
+	return out
 }
 
-// adminChannel is the channel the admin is told on: e-mail first, then
-// Telegram, but never the address that fails.
-func (p *Pipeline) adminChannel(failing, addr string) string {
-	for _, ch := range []string{ChannelEmail, ChannelTelegram} {
-		a := address(p.cfg.Admin, ch)
+// adminChannels are the channels the admin is told on: the first of the
+// admin's channels (e-mail, then Telegram, by default) with a notifier and
+// an address of the admin, or all of them with AdminAllChannels, never
+// the address that fails.
+func (p *Pipeline) adminChannels(live Live, failing, addr string) []string {
+	prefs := live.AdminChannels
+	if len(prefs) == 0 {
+		prefs = []string{ChannelEmail, ChannelTelegram}
+	}
+	var out []string
+	for _, ch := range prefs {
+		a := address(live.Admin, ch)
 		if a != "" && p.cfg.Notifiers[ch] != nil && !(ch == failing && a == addr) {
-			return ch
+			out = append(out, ch)
+			if !live.AdminAllChannels {
+				break
+			}
 		}
 	}
-	return ""
+	return out
 }
 
 // address is r's address on channel ch, "" when r has none.

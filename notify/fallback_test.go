@@ -169,3 +169,52 @@ func TestFallbackSkippedWhenEmailSiblingExists(t *testing.T) {
 		t.Errorf("admin notices %d, want 1", len(got))
 	}
 }
+
+// TestAdminNoticeFollowsPreference: the admin prefers Telegram, so the
+// notice of a failing e-mail address goes by Telegram only; asking for
+// copies on every channel sends it on both. The settings are read from
+// Live at each failure, so a reload changes them.
+func TestAdminNoticeFollowsPreference(t *testing.T) {
+	c := &clock{t: t0}
+	db := tempDB(t, c)
+	tg := &fakeNotifier{}
+	mail := &fakeNotifier{always: &result{false, errors.New("550 no such user")}}
+	live := notify.Live{Admin: notify.Recipient{ID: "admin", Name: "Quản trị", Email: "admin@langson.gov.vn", TelegramID: 99},
+		AdminChannels: []string{notify.ChannelTelegram, notify.ChannelEmail}}
+	cfg := testConfig(db, c, map[string]notify.Notifier{notify.ChannelTelegram: tg, notify.ChannelEmail: mail})
+	cfg.Live = func() notify.Live { return live }
+	cfg.Fallback = map[string]string{} // no copy: only the notice
+	p := mustPipeline(t, cfg)
+	m := message("m1", notify.ChannelEmail, t0)
+	m.To = notify.Recipient{ID: "x", Name: "X", Email: "x@langson.gov.vn"}
+	enqueue(t, db, m)
+	deliver(t, p)
+	var got []string
+	for _, n := range tg.messages() {
+		got = append(got, n.Channel+":"+n.To.ID)
+	}
+	for _, n := range mail.messages() {
+		if n.To.ID == "admin" {
+			got = append(got, n.Channel+":"+n.To.ID)
+		}
+	}
+	if !slices.Equal(got, []string{"telegram:admin"}) {
+		t.Errorf("notices %v, want [telegram:admin]", got)
+	}
+
+	live.AdminAllChannels = true
+	c.Add(24 * time.Hour) // the next day: a new notice
+	m2 := message("m2", notify.ChannelEmail, c.Now())
+	m2.To = m.To
+	enqueue(t, db, m2)
+	deliver(t, p)
+	n := 0
+	for _, msg := range append(tg.messages(), mail.messages()...) {
+		if msg.To.ID == "admin" && strings.Contains(msg.Intro, "m2") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d notices about m2 with copies on every channel, want 2", n)
+	}
+}

@@ -47,12 +47,23 @@ type Config struct {
 	// Permanent failures fall back at once.
 	FallbackAfter time.Duration
 	// Fallback maps a channel to the one that carries a copy of its
-	// messages given up; nil means Telegram → e-mail. A fallback copy is
+	// messages given up: the next channel of the recipient's preference.
+	// nil means Telegram → e-mail and e-mail → Telegram. A fallback copy is
 	// never handed on again.
 	Fallback map[string]string
 	// Admin is told, at most once a day per address, that messages to an
 	// address fail. The zero Recipient tells no one.
 	Admin Recipient
+	// AdminChannels are the admin's channels in preference order (e-mail,
+	// then Telegram when empty): a notice goes by the first that reaches
+	// the admin, or by each with AdminAllChannels.
+	AdminChannels    []string
+	AdminAllChannels bool
+	// Live, when set, gives the settings that follow config reloads, read
+	// at each use; it overrides Admin, AdminChannels, AdminAllChannels,
+	// FallbackAfter and MaxAge (whose zero values in Live take the
+	// defaults).
+	Live func() Live
 	// Rand returns a number in [0, 1) for the jitter; rand.Float64 when nil.
 	Rand func() float64
 	// Observer, when set, is told about every attempt (metrics).
@@ -187,7 +198,7 @@ func New(cfg Config) (*Pipeline, error) {
 		sems: map[string]chan struct{}{}, changed: make(chan struct{}, 1),
 		down: map[string]bool{}, known: map[string]bool{}, probing: map[string]bool{}}
 	if p.fallback == nil {
-		p.fallback = map[string]string{ChannelTelegram: ChannelEmail}
+		p.fallback = map[string]string{ChannelTelegram: ChannelEmail, ChannelEmail: ChannelTelegram}
 	}
 	return p, nil
 }
@@ -439,14 +450,15 @@ func (p *Pipeline) deliver(ctx context.Context, rec *Record) (bool, time.Time, e
 		return false, time.Time{}, ctx.Err()
 	}
 	age := now.Sub(rec.Since())
+	live := p.live()
 	switch {
 	case !retry:
 		return false, time.Time{}, p.fail(log, rec, now, err.Error())
-	case p.cfg.FallbackAfter > 0 && age >= p.cfg.FallbackAfter && p.fallbackCopy(rec) != nil:
+	case live.FallbackAfter > 0 && age >= live.FallbackAfter && p.fallbackCopy(rec) != nil:
 		return false, time.Time{}, p.fail(log, rec, now, fmt.Sprintf("failing for %s: %v", age.Round(time.Second), err))
 	case p.cfg.MaxAttempts > 0 && attempt >= p.cfg.MaxAttempts:
 		return false, time.Time{}, p.fail(log, rec, now, fmt.Sprintf("gave up after %d attempts: %v", attempt, err))
-	case p.cfg.MaxAge > 0 && age >= p.cfg.MaxAge:
+	case live.MaxAge > 0 && age >= live.MaxAge:
 		return false, time.Time{}, p.fail(log, rec, now, fmt.Sprintf("gave up after %s: %v", age.Round(time.Second), err))
 	}
 	if unavailable(err) {
@@ -636,4 +648,24 @@ func (p *Pipeline) writeMarks(bm BatchMarker) {
 			r.done <- p.cfg.Outbox.MarkSent(r.ID, r.At)
 		}
 	}
+}
+
+// Live is the part of a pipeline's settings that follows config reloads.
+type Live struct {
+	Admin                 Recipient
+	AdminChannels         []string
+	AdminAllChannels      bool
+	FallbackAfter, MaxAge time.Duration
+}
+
+// live returns the settings in force now.
+func (p *Pipeline) live() Live {
+	if p.cfg.Live == nil {
+		return Live{Admin: p.cfg.Admin, AdminChannels: p.cfg.AdminChannels, AdminAllChannels: p.cfg.AdminAllChannels,
+			FallbackAfter: p.cfg.FallbackAfter, MaxAge: p.cfg.MaxAge}
+	}
+	l := p.cfg.Live()
+	l.FallbackAfter = orDefault(l.FallbackAfter, DefaultFallbackAfter)
+	l.MaxAge = orDefault(l.MaxAge, DefaultMaxAge)
+	return l
 }

@@ -79,6 +79,10 @@ type Person struct {
 	Email    string
 	Telegram int64    // Telegram user id
 	Channels []string // preferred channels in order: "telegram", "email"
+	// AllChannels sends this person a copy on every channel, not only on
+	// the first that reaches them (the person's all_channels, else the
+	// config's delivery.all_channels).
+	AllChannels bool
 }
 
 // Ref is what a name in the plan resolved to: a unit or a group.

@@ -99,13 +99,17 @@ func isGroup(d *org.Directory, id string) bool {
 	return ok
 }
 
-// Channels returns the channels a recipient is reached on: the person's
-// preferences when set, else every channel they have an address for, among
-// the channels in service (all when enabled is nil).
-func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
+// Channels returns the channels a message to r goes on: the first of the
+// person's preferred channels (people[].channels, in order; Telegram then
+// e-mail when unset) that is enabled (nil enabled: all) and on which r has
+// an address. The next channel only carries a message when the first one
+// fails (the pipeline's fallback). With all (delivery.all_channels), or the
+// person's own all_channels, every such channel gets a copy.
+func Channels(d *org.Directory, r notify.Recipient, enabled []string, all bool) []string {
 	var prefs []string
 	if p, ok := d.Person(r.ID); ok {
 		prefs = p.Channels
+		all = p.AllChannels
 	}
 	if len(prefs) == 0 {
 		prefs = []string{notify.ChannelTelegram, notify.ChannelEmail}
@@ -117,6 +121,9 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string) []string {
 		}
 		if ch == notify.ChannelTelegram && r.TelegramID != 0 || ch == notify.ChannelEmail && r.Email != "" {
 			out = append(out, ch)
+			if !all {
+				break
+			}
 		}
 	}
 	return out
@@ -286,7 +293,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leading[it.Occurrence] })
 		slices.SortStableFunc(b.items, compareItems)
 		slices.Sort(b.steps)
-		for _, ch := range Channels(s.Directory, b.to, s.Channels) {
+		for _, ch := range Channels(s.Directory, b.to, s.Channels, s.AllChannels) {
 			m := &notify.Message{
 				ID:      messageID(b.to.ID, ch, now, b.steps, b.items),
 				Channel: ch,

@@ -29,6 +29,10 @@ type Config struct {
 	Horizon time.Duration
 	// Channels are the channels in service; nil means every channel.
 	Channels []string
+	// AllChannels sends a copy of each message on every channel that
+	// reaches its recipient (delivery.all_channels), not only on the first
+	// preferred one; a person's own setting wins.
+	AllChannels bool
 	// Signature closes every letter: the sending office, whom to call, how
 	// to answer. Empty: notify.DefaultSignature.
 	Signature []string

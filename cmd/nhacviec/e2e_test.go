@@ -27,7 +27,9 @@ func TestRunDeliversByEmailAndTelegram(t *testing.T) {
 	tg := telegramtest.New(t, e2eToken)
 
 	e := newEnv(t)
-	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n")
+	// A copy on each channel, as asked (by default Telegram alone, e-mail
+	// when it fails).
+	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n    all_channels: true\n")
 	e.useChannels(t, smtp, tg)
 
 	// 14/6/2024 07:59:58: the 6-month report I.2 (due Monday 17/6, reminders

@@ -19,7 +19,7 @@ func schedulerConfig(cfg *config.Config) scheduler.Config {
 	return scheduler.Config{
 		Calendar: s.Calendar, Directory: cfg.Directory, Schedules: s.Schedules, Policy: s.Policy,
 		TaskPolicies: s.TaskPolicies, ReportDay: s.ReportDay, Office: cfg.Office, Horizon: s.Horizon,
-		Signature: signature(cfg), Checkins: s.Checkins,
+		Signature: signature(cfg), Checkins: s.Checkins, AllChannels: cfg.Delivery.AllChannels,
 	}
 }
 

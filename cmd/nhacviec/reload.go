@@ -146,7 +146,7 @@ func (d *daemon) tellAdmin(now time.Time, err error) {
 	h.Write([]byte(text))
 	id := fmt.Sprintf("reload-refused|%s|%s|%x", to.ID, rt.cfg.Scheduling.Calendar.Date(now), h.Sum32())
 	var msgs []*notify.Message
-	for _, ch := range scheduler.Channels(rt.cfg.Directory, to, d.chans.enabled) {
+	for _, ch := range scheduler.Channels(rt.cfg.Directory, to, d.chans.enabled, rt.cfg.Delivery.AllChannels) {
 		msgs = append(msgs, &notify.Message{ID: id + "|" + ch, Channel: ch, Kind: notify.KindInfo, To: to, At: now,
 			Title: "nhacviec: cấu hình mới có lỗi, vẫn dùng cấu hình cũ",
 			Intro: "Tệp cấu hình hoặc phụ lục kế hoạch vừa sửa có lỗi nên chưa được áp dụng. nhacviec vẫn chạy với cấu hình trước đó. Chi tiết lỗi:\n" + text,

@@ -114,8 +114,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	})
 	d.metrics.ReloadResult(true, m.now())
 	pipe, err := notify.New(notify.Config{Notifiers: d.chans.notifiers, Outbox: db, Now: m.now, Log: log,
-		Observer: d.metrics, Admin: adminRecipient(cfg),
-		FallbackAfter: config.Duration(cfg.Delivery.FallbackAfter, 0), MaxAge: config.Duration(cfg.Delivery.MaxAge, 0)})
+		Observer: d.metrics, Live: func() notify.Live { return pipelineLive(d.snap().cfg) }})
 	if err != nil {
 		return err
 	}
@@ -190,6 +189,16 @@ func (d *daemon) importPlans(cfg *config.Config) error {
 			"unchanged", r.Unchanged, "archived", len(r.Archived))
 	}
 	return err
+}
+
+// pipelineLive are the delivery settings of cfg that follow reloads.
+func pipelineLive(cfg *config.Config) notify.Live {
+	l := notify.Live{Admin: adminRecipient(cfg), AdminAllChannels: cfg.Delivery.AllChannels,
+		FallbackAfter: config.Duration(cfg.Delivery.FallbackAfter, 0), MaxAge: config.Duration(cfg.Delivery.MaxAge, 0)}
+	if p, ok := cfg.Directory.Person(cfg.Delivery.Admin); ok {
+		l.AdminChannels, l.AdminAllChannels = p.Channels, p.AllChannels
+	}
+	return l
 }
 
 // adminRecipient is who is told about failing chats and refused reloads.

@@ -59,7 +59,7 @@ func (d *daemon) weekly(rt *runtime, now time.Time) {
 	r := report.Build(now, cfg.Location, tasks, assignments, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
 	title, body := r.Weekly(last.AddDate(0, 0, -7))
 	var msgs []*notify.Message
-	for _, ch := range scheduler.Channels(cfg.Directory, to, d.chans.enabled) {
+	for _, ch := range scheduler.Channels(cfg.Directory, to, d.chans.enabled, cfg.Delivery.AllChannels) {
 		msgs = append(msgs, &notify.Message{
 			ID: fmt.Sprintf("weekly|%s|%s|%s", to.ID, ch, last.In(cfg.Location).Format("2006-01-02")), Channel: ch,
 			Kind: notify.KindInfo, To: to, At: now,
