@@ -64,7 +64,11 @@ func compareSection(a, b string) int {
 // numeral, then each number numerically, so III.2.10 comes after III.2.9
 // and III.2 before III.2.1.
 func compareTaskID(a, b string) int {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	return compareTaskParts(strings.Split(a, "."), strings.Split(b, "."))
+}
+
+// compareTaskParts is compareTaskID on ids already split at the dots.
+func compareTaskParts(pa, pb []string) int {
 	for i := 0; i < len(pa) && i < len(pb); i++ {
 		var c int
 		if i == 0 {

@@ -11,6 +11,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -121,7 +122,7 @@ func Build(at time.Time, loc *time.Location, tasks []scheduler.Task, assignments
 		}
 		rows = append(rows, row)
 	}
-	slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(a, b, n) })
+	rows = sortRows(rows, n)
 	r := Report{At: at, Location: loc, Rows: rows, People: n.people}
 	r.BySection = sectionSummaries(rows)
 	r.ByUnit = unitSummaries(rows, n)
@@ -165,6 +166,68 @@ func newRow(a scheduler.Assignment, t scheduler.Task, at time.Time, loc *time.Lo
 		}
 	}
 	return row
+}
+
+// sortRows sorts rows as compareRows orders them, stably. It splits each
+// task id once and moves indices, not rows: a year of 50,000 assignments
+// sorts in a fraction of the time of comparing rows directly.
+func sortRows(rows []Row, n *namer) []Row {
+	parts := map[string][]string{}
+	type key struct {
+		ids           []string
+		section, unit int // Roman value (0: none); unit rank (-1: unknown)
+	}
+	keys := make([]key, len(rows))
+	idx := make([]int, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		p, ok := parts[r.TaskID]
+		if !ok {
+			p = strings.Split(r.TaskID, ".")
+			parts[r.TaskID] = p
+		}
+		unit, known := n.rank[r.Unit]
+		if !known {
+			unit = -1
+		}
+		keys[i], idx[i] = key{ids: p, section: roman(r.Section), unit: unit}, i
+	}
+	// The same order as compareSection and namer.compareUnits, on the
+	// values computed once above.
+	section := func(i, j int) int {
+		ra, rb := keys[i].section, keys[j].section
+		switch {
+		case ra > 0 && rb > 0:
+			return cmp.Compare(ra, rb)
+		case ra > 0:
+			return -1
+		case rb > 0:
+			return 1
+		}
+		return strings.Compare(rows[i].Section, rows[j].Section)
+	}
+	unit := func(i, j int) int {
+		ua, ub := keys[i].unit, keys[j].unit
+		switch {
+		case ua >= 0 && ub >= 0:
+			return cmp.Compare(ua, ub)
+		case ua >= 0:
+			return -1
+		case ub >= 0:
+			return 1
+		}
+		return cmp.Compare(rows[i].Unit, rows[j].Unit)
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &rows[i], &rows[j]
+		return cmp.Or(cmp.Compare(a.Plan, b.Plan), section(i, j), compareTaskParts(keys[i].ids, keys[j].ids),
+			a.Due.Compare(b.Due), cmp.Compare(a.Occurrence, b.Occurrence), unit(i, j))
+	})
+	out := make([]Row, len(rows))
+	for k, i := range idx {
+		out[k] = rows[i]
+	}
+	return out
 }
 
 // compareRows orders rows by plan, section (Roman order), task id (numeric

@@ -7,6 +7,7 @@ import (
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
 )
 
 // snapshotCache keeps the tasks and assignments decoded from the store,
@@ -20,6 +21,7 @@ type snapshotCache struct {
 	tasks   []scheduler.Task
 	as      []scheduler.Assignment
 	reports map[reportKey]report.Report
+	decoded store.AssignmentCache // what the last read decoded
 }
 
 // reportKey is what a report depends on besides the store's version.
@@ -52,7 +54,7 @@ func (s *Server) snapshot(env Env) ([]scheduler.Task, []scheduler.Assignment, in
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	as, err := s.cfg.Store.Assignments("")
+	as, err := s.cfg.Store.CachedAssignments(&c.decoded)
 	if err != nil {
 		return nil, nil, 0, err
 	}

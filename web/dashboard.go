@@ -89,7 +89,9 @@ func (s *Server) load(r *http.Request, v *viewer, env Env) (data, error) {
 		return data{sel: sel, report: rep}, nil
 	}
 	as := all
-	if plan != "" {
+	if plan != "" && slices.ContainsFunc(all, func(a scheduler.Assignment) bool { return a.Plan != plan }) {
+		// Copy only when other plans are stored: one plan a year is the
+		// common case, and 50,000 assignments are worth not copying.
 		as = make([]scheduler.Assignment, 0, len(all))
 		for _, a := range all {
 			if a.Plan == plan {

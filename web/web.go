@@ -46,6 +46,9 @@ var staticFS embed.FS
 type Store interface {
 	ApplyChange(fn func(tx scheduler.Tx, audit func(store.AuditEntry) error) error) error
 	Assignments(plan string) ([]scheduler.Assignment, error)
+	// CachedAssignments is Assignments("") decoding only what changed
+	// since the last read through c.
+	CachedAssignments(c *store.AssignmentCache) ([]scheduler.Assignment, error)
 	Audit(f store.AuditFilter) ([]store.AuditEntry, error)
 	Binding(telegramUserID int64) (store.Binding, bool, error)
 	CreateSignInToken(who string, ttl time.Duration, now time.Time) (string, error)

@@ -45,9 +45,7 @@ func (d *daemon) newWeb() (*web.Server, error) {
 	wc := web.Config{
 		BaseURL: cfg.Web.BaseURL, Store: d.db, Engine: d.eng, Now: d.m.now, Log: d.log.With("door", "web"),
 		EvidenceDir: cfg.WebEvidenceDir(), MaxUpload: int64(cfg.Web.MaxUploadMB) << 20,
-		Tasks: func() ([]scheduler.Task, error) {
-			return storedTasks(d.current.Load().Scheduling.Calendar, d.db)
-		},
+		Tasks: func() ([]scheduler.Task, error) { return d.snap().tasks, nil }, // the engine's
 		Env: func() web.Env {
 			c := d.current.Load()
 			return web.Env{Directory: c.Directory, Office: c.Office, Calendar: c.Scheduling.Calendar}
