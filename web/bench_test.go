@@ -74,7 +74,7 @@ func newBenchDoor(b *testing.B, p *plan.Plan, dir *org.Directory, office string,
 	base := "http://nhacviec.example"
 	s, err := New(Config{BaseURL: base, Store: db, Engine: noNext{}, Now: func() time.Time { return at },
 		Tasks: func() ([]scheduler.Task, error) { return tasks, nil }, // the daemon keeps them in memory
-		Env: func() Env { return Env{Directory: dir, Office: office, Calendar: cal} },
+		Env:   func() Env { return Env{Directory: dir, Office: office, Calendar: cal} },
 	})
 	if err != nil {
 		b.Fatal(err)
