@@ -594,3 +594,17 @@ func (e *Engine) NextFor(a Assignment) *Pending { return e.state.Load().next(a) 
 
 // Calendar is the working-day calendar of the current config.
 func (e *Engine) Calendar() *calendar.Calendar { return e.state.Load().Calendar }
+
+// Pinned is one planning state of the engine, for an operation that must
+// not see a reload halfway (a bot or web action): its next steps and its
+// calendar come from the same config.
+type Pinned struct{ s *state }
+
+// Pin returns the engine's current planning state.
+func (e *Engine) Pin() Pinned { return Pinned{e.state.Load()} }
+
+// NextFor is Engine.NextFor on the pinned state.
+func (p Pinned) NextFor(a Assignment) *Pending { return p.s.next(a) }
+
+// Calendar is the pinned state's working-day calendar.
+func (p Pinned) Calendar() *calendar.Calendar { return p.s.Calendar }
