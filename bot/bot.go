@@ -172,6 +172,24 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// pinner is an Engine whose current state can be held for one update;
+// *scheduler.Engine is one.
+type pinner interface {
+	Pin() scheduler.Pinned
+}
+
+// pinned returns a copy of b that sees the directory and the engine's
+// state as they are now, for the whole of one update.
+func (b *Bot) pinned() *Bot {
+	pb := *b
+	d := b.directory()
+	pb.dir = func() *org.Directory { return d }
+	if p, ok := b.engine.(pinner); ok {
+		pb.engine = p.Pin()
+	}
+	return &pb
+}
+
 // directory is the current directory, never nil.
 func (b *Bot) directory() *org.Directory {
 	if d := b.dir(); d != nil {

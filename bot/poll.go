@@ -103,8 +103,10 @@ func (b *Bot) Poll(ctx context.Context) (int, error) {
 	return len(ups), nil
 }
 
-// handle applies one update.
+// handle applies one update. It works on one directory and one planning
+// state, taken at its start: a reload in the middle never mixes two.
 func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) error {
+	b = b.pinned()
 	var fn txFunc
 	var err error
 	switch {
