@@ -7,12 +7,15 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
 )
 
 // postMultipart sends a form with an optional file, as a browser does.
@@ -208,5 +211,34 @@ func TestUnitMailboxLinks(t *testing.T) {
 	b.postMultipart(done, map[string]string{"csrf": b.csrf(done), "lam": "done"}, "", nil)
 	if a := f.assignment(kTC); a.State != scheduler.StateDone || a.DoneBy != "unit:tc" {
 		t.Errorf("after the mailbox's link: %+v", a)
+	}
+}
+
+// TestDoneOnDiskBeforeThePage: when the confirmation page arrives, the
+// done mark is already in the database file (bbolt commits — writes and
+// fsyncs — before the handler answers): a copy of the file taken then has it.
+func TestDoneOnDiskBeforeThePage(t *testing.T) {
+	f := newFixture(t)
+	done, _, _ := f.links("binh", kTC)
+	b := f.browser()
+	p := b.postMultipart(done, map[string]string{"csrf": b.csrf(done), "lam": "done"}, "", nil)
+	raw, err := os.ReadFile(f.db.Path()) // right after the answer
+	if err != nil || p.status != http.StatusOK {
+		t.Fatalf("%d %v", p.status, err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(copyPath, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := store.Open(copyPath, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	as, _ := c.Assignments(planCode)
+	for _, a := range as {
+		if a.Key == kTC && (a.State != scheduler.StateDone || a.DoneVia != "web") {
+			t.Errorf("the file holds %+v", a)
+		}
 	}
 }
