@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/org"
@@ -239,4 +240,39 @@ func cpuTime() time.Duration {
 
 func reportCPU(b *testing.B, since time.Duration) {
 	b.ReportMetric(float64((cpuTime()-since).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkDoneDurable: a done mark through the web's write path (the
+// rules, the audit entry, one bbolt transaction fsynced), then its undo,
+// on the example-sized fixture: the wait before a confirmation page.
+func BenchmarkDoneDurable(b *testing.B) {
+	f := &fixture{now: time.Date(2024, 6, 17, 9, 0, 0, 0, vietnam), dir: b.TempDir()}
+	db, err := store.Open(filepath.Join(f.dir, "web.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	f.db = db
+	db.ApplyChange(func(tx scheduler.Tx, _ func(store.AuditEntry) error) error {
+		return tx.PutAssignment(scheduler.Assignment{Key: kTC, Plan: planCode, TaskID: "I.2", Occurrence: "I.2@2024", Unit: "tc",
+			DueDay: date(2024, 6, 14), State: scheduler.StateOpen})
+	})
+	cal, _ := calendar.New(calendar.Config{Location: vietnam})
+	dir := testDirectory(b)
+	s, err := New(Config{BaseURL: "http://x.example", Store: db, Engine: noNext{}, Now: f.clock,
+		Tasks: func() ([]scheduler.Task, error) { return testTasks(), nil },
+		Env:   func() Env { return Env{Directory: dir, Office: "vp", Calendar: cal} }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	binh := action.Actor{Who: "binh", Unit: "tc", Role: org.RoleStaff, Known: true}
+	env := s.cfg.Env()
+	for b.Loop() {
+		for _, do := range []string{"done", "undo"} {
+			o, err := s.perform(binh, kTC, request{Do: do}, env)
+			if err != nil || !o.OK {
+				b.Fatalf("%s: %+v %v", do, o, err)
+			}
+		}
+	}
 }

@@ -81,3 +81,36 @@ func (d *daemon) serveWeb(ctx context.Context, wg *sync.WaitGroup, s *web.Server
 	}()
 	return nil
 }
+
+// cmdLinkKeys rotates the key that signs the e-mails' links. The daemon
+// loads its keys when it starts, so it must be stopped (the database lock
+// says so otherwise) and started again afterwards.
+func (m *Main) cmdLinkKeys(_ context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return usagef("link-keys: the only action is rotate: nhacviec link-keys rotate [--drop-old]")
+	}
+	fs := m.flagSet("link-keys rotate")
+	dropOld := fs.Bool("drop-old", false, "delete the older keys: every link already sent stops working")
+	if err := m.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := m.openStore(cfg)
+	if err != nil {
+		return fmt.Errorf("link-keys: %w (stop the daemon first: it loads the keys when it starts)", err)
+	}
+	defer db.Close()
+	k, err := db.RotateLinkKey(*dropOld, m.now())
+	if err != nil {
+		return err
+	}
+	keys, err := db.LinkKeys(m.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "New link key %s signs from the next start; %d key(s) kept verify links already sent.\n", k.ID, len(keys))
+	return nil
+}
