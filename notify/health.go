@@ -30,7 +30,7 @@ type ChannelObserver interface {
 // Defaults of Config.ProbeInitial and ProbeMax.
 const (
 	DefaultProbeInitial = time.Second
-	DefaultProbeMax     = 30 * time.Second
+	DefaultProbeMax     = 5 * time.Second
 )
 
 // unavailable reports whether err says the server could not be reached.

@@ -177,7 +177,7 @@ func TestBlockedTelegramFallsBackToEmail(t *testing.T) {
 
 // useChannels points the config's e-mail and Telegram channels at the test
 // servers, with the secrets in the environment.
-func (e *env) useChannels(t *testing.T, smtp *smtptest.Server, tg *telegramtest.Server) {
+func (e *env) useChannels(t testing.TB, smtp *smtptest.Server, tg *telegramtest.Server) {
 	t.Helper()
 	e.appendConfig(t, fmt.Sprintf(`email:
   host: %s

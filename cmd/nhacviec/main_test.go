@@ -21,7 +21,7 @@ type env struct {
 	setup  func(m *Main)     // adjusts Main before it runs
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"nhacviec.yaml", "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt"} {
@@ -40,7 +40,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // appendConfig adds top-level YAML to the config.
-func (e *env) appendConfig(t *testing.T, yaml string) {
+func (e *env) appendConfig(t testing.TB, yaml string) {
 	t.Helper()
 	f, err := os.OpenFile(e.config, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
@@ -53,7 +53,7 @@ func (e *env) appendConfig(t *testing.T, yaml string) {
 }
 
 // run runs nhacviec with args and returns its stdout, stderr and exit code.
-func (e *env) run(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
+func (e *env) run(t testing.TB, ctx context.Context, args ...string) (string, string, int) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	m := NewMain(&stdout, &stderr, func(k string) string {
@@ -71,7 +71,7 @@ func (e *env) run(t *testing.T, ctx context.Context, args ...string) (string, st
 	return stdout.String(), stderr.String(), code
 }
 
-func (e *env) edit(t *testing.T, name, old, new string) {
+func (e *env) edit(t testing.TB, name, old, new string) {
 	t.Helper()
 	path := filepath.Join(e.dir, name)
 	data, err := os.ReadFile(path)
@@ -89,7 +89,7 @@ func (e *env) edit(t *testing.T, name, old, new string) {
 // editAll makes several replacements (old, new, old, new, …) in one save,
 // written aside and renamed into place as editors do, so that a watcher
 // never reads a half-edited file.
-func (e *env) editAll(t *testing.T, name string, pairs ...string) {
+func (e *env) editAll(t testing.TB, name string, pairs ...string) {
 	t.Helper()
 	path := filepath.Join(e.dir, name)
 	data, err := os.ReadFile(path)

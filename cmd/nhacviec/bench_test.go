@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+
+	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/notify/email/smtptest"
+	"github.com/sct-langson/nhacviec/notify/telegram"
+	"github.com/sct-langson/nhacviec/notify/telegram/telegramtest"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+// The benchmarks below run the whole daemon (`nhacviec run`: config, store,
+// channels, pipeline, rate limiter, bot) against the fake Bot API with
+// Telegram's limits and a real SMTP server, with messages put in its
+// outbox beforehand. They run in real time, once: use -benchtime 1x.
+//
+// --now is the plan's issue date at 06:00, before anything falls due, so
+// the daemon's own catch-up adds nothing to what is measured.
+const benchNow = "2024-06-13T06:00"
+
+var benchAt = time.Date(2024, 6, 12, 23, 0, 0, 0, time.UTC) // 06:00 in Lạng Sơn
+
+// prefill puts msgs in the outbox of e's database before the daemon starts.
+func prefill(b *testing.B, e *env, msgs []*notify.Message) {
+	b.Helper()
+	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for i := 0; i < len(msgs); i += 500 {
+		if err := db.Enqueue(msgs[i:min(i+500, len(msgs))]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchItems are n items of a digest, about 400 bytes of text each.
+func benchItems(n int) []notify.Item {
+	var items []notify.Item
+	for i := range n {
+		id := fmt.Sprintf("III.%d", i+10)
+		items = append(items, notify.Item{Kind: notify.KindReminder, TaskID: id, Occurrence: id + "@2024",
+			Assignment: "60/KH-SCT|" + id + "@2024|vp", Unit: "Văn phòng Sở",
+			Text: strings.Repeat("Rà soát, đánh giá thủ tục hành chính thuộc phạm vi quản lý; ", 6),
+			Due:  benchAt.Add(240 * time.Hour), WorkingDays: 10})
+	}
+	return items
+}
+
+// startDaemon runs `nhacviec run` until the returned stop is called.
+func startDaemon(b *testing.B, e *env) (stop func() string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan string)
+	go func() {
+		_, logs, _ := e.run(b, ctx, "run", "--now", benchNow)
+		done <- logs
+	}()
+	return func() string { cancel(); return <-done }
+}
+
+func waitUntil(b *testing.B, limit time.Duration, cond func() bool) {
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.Fatalf("timed out after %s", limit)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// BenchmarkDaemonTelegram: 300 messages to 100 chats (10 of them groups),
+// every third one a digest that Telegram splits in parts, through the
+// daemon; the rate is Telegram messages accepted per second from the first
+// to the last, under Telegram's limits (30/s, 1/s per chat, 20/min per
+// group).
+func BenchmarkDaemonTelegram(b *testing.B) {
+	smtp := smtptest.New(b, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	tg := telegramtest.New(b, e2eToken)
+	tg.EnforceLimits(telegramtest.Limits{})
+	e := newEnv(b)
+	e.useChannels(b, smtp, tg)
+	var msgs []*notify.Message
+	chats := map[int64]bool{}
+	parts := 0
+	for c := range 100 {
+		chat := int64(700000 + c)
+		if c%10 == 9 {
+			chat = -chat
+		}
+		chats[chat] = true
+		for k := range 3 {
+			n := 1
+			if k == 1 {
+				n = 25
+			}
+			m := &notify.Message{ID: fmt.Sprintf("bench-%d-%d", chat, k), Channel: notify.ChannelTelegram,
+				Kind: notify.KindReminder, At: benchAt, Title: "Nhắc việc", Items: benchItems(n),
+				To: notify.Recipient{ID: fmt.Sprintf("p%d", c), Name: "Cán bộ", TelegramID: chat}}
+			parts += len(telegram.Render(m))
+			msgs = append(msgs, m)
+		}
+	}
+	prefill(b, e, msgs)
+	b.ResetTimer()
+	stop := startDaemon(b, e)
+	mine := func() []telegramtest.Sent {
+		var out []telegramtest.Sent
+		for _, s := range tg.Sent() {
+			if chats[s.ChatID] {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	waitUntil(b, 5*time.Minute, func() bool { return len(mine()) >= parts })
+	stop()
+	b.StopTimer()
+	sent := mine()
+	span := sent[len(sent)-1].At.Sub(sent[0].At)
+	b.ReportMetric(float64(len(sent)-1)/span.Seconds(), "msgs/s")
+	b.ReportMetric(float64(len(sent)), "telegram-messages")
+	b.ReportMetric(float64(tg.CountStatus(429)), "429s")
+}
+
+// BenchmarkDaemonEmail: 2,000 digests of 6 items (about 17 KB) to 2,000 addresses
+// through the daemon (outbox, pool of connections, STARTTLS + AUTH to a
+// loopback server), then the same number of messages of the same size by a
+// plain go-mail loop over one connection to the same server.
+func BenchmarkDaemonEmail(b *testing.B) {
+	const n = 2000
+	smtp := smtptest.New(b, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	tg := telegramtest.New(b, e2eToken)
+	e := newEnv(b)
+	e.useChannels(b, smtp, tg)
+	var msgs []*notify.Message
+	for i := range n {
+		msgs = append(msgs, &notify.Message{ID: fmt.Sprintf("bench-mail-%d", i), Channel: notify.ChannelEmail,
+			Kind: notify.KindReminder, At: benchAt, Title: "[Nhắc việc CCHC] Văn phòng Sở: 6 nhiệm vụ sắp đến hạn", Items: benchItems(6),
+			To: notify.Recipient{ID: fmt.Sprintf("u%d", i), Name: "Cán bộ", Email: fmt.Sprintf("u%d@bench.example", i)}})
+	}
+	prefill(b, e, msgs)
+	b.ResetTimer()
+	stop := startDaemon(b, e)
+	waitUntil(b, time.Minute, func() bool { return len(smtp.Messages()) > 0 })
+	start := time.Now()
+	waitUntil(b, 5*time.Minute, func() bool { return len(smtp.Messages()) >= n })
+	daemon := time.Since(start)
+	stop()
+	got := smtp.Messages()
+	size := 0
+	for _, m := range got {
+		size += len(m.Data)
+	}
+	size /= len(got)
+
+	// The plain loop: one connection, the same server, the same size.
+	client, err := mail.NewClient(smtp.Host(), mail.WithPort(smtp.Port()), mail.WithTLSPolicy(mail.TLSMandatory),
+		mail.WithTLSConfig(&tls.Config{ServerName: smtp.Host(), RootCAs: smtp.CertPool()}),
+		mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername("nhacviec"), mail.WithPassword(e2ePassword))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := strings.Repeat("Rà soát thủ tục hành chính. ", size/30)
+	plain := make([]*mail.Msg, n)
+	for i := range plain {
+		m := mail.NewMsg()
+		_ = m.From("nhacviec@sct-langson.example")
+		_ = m.To(fmt.Sprintf("p%d@bench.example", i))
+		m.Subject("[Nhắc việc CCHC] Văn phòng Sở: 20 nhiệm vụ sắp đến hạn")
+		m.SetBodyString(mail.TypeTextPlain, body)
+		plain[i] = m
+	}
+	pstart := time.Now()
+	if err := client.DialAndSend(plain...); err != nil {
+		b.Fatal(err)
+	}
+	loop := time.Since(pstart)
+	b.StopTimer()
+	rate, prate := float64(n-1)/daemon.Seconds(), float64(n)/loop.Seconds()
+	b.ReportMetric(rate, "msgs/s")
+	b.ReportMetric(prate, "plain-go-mail-msgs/s")
+	b.ReportMetric(rate/prate, "ratio")
+	b.ReportMetric(float64(size), "bytes/msg")
+}
+
+// BenchmarkDaemonRecovery: the SMTP server is down while 100 messages are
+// due; once each failed, the server comes back; the figure is the time
+// from its return to the last of the 100 delivered.
+func BenchmarkDaemonRecovery(b *testing.B) {
+	smtp := smtptest.New(b, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	tg := telegramtest.New(b, e2eToken)
+	e := newEnv(b)
+	e.useChannels(b, smtp, tg)
+	var msgs []*notify.Message
+	for i := range 100 {
+		msgs = append(msgs, &notify.Message{ID: fmt.Sprintf("bench-rec-%d", i), Channel: notify.ChannelEmail,
+			Kind: notify.KindReminder, At: benchAt, Title: "Nhắc việc", Items: benchItems(3),
+			To: notify.Recipient{ID: fmt.Sprintf("u%d", i), Name: "Cán bộ", Email: fmt.Sprintf("u%d@bench.example", i)}})
+	}
+	prefill(b, e, msgs)
+	if err := smtp.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	stop := startDaemon(b, e)
+	time.Sleep(10 * time.Second) // every message failed, and the probes back off
+	back := time.Now()
+	smtp.Restart()
+	waitUntil(b, 5*time.Minute, func() bool { return len(smtp.Messages()) >= 100 })
+	recovery := time.Since(back)
+	logs := stop()
+	b.StopTimer()
+	if !strings.Contains(logs, "channel back in service") {
+		b.Errorf("no log of the channel coming back")
+	}
+	b.ReportMetric(recovery.Seconds(), "s-to-last")
+}
