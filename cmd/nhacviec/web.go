@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 
 	"github.com/sct-langson/nhacviec/notify"
@@ -86,13 +87,17 @@ func (d *daemon) serveWeb(ctx context.Context, wg *sync.WaitGroup, s *web.Server
 // loads its keys when it starts, so it must be stopped (the database lock
 // says so otherwise) and started again afterwards.
 func (m *Main) cmdLinkKeys(_ context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "rotate" {
-		return usagef("link-keys: the only action is rotate: nhacviec link-keys rotate [--drop-old]")
-	}
-	fs := m.flagSet("link-keys rotate")
+	fs := m.flagSet("link-keys")
 	dropOld := fs.Bool("drop-old", false, "delete the older keys: every link already sent stops working")
-	if err := m.parse(fs, args[1:]); err != nil {
+	verb := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		verb, args = args[0], args[1:]
+	}
+	if err := m.parse(fs, args); err != nil {
 		return err
+	}
+	if verb != "rotate" {
+		return usagef("link-keys: the only action is rotate: nhacviec link-keys rotate [--drop-old]")
 	}
 	cfg, err := m.loadConfig()
 	if err != nil {
