@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -145,7 +146,10 @@ func (db *DB) SignIn(token string, ttl time.Duration, now time.Time) (string, Se
 			return err
 		}
 		s = Session{Who: t.Who, Created: now, Expires: now.Add(ttl)}
-		return putJSON(sessions, secretKey(id), s)
+		if err := putJSON(sessions, secretKey(id), s); err != nil {
+			return err
+		}
+		return pruneWeb(tokens, sessions, now)
 	})
 	if err != nil {
 		return "", Session{}, fmt.Errorf("sign in: %w", err)
@@ -292,4 +296,41 @@ func (db *DB) Version() (int, error) {
 		return nil
 	})
 	return id, err
+}
+
+// pruneWeb deletes the sign-in tokens and sessions that ended more than a
+// day before now, so that the buckets stay the size of their live
+// content; a sign-in pays for it.
+func pruneWeb(tokens, sessions *bolt.Bucket, now time.Time) error {
+	cutoff := now.Add(-24 * time.Hour)
+	var dead [][]byte
+	collect := func(b *bolt.Bucket, ended func(raw []byte) bool) error {
+		dead = dead[:0]
+		err := b.ForEach(func(k, v []byte) error {
+			if ended(v) {
+				dead = append(dead, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range dead {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := collect(tokens, func(raw []byte) bool {
+		var t SignInToken
+		return json.Unmarshal(raw, &t) == nil && t.Expires.Before(cutoff)
+	})
+	if err != nil {
+		return err
+	}
+	return collect(sessions, func(raw []byte) bool {
+		var s Session
+		return json.Unmarshal(raw, &s) == nil && (s.Expires.Before(cutoff) || !s.Revoked.IsZero() && s.Revoked.Before(cutoff))
+	})
 }

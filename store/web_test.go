@@ -98,3 +98,27 @@ func TestLinkKeysRotate(t *testing.T) {
 		t.Fatalf("after rotate dropping old keys: %+v", keys)
 	}
 }
+
+// TestSignInPrunesEndedCredentials: tokens and sessions that ended more
+// than a day ago are deleted at the next sign-in.
+func TestSignInPrunesEndedCredentials(t *testing.T) {
+	db := openTest(t)
+	now := time.Date(2024, 9, 10, 9, 0, 0, 0, time.UTC)
+	old, _ := db.CreateSignInToken("an", 15*time.Minute, now)
+	oldID, _, err := db.SignIn(old, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unused, _ := db.CreateSignInToken("an", 15*time.Minute, now)
+	later := now.Add(48 * time.Hour)
+	tok, _ := db.CreateSignInToken("binh", 15*time.Minute, later)
+	if _, _, err := db.SignIn(tok, time.Hour, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := db.Session(oldID); found {
+		t.Error("a session ended two days ago is still stored")
+	}
+	if _, err := db.SignInTokenValid(unused, now); !errors.Is(err, ErrTokenUnknown) {
+		t.Errorf("a token expired two days ago: %v", err)
+	}
+}
