@@ -10,6 +10,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
@@ -89,6 +90,14 @@ type Config struct {
 	// Both empty when there is no web door.
 	WebURL    string
 	WebSignIn func(who string) (string, error)
+	// Wake, when set, makes the bot's replies go through the outbox: each
+	// is written in the transaction of the change it confirms (with the
+	// update offset), so that a crash cannot lose it, and the delivery
+	// pipeline sends it, before other messages waiting for Telegram
+	// (notify.Message.Reply). Wake is called after each commit that
+	// queued one. When nil the bot sends its replies itself, after the
+	// commit.
+	Wake func()
 }
 
 // Bot answers Telegram updates. Run polls; OnSent is the Notifier's sent
@@ -110,6 +119,7 @@ type Bot struct {
 	onUpdate    func(kind string)
 	webURL      string
 	webSignIn   func(who string) (string, error)
+	wake        func()
 
 	attempts map[int]int // failed attempts per update id; Run's goroutine only
 }
@@ -132,7 +142,7 @@ func New(cfg Config) (*Bot, error) {
 		now: cfg.Now, log: cfg.Log, sleep: cfg.Sleep, loc: cfg.Location,
 		evidenceDir: cfg.EvidenceDir, maxEvidence: cfg.MaxEvidence, pollTimeout: cfg.PollTimeout,
 		username: cfg.BotUsername, attempts: map[int]int{},
-		webURL: cfg.WebURL, webSignIn: cfg.WebSignIn,
+		webURL: cfg.WebURL, webSignIn: cfg.WebSignIn, wake: cfg.Wake,
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -212,6 +222,22 @@ func (b *Bot) unitName(id string) string {
 // Notifier with telegram.WithSentHook. A failure is logged: replies to
 // that message then get an explanation, its buttons still work.
 func (b *Bot) OnSent(chatID int64, messageID int, m *notify.Message) {
+	if m.Reply {
+		// One of our replies, through the outbox: remember it as planned.
+		if len(m.Hook) == 0 {
+			return
+		}
+		var rec store.SentMessage
+		if err := json.Unmarshal(m.Hook, &rec); err != nil {
+			b.log.Error("a bot reply's record is unreadable", "message", m.ID, "err", err)
+			return
+		}
+		rec.At = b.now()
+		if err := b.store.RecordSent(chatID, messageID, rec); err != nil {
+			b.log.Error("recording a telegram message failed", "chat", chatID, "message_id", messageID, "err", err)
+		}
+		return
+	}
 	keys := actionKeys(m)
 	var checkins []string
 	for _, it := range m.Items {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -167,7 +168,22 @@ func (b *Bot) commit(ctx context.Context, updateID int, fn txFunc) error {
 	if fn != nil {
 		apply = func(tx scheduler.Tx, audit func(store.AuditEntry) error) error {
 			eff = effects{}
-			return fn(txn{tx: tx, audit: audit}, &eff)
+			if err := fn(txn{tx: tx, audit: audit}, &eff); err != nil {
+				return err
+			}
+			if b.wake == nil {
+				return nil
+			}
+			for i, m := range eff.messages {
+				msg, err := b.replyMessage(updateID, i, m)
+				if err != nil {
+					return err
+				}
+				if err := tx.Enqueue(msg); err != nil {
+					return fmt.Errorf("queue the reply: %w", err)
+				}
+			}
+			return nil
 		}
 	}
 	err := b.store.ApplyUpdate(updateID, apply)
@@ -178,8 +194,41 @@ func (b *Bot) commit(ctx context.Context, updateID int, fn txFunc) error {
 	case err != nil:
 		return err
 	}
+	if b.wake != nil && len(eff.messages) > 0 {
+		eff.messages = nil // in the outbox, committed with the change
+		b.wake()
+	}
 	b.deliver(ctx, &eff)
 	return nil
+}
+
+// replyMessage is reply i to update updateID as an outbox message: its id
+// is stable, so a transaction run again queues it once.
+func (b *Bot) replyMessage(updateID, i int, m outgoing) (*notify.Message, error) {
+	msg := &notify.Message{
+		ID:      fmt.Sprintf("reply|%d|%d", updateID, i),
+		Channel: notify.ChannelTelegram,
+		Kind:    notify.KindInfo,
+		To:      notify.Recipient{ID: fmt.Sprintf("telegram:%d", m.chat), TelegramID: m.chat},
+		At:      b.now(),
+		Reply:   true,
+		HTML:    m.html,
+	}
+	if m.markup != nil {
+		raw, err := json.Marshal(m.markup)
+		if err != nil {
+			return nil, fmt.Errorf("reply markup: %w", err)
+		}
+		msg.Markup = raw
+	}
+	if m.record != nil {
+		raw, err := json.Marshal(m.record)
+		if err != nil {
+			return nil, fmt.Errorf("reply record: %w", err)
+		}
+		msg.Hook = raw
+	}
+	return msg, nil
 }
 
 // deliver sends what a committed update planned: the callback answer

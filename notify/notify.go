@@ -6,6 +6,7 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -92,6 +93,14 @@ type Message struct {
 	// Reply marks an answer to a person waiting for it (a bot reply): it
 	// goes before the other messages waiting on its channel.
 	Reply bool `json:"reply,omitempty"`
+	// HTML, when set, is the message's text already written for Telegram
+	// (a bot reply), sent as it is instead of a rendering of the fields
+	// above; Markup is its reply markup as JSON (an inline keyboard).
+	HTML   string          `json:"html,omitempty"`
+	Markup json.RawMessage `json:"markup,omitempty"`
+	// Hook is data for the channel's sent hook, opaque to the pipeline
+	// (what the bot remembers of a reply once Telegram gave it an id).
+	Hook json.RawMessage `json:"hook,omitempty"`
 }
 
 // Notifier delivers messages on one channel. It owns no retry loop: it says

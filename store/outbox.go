@@ -94,7 +94,8 @@ func contentKey(m *notify.Message) ([]byte, error) {
 		Intro  string
 		Items  []notify.Item
 		Footer string
-	}{m.To.ID, m.At.UnixNano(), m.Kind, m.Title, m.Intro, m.Items, m.Footer})
+		HTML   string `json:",omitempty"` // bot replies; absent otherwise, as in keys written before it existed
+	}{m.To.ID, m.At.UnixNano(), m.Kind, m.Title, m.Intro, m.Items, m.Footer, m.HTML})
 	if err != nil {
 		return nil, fmt.Errorf("content key of message %s: %w", m.ID, err)
 	}

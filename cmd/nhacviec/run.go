@@ -95,7 +95,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	}
 	bc := bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: func() *org.Directory { return d.snap().cfg.Directory },
 		Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir),
-		OnUpdate: d.metrics.UpdateHandled}
+		OnUpdate: d.metrics.UpdateHandled, Wake: d.signal}
 	if ws != nil {
 		links.set(ws)
 		bc.WebURL, bc.WebSignIn = ws.URL(""), ws.SignInLink

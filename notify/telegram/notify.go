@@ -37,8 +37,19 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, e
 			Description: fmt.Sprintf("recipient %q has no telegram chat id", m.To.ID), unreachable: true}
 	}
 	parts := Render(m)
+	if m.HTML != "" {
+		parts = []Part{{HTML: m.HTML, Text: StripHTML(m.HTML)}}
+	}
 	for i := n.sentParts(m.ID); i < len(parts); i++ {
-		id, err := n.send(ctx, chatID, parts[i], n.hooks.markup(m, i, len(parts)), m.Reply)
+		var markup any
+		if m.HTML != "" {
+			if len(m.Markup) > 0 {
+				markup = m.Markup
+			}
+		} else {
+			markup = n.hooks.markup(m, i, len(parts))
+		}
+		id, err := n.send(ctx, chatID, parts[i], markup, m.Reply)
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) {
