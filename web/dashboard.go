@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -19,8 +20,10 @@ type selection struct {
 	Plan  string   // plan code, "" for all plans
 	Plans []string // the plans to choose from, newest first
 	Day   string   // YYYY-MM-DD as written, "" for now
-	At    time.Time
-	Query template.URL // the query that keeps the selection on other links
+	// DayText is Day as people write it: 14/06/2024.
+	DayText string
+	At      time.Time
+	Query   template.URL // the query that keeps the selection on other links
 }
 
 // data is what the dashboard pages read: the tasks, and the report of the
@@ -52,6 +55,7 @@ func (s *Server) selection(r *http.Request, env Env, tasks []scheduler.Task) sel
 	if d, err := calendar.ParseDate(q.Get("ngay")); err == nil {
 		// The end of that day, as `nhacviec report --at DAY`.
 		sel.Day, sel.At = d.String(), d.AddDays(1).In(loc).Add(-time.Nanosecond)
+		sel.DayText = fmt.Sprintf("%02d/%02d/%d", d.Day, d.Month, d.Year)
 	}
 	v := make([]string, 0, 2)
 	if sel.Plan != "" {
