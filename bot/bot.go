@@ -122,6 +122,7 @@ type Bot struct {
 	wake        func()
 
 	attempts map[int]int // failed attempts per update id; Run's goroutine only
+	invites  *inviteThrottle
 }
 
 // New checks cfg and returns a Bot.
@@ -141,7 +142,7 @@ func New(cfg Config) (*Bot, error) {
 		tg:       cfg.Notifier, store: cfg.Store, engine: cfg.Engine, dir: cfg.Directory,
 		now: cfg.Now, log: cfg.Log, sleep: cfg.Sleep, loc: cfg.Location,
 		evidenceDir: cfg.EvidenceDir, maxEvidence: cfg.MaxEvidence, pollTimeout: cfg.PollTimeout,
-		username: cfg.BotUsername, attempts: map[int]int{},
+		username: cfg.BotUsername, attempts: map[int]int{}, invites: &inviteThrottle{},
 		webURL: cfg.WebURL, webSignIn: cfg.WebSignIn, wake: cfg.Wake,
 	}
 	if b.now == nil {

@@ -95,6 +95,10 @@ func (b *Bot) command(m *tgbotapi.Message, p person, name, args string) (txFunc,
 		return say(chat, helpText), nil
 	}
 	if !p.Known {
+		if !m.Chat.IsPrivate() {
+			// Not the stranger's id in a group: how to get access, in private.
+			return say(chat, notBoundInGroup(p)), nil
+		}
 		return say(chat, notBound(p)), nil
 	}
 	if utf8.RuneCountInString(args) > maxNote+100 {

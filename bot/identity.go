@@ -54,6 +54,13 @@ func notBound(p person) string {
 		"hoặc xin một mã mời rồi bấm vào đường dẫn mời.", p.tgID)
 }
 
+// notBoundInGroup is notBound for a group: the sender's Telegram id is
+// theirs to give, not the group's to read.
+func notBoundInGroup(p person) string {
+	return fmt.Sprintf("🔒 %s chưa được cấp quyền cập nhật nhiệm vụ qua bot. Hãy nhắn riêng cho bot (bấm vào tên bot, gõ /start) để biết cách được cấp quyền.",
+		esc(p.Name))
+}
+
 // notBoundShort fits a button press's answer (200 characters).
 func notBoundShort(p person) string {
 	return fmt.Sprintf("🔒 Bạn chưa được cấp quyền. Mã Telegram của bạn: %d — gửi mã này cho quản trị viên.", p.tgID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -30,10 +31,26 @@ func (b *Bot) start(m *tgbotapi.Message, p person, args string) (txFunc, error) 
 		}
 		return say(chat, "👋 Chào bạn!\n"+notBound(p)), nil
 	}
+	if p.Known {
+		// Bound already (the config, or an earlier invite): the code is
+		// not needed, and not used up.
+		where := "quản trị viên"
+		if p.Unit != "" {
+			where = esc(b.unitName(p.Unit))
+		}
+		return say(chat, fmt.Sprintf("✅ Tài khoản Telegram của bạn đã được liên kết với %s (%s), không cần mã mời nữa.\nGõ /viec để xem các nhiệm vụ đang mở, /giupdo để xem hướng dẫn.",
+			where, esc(p.Name))), nil
+	}
+	if wait := b.invites.wait(chat, b.now()); wait > 0 {
+		b.log.Warn("telegram invite attempt throttled", "telegram_user", m.From.ID, "chat", chat, "wait", wait.Round(time.Second))
+		return say(chat, fmt.Sprintf("⏳ Bạn đã nhập sai mã mời nhiều lần. Vì an toàn, vui lòng đợi khoảng %d phút rồi thử lại, hoặc liên hệ quản trị viên (Văn phòng Sở).",
+			max(1, int((wait+time.Minute-1)/time.Minute)))), nil
+	}
 	bd, err := b.store.RedeemInvite(code, m.From.ID, b.now())
 	switch {
 	case errors.Is(err, store.ErrInviteUnknown), errors.Is(err, store.ErrInviteUsed), errors.Is(err, store.ErrInviteExpired):
-		b.log.Info("telegram invite refused", "telegram_user", m.From.ID, "err", err)
+		b.invites.failed(chat, b.now())
+		b.log.Info("telegram invite refused", "telegram_user", m.From.ID, "chat", chat, "err", err)
 		return say(chat, "⚠️ Mã mời không hợp lệ, đã được dùng hoặc đã hết hạn. Hãy xin quản trị viên một mã mới.\n\n"+notBound(p)), nil
 	case err != nil:
 		return nil, err

@@ -42,7 +42,14 @@ func (b *Bot) message(ctx context.Context, m *tgbotapi.Message) (txFunc, error) 
 	if !private {
 		return nil, nil
 	}
+	p, err := b.identify(m.From)
+	if err != nil {
+		return nil, err
+	}
 	switch {
+	case !p.Known:
+		// How to mark tasks done is of no use yet: first, access.
+		return say(chat, notBound(p)), nil
 	case fileOf(m) != nil:
 		return say(chat, "📎 Để gửi tài liệu kiểm chứng, hãy trả lời (reply) tin nhắn nhắc việc của nhiệm vụ đó và đính kèm tệp."), nil
 	case text == "":
@@ -80,6 +87,9 @@ func (b *Bot) reply(ctx context.Context, m *tgbotapi.Message) (txFunc, error) {
 		return nil, err
 	}
 	if !p.Known {
+		if !m.Chat.IsPrivate() {
+			return say(chat, notBoundInGroup(p)), nil
+		}
 		return say(chat, notBound(p)), nil
 	}
 	sent, ok, err := b.store.SentMessage(chat, m.ReplyToMessage.MessageID)

@@ -22,8 +22,10 @@ func TestRefusals(t *testing.T) {
 		act  func(e *env, group int64, reminder int)
 		want string // in the reply, or the button's alert
 	}{
-		{"stranger command", userStranger, func(e *env, g int64, _ int) { e.srv.PushText(g, userStranger, "/xong III.2.1") }, "Mã Telegram của bạn: 9009"},
-		{"stranger reply", userStranger, func(e *env, g int64, id int) { e.srv.PushReply(g, userStranger, id, "xong") }, "Mã Telegram của bạn: 9009"},
+		// In the group, not the stranger's id: how to get access, in private.
+		{"stranger command", userStranger, func(e *env, g int64, _ int) { e.srv.PushText(g, userStranger, "/xong III.2.1") }, "Người lạ chưa được cấp quyền cập nhật nhiệm vụ qua bot. Hãy nhắn riêng cho bot"},
+		{"stranger reply", userStranger, func(e *env, g int64, id int) { e.srv.PushReply(g, userStranger, id, "xong") }, "Người lạ chưa được cấp quyền cập nhật nhiệm vụ qua bot. Hãy nhắn riêng cho bot"},
+		// A button's alert shows to the presser alone: the id helps them.
 		{"stranger button", userStranger, func(e *env, g int64, id int) { e.srv.PushCallback(g, userStranger, id, "d:"+short) }, "Mã Telegram của bạn: 9009"},
 		{"stranger snooze choices", userStranger, func(e *env, g int64, id int) { e.srv.PushCallback(g, userStranger, id, "s:"+short) }, "chưa được cấp quyền"},
 		{"other unit command", userBinh, func(e *env, g int64, _ int) { e.srv.PushText(g, userBinh, "/xong III.2.1") }, "không có quyền cập nhật nhiệm vụ của Văn phòng Sở"},
@@ -52,6 +54,9 @@ func TestRefusals(t *testing.T) {
 				got = ans[0].Text
 			}
 			contains(t, "refusal", got, tt.want)
+			if len(e.srv.Answers()) == 0 && strings.Contains(got, "9009") {
+				t.Errorf("the group was shown the stranger's Telegram id: %q", got)
+			}
 			a := e.assignment(kIII21)
 			if a.State != scheduler.StateOpen || len(a.Notes) != 0 || len(a.Evidence) != 0 || !a.SnoozedUntil.IsZero() {
 				t.Errorf("assignment changed: %+v", a)
