@@ -28,7 +28,7 @@ const (
 // Throttles of sign-in requests, per client address and per person.
 const (
 	throttleWindow    = 15 * time.Minute
-	maxPerAddress     = 10
+	maxPerAddress     = 20
 	maxPerPerson      = 3
 	maxRedeemsPerAddr = 30
 )
@@ -160,10 +160,23 @@ func (s *Server) session(r *http.Request, env Env) *viewer {
 	return &viewer{Actor: a, session: c.Value}
 }
 
+// clientAddr is the address a request came from, for throttling. Behind
+// a reverse proxy on the same machine (the documented deployment) every
+// request comes from loopback: then the address the proxy appended to
+// X-Forwarded-For is the client's. A remote peer's header is not trusted.
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			last = strings.TrimSpace(last[strings.LastIndexByte(last, ',')+1:])
+			if net.ParseIP(last) != nil {
+				return last
+			}
+		}
 	}
 	return host
 }

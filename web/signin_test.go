@@ -72,7 +72,7 @@ func TestSignInLinkOnceFifteenMinutes(t *testing.T) {
 	}
 }
 
-// TestSignInThrottled: at most 3 links per person and 10 requests per
+// TestSignInThrottled: at most 3 links per person and 20 requests per
 // address in 15 minutes.
 func TestSignInThrottled(t *testing.T) {
 	f := newFixture(t)
@@ -89,11 +89,11 @@ func TestSignInThrottled(t *testing.T) {
 	if s := ask("binh@sct.example"); s != http.StatusTooManyRequests || len(f.mails) != 3 {
 		t.Fatalf("4th request for one person: %d, %d mails", s, len(f.mails))
 	}
-	for i := range 6 { // 10 from this address in all
+	for i := range 16 { // 20 from this address in all
 		ask([]string{"chanh@sct.example", "cuong@sct.example", "x@sct.example"}[i%3])
 	}
 	if s := ask("pgd@sct.example"); s != http.StatusTooManyRequests {
-		t.Errorf("11th request from one address: %d", s)
+		t.Errorf("21st request from one address: %d", s)
 	}
 	f.advance(15 * time.Minute)
 	if s := ask("binh@sct.example"); s != http.StatusOK {
@@ -116,4 +116,26 @@ func TestSignInLinkForTelegramUser(t *testing.T) {
 	}
 	p := b.get("/cua-toi")
 	contains(t, "my tasks", p.body, "Việc của tôi", "Phòng Kinh tế")
+}
+
+// TestClientAddrBehindProxy: behind a proxy on loopback the client is the
+// address the proxy appended; a remote peer cannot choose its address.
+func TestClientAddrBehindProxy(t *testing.T) {
+	for _, tt := range []struct{ remote, xff, want string }{
+		{"127.0.0.1:5000", "203.0.113.9", "203.0.113.9"},
+		{"127.0.0.1:5000", "10.0.0.1, 203.0.113.9", "203.0.113.9"},
+		{"[::1]:5000", "203.0.113.9", "203.0.113.9"},
+		{"127.0.0.1:5000", "", "127.0.0.1"},
+		{"127.0.0.1:5000", "not-an-ip", "127.0.0.1"},
+		{"198.51.100.7:5000", "203.0.113.9", "198.51.100.7"},
+	} {
+		r, _ := http.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = tt.remote
+		if tt.xff != "" {
+			r.Header.Set("X-Forwarded-For", tt.xff)
+		}
+		if got := clientAddr(r); got != tt.want {
+			t.Errorf("%s with X-Forwarded-For %q: %s, want %s", tt.remote, tt.xff, got, tt.want)
+		}
+	}
 }
