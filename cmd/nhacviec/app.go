@@ -48,7 +48,7 @@ func commands() []command {
 		{"run", "[--now TIME]", "run the daemon: import the plans, remind, nag, escalate, answer the bot", (*Main).cmdRun},
 		{"import", "[PLAN...]", "read plan appendices into the database (default: the config's plans)", (*Main).cmdImport},
 		{"tasks", "[--json] [--plan CODE] [--all]", "list the tasks, their assignments and who did them", (*Main).cmdTasks},
-		{"preview", "--from DATE --to DATE [--json|--stats] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
+		{"preview", "--from DATE --to DATE [--json|--stats] [--fresh] [--now TIME]", "list every message that would go out in the window", (*Main).cmdPreview},
 		{"done", "TASK [--unit ID] [--note TEXT] [--undo]", "mark a task done (or undo), as staff do in Telegram", (*Main).cmdDone},
 		{"invite", "--unit ID --name NAME [--role head|staff|admin]", "print a one-time code binding a Telegram account to a unit", (*Main).cmdInvite},
 		{"report", "[--format text|csv|html|xlsx] [--at DATE | --period 2024-Q3] [-o FILE]", "progress by section and unit in the four buckets of provincial tracking", (*Main).cmdReport},

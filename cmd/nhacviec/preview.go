@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
 )
 
 // previewEntry is one message of `nhacviec preview --json`, all its channels
@@ -36,10 +41,16 @@ type previewItem struct {
 // preview runs the daemon's own engine over [from, to] on a fresh in-memory
 // store: every message that would go out, assuming nothing is done.
 func preview(cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
+	return previewOn(scheduler.NewMemStore(), cfg, tasks, from, to)
+}
+
+// previewOn runs the engine over [from, to] on st: a scratch store, maybe
+// holding a copy of the database's state.
+func previewOn(st scheduler.Store, cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
 	if span := to.Sub(from) + 60*24*time.Hour; cfg.Horizon < span {
 		cfg.Horizon = span
 	}
-	e := scheduler.New(cfg, scheduler.NewMemStore(), nil)
+	e := scheduler.New(cfg, st, nil)
 	if _, err := e.Sync(tasks, from); err != nil {
 		return nil, err
 	}
@@ -75,13 +86,68 @@ func preview(cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) (
 	}
 }
 
-func (m *Main) cmdPreview(_ context.Context, args []string) error {
+// previewStore is the store a preview plans on: a scratch copy of the
+// database when one exists — its done marks, snoozes, steps already
+// produced and each person's rhythm — else, or with fresh, an empty one;
+// state says which, for the header.
+func (m *Main) previewStore(ctx context.Context, cfg *config.Config, fresh bool) (st scheduler.Store, state string, done func(), err error) {
+	none := func() {}
+	if fresh {
+		return scheduler.NewMemStore(), "no state (--fresh): every task open, nothing sent yet", none, nil
+	}
+	path := cfg.DatabasePath()
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return scheduler.NewMemStore(), "no state: no database yet at " + path, none, nil
+	}
+	db, closeDB, err := m.openForRead(ctx, cfg)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	defer closeDB()
+	as, err := db.Assignments("")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var open, doneN, snoozed int
+	now := m.now()
+	for _, a := range as {
+		switch {
+		case a.State == scheduler.StateDone:
+			doneN++
+		case a.State == scheduler.StateOpen:
+			open++
+			if a.SnoozedUntil.After(now) {
+				snoozed++
+			}
+		}
+	}
+	dir, err := os.MkdirTemp("", "nhacviec-preview-")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	scratch := filepath.Join(dir, "preview.db")
+	if err := db.Backup(scratch); err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	cp, err := store.Open(scratch, store.Options{Now: m.now})
+	if err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	state = fmt.Sprintf("the state of %s: %d assignments open (%d snoozed), %d done, and the steps already sent (--fresh ignores it)", path, open, snoozed, doneN)
+	return cp.Scheduler(), state, func() { cp.Close(); cleanup() }, nil
+}
+
+func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	fs := m.flagSet("preview")
 	fromS := fs.String("from", "", "first `DATE` (YYYY-MM-DD[THH:MM]); default now")
 	toS := fs.String("to", "", "last `DATE`, inclusive; default 30 days after --from")
 	nowS := fs.String("now", "", "set the clock to `TIME`")
 	asJSON := fs.Bool("json", false, "print JSON")
 	stats := fs.Bool("stats", false, "print per recipient the days with mail, the messages and the items instead")
+	fresh := fs.Bool("fresh", false, "plan from no state (every task open, nothing sent), not from the database's")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
@@ -115,9 +181,19 @@ func (m *Main) cmdPreview(_ context.Context, args []string) error {
 	if len(problems) > 0 {
 		return errors.Join(problems...)
 	}
-	entries, err := preview(schedulerConfig(cfg), tasksFromPlans(cfg.Scheduling.Calendar, plans), from, to)
+	st, state, closeStore, err := m.previewStore(ctx, cfg, *fresh)
 	if err != nil {
 		return err
+	}
+	defer closeStore()
+	entries, err := previewOn(st, schedulerConfig(cfg), tasksFromPlans(cfg.Scheduling.Calendar, plans), from, to)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		fmt.Fprintf(m.stderr, "nhacviec: preview from %s\n", state) // stdout stays JSON
+	} else {
+		fmt.Fprintf(m.stdout, "Preview from %s.\n", state)
 	}
 	if *stats {
 		return previewStats(m.stdout, cfg.Scheduling.Calendar, entries, from, to)

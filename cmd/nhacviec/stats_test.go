@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
 )
 
 // TestValidateExpectedDigests: validate prints, per recipient and month,
@@ -94,5 +97,48 @@ func TestPreviewNowByteIdentical(t *testing.T) {
 	second, _, _ := e.run(t, context.Background(), args...)
 	if first != second {
 		t.Errorf("two runs of preview --json --now differ:\n%s", firstDiff(first, second))
+	}
+}
+
+// TestPreviewFromState: with a database, preview plans from its state and
+// says so; after `done` it lists nothing more for that assignment, while
+// --fresh still does.
+func TestPreviewFromState(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e.run(t, ctx, "run", "--now", "2024-11-18T20:00") // plans the assignments, sends nothing
+	e.setup = func(m *Main) { m.now = func() time.Time { return time.Date(2024, 11, 19, 3, 0, 0, 0, time.UTC) } }
+	if out, stderr, code := e.run(t, context.Background(), "done", "VII.2.1@2024-06", "--unit", "khtc", "--note", "Đã số hóa"); code != 0 {
+		t.Fatalf("done: %s %s", out, stderr)
+	}
+	mentions := func(args ...string) (int, string) {
+		out, stderr, code := e.run(t, context.Background(), append([]string{"preview", "--from", "2024-11-19", "--to", "2024-12-31", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("preview %v: %s", args, stderr)
+		}
+		var entries []previewEntry
+		if err := json.Unmarshal([]byte(out), &entries); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, en := range entries {
+			for _, it := range en.Items {
+				if it.Occurrence == "VII.2.1@2024-06" && it.Unit == "Phòng Kế hoạch - Tài chính" && !it.Copy && it.Kind != notify.KindDone {
+					n++
+				}
+			}
+		}
+		return n, stderr
+	}
+	n, stderr := mentions()
+	if n != 0 {
+		t.Errorf("preview after done lists VII.2.1@2024-06 of KH-TC %d times (other than its completion, for the office)", n)
+	}
+	if !strings.Contains(stderr, "preview from the state of ") || !strings.Contains(stderr, "1 done") {
+		t.Errorf("preview does not say which state it used: %q", stderr)
+	}
+	if n, stderr := mentions("--fresh"); n == 0 || !strings.Contains(stderr, "no state (--fresh)") {
+		t.Errorf("preview --fresh lists VII.2.1@2024-06 of KH-TC %d times (%q)", n, stderr)
 	}
 }
