@@ -87,8 +87,10 @@ func TestHotReloadEndToEnd(t *testing.T) {
 		"  admin: chanh-vp", "  admin: gd")
 	clock.Set(time.Date(2024, 12, 4, 8, 0, 0, 0, hcm))
 
-	// The preview of that morning, from the file.
-	out, stderr, code := e.run(t, context.Background(), "preview", "--from", "2024-12-04T08:00", "--to", "2024-12-04T08:01", "--json")
+	// The preview of that morning, from the file (--fresh: the daemon's file
+	// watcher may already have applied the edit and sent these, which a
+	// preview from the database's state would rightly not list again).
+	out, stderr, code := e.run(t, context.Background(), "preview", "--from", "2024-12-04T08:00", "--to", "2024-12-04T08:01", "--json", "--fresh")
 	var entries []previewEntry
 	if code != 0 || json.Unmarshal([]byte(out), &entries) != nil {
 		t.Fatalf("preview: exit %d %s", code, stderr)
@@ -108,7 +110,7 @@ func TestHotReloadEndToEnd(t *testing.T) {
 		}
 	}
 	if !previewHead || !previewEscalation {
-		t.Errorf("preview after the edit: head on Telegram %v, escalation to the Director %v:\n%s", previewHead, previewEscalation, out)
+		t.Errorf("preview after the edit: head on Telegram %v, escalation to the Director %v:\n%s\n%s", previewHead, previewEscalation, out, stderr)
 	}
 
 	// The running daemon delivers the same.
