@@ -1,7 +1,12 @@
 package web
 
 import (
+	"context"
+	"net/http"
 	"sync"
+	"time"
+
+	"github.com/sct-langson/nhacviec/action"
 
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/org"
@@ -82,4 +87,32 @@ func (c *snapshotCache) keep(k reportKey, r report.Report) {
 		c.reports = map[reportKey]report.Report{}
 	}
 	c.reports[k] = r
+}
+
+// warm keeps the office's overview ready: after a write (a done mark, a
+// fired reminder) it decodes what changed and builds the overview's report
+// in the background, so that the next person to look does not wait for
+// it. It returns when ctx ends.
+func (s *Server) warm(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	office := &viewer{Actor: action.Actor{Who: "web:warm", Role: org.RoleAdmin, Known: true}}
+	last := -1
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := s.cfg.Store.Version()
+		if err != nil || v == last {
+			continue
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+		if _, err := s.load(req, office, s.cfg.Env()); err != nil {
+			s.log.Warn("web: preparing the overview failed", "err", err)
+			continue
+		}
+		last = v
+	}
 }

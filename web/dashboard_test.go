@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -225,5 +226,47 @@ func TestEveryLinkWorks(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("no link to %s among %d", want, len(seen))
 		}
+	}
+}
+
+// TestWarmPreparesTheOverview: after a write, the background warm-up
+// builds the office's overview report before anyone asks for it.
+func TestWarmPreparesTheOverview(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.srv.warm(ctx, 5*time.Millisecond)
+	ready := func() bool {
+		v, _ := f.db.Version()
+		c := &f.srv.cache
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for k := range c.reports {
+			if k.version == v && k.unit == "" && !k.asOfDay {
+				return true
+			}
+		}
+		return false
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !ready() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !ready() {
+		t.Fatal("no overview prepared at start")
+	}
+	root := action.Actor{Who: "root", Role: "admin", Known: true}
+	if _, err := f.srv.perform(root, kTC, request{Do: "done"}, f.srv.cfg.Env()); err != nil {
+		t.Fatal(err)
+	}
+	if ready() {
+		t.Fatal("the report of before the write counts as current")
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for !ready() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !ready() {
+		t.Error("no overview prepared after the write")
 	}
 }

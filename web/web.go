@@ -6,6 +6,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"embed"
@@ -87,6 +88,9 @@ type Config struct {
 	// SendEmail delivers a sign-in link; nil: sign-in by e-mail is off.
 	SendEmail  func(ctx context.Context, m *notify.Message) error
 	SessionTTL time.Duration // default DefaultSessionTTL
+	// WarmEvery is how often Serve checks for writes to prepare the
+	// office's overview ahead of its next view; default 2s, negative: never.
+	WarmEvery time.Duration
 }
 
 // Server serves the web door.
@@ -158,6 +162,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, certFile, keyFile s
 	}
 	if certFile != "" {
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if every := cmp.Or(s.cfg.WarmEvery, 2*time.Second); every > 0 {
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go s.warm(wctx, every)
 	}
 	done := make(chan struct{})
 	go func() {
