@@ -152,3 +152,25 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+// TestGETNeverWrites: no GET of any page, link or file writes to the
+// database (its last transaction id stays), signed in or not.
+func TestGETNeverWrites(t *testing.T) {
+	f := newFixture(t)
+	admin := f.signIn("admin@sct.example")
+	token, _ := f.srv.SignInLink("binh")
+	done, snooze, note := f.links("binh", kTC)
+	before, _ := f.db.Version()
+	q := "?ke-hoach=" + url.QueryEscape(planCode)
+	paths := []string{"/", "/" + q + "&ngay=2024-06-01", "/qua-han", "/qua-han?sap-xep=don-vi", "/nhiem-vu" + q + "&ma=I.2",
+		"/don-vi/tc", "/cua-toi", "/nhat-ky", "/bao-cao.csv", "/bao-cao.xlsx", "/tai-lieu?nv=" + url.QueryEscape(kTC) + "&i=0",
+		"/dang-nhap", strings.TrimPrefix(token, f.base), done, snooze, note, "/static/style.css", "/khong-co"}
+	for _, b := range []*browser{admin, f.browser()} {
+		for _, p := range paths {
+			b.get(p)
+		}
+	}
+	if after, _ := f.db.Version(); after != before {
+		t.Errorf("GETs wrote to the database: transaction %d → %d", before, after)
+	}
+}
