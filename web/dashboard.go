@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
@@ -293,6 +294,7 @@ func (s *Server) download(format string) func(http.ResponseWriter, *http.Request
 type auditView struct {
 	Entries []store.AuditEntry
 	Names   map[string]string
+	People  []org.Person
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, v *viewer, env Env) {
@@ -309,5 +311,32 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, v *viewer, en
 	if len(es) > 500 {
 		es = es[:500]
 	}
-	s.render(w, r, http.StatusOK, "audit", "Nhật ký thay đổi", auditView{Entries: es, Names: names(env)})
+	s.render(w, r, http.StatusOK, "audit", "Nhật ký thay đổi", auditView{Entries: es, Names: names(env), People: env.Directory.People()})
+}
+
+// revokeSessions ends every session of a person (a lost phone, someone
+// who left): admins only.
+func (s *Server) revokeSessions(w http.ResponseWriter, r *http.Request, v *viewer, env Env) {
+	if err := s.readForm(w, r); err != nil {
+		s.fail(w, r, http.StatusForbidden, err.Error())
+		return
+	}
+	if !v.Admin() {
+		s.fail(w, r, http.StatusForbidden, "Chỉ quản trị viên được thu hồi phiên đăng nhập.")
+		return
+	}
+	who := r.PostFormValue("nguoi")
+	p, ok := env.Directory.Person(who)
+	if !ok {
+		s.fail(w, r, http.StatusBadRequest, "Không có người này trong danh sách.")
+		return
+	}
+	n, err := s.cfg.Store.RevokeSessions(who, s.now())
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	s.log.Info("web sessions revoked", "who", who, "by", v.Who, "count", n)
+	s.render(w, r, http.StatusOK, "result", "Thu hồi phiên đăng nhập",
+		resultView{outcome: outcome{OK: true, Text: fmt.Sprintf("Đã thu hồi %d phiên đăng nhập của %s.", n, p.Name)}, Back: "/nhat-ky"})
 }

@@ -270,3 +270,26 @@ func TestWarmPreparesTheOverview(t *testing.T) {
 		t.Error("no overview prepared after the write")
 	}
 }
+
+// TestAdminRevokesSessions: an admin ends another person's sessions;
+// nobody else may.
+func TestAdminRevokesSessions(t *testing.T) {
+	f := newFixture(t)
+	binh := f.signIn("binh@sct.example")
+	chanh := f.signIn("chanh@sct.example")
+	if p := chanh.post("/thu-hoi-phien", url.Values{"csrf": {chanh.csrf("/")}, "nguoi": {"binh"}}); p.status != http.StatusForbidden {
+		t.Errorf("a head revoked sessions: %d", p.status)
+	}
+	if p := binh.get("/"); p.status != http.StatusOK {
+		t.Fatalf("binh after a refused revocation: %d", p.status)
+	}
+	admin := f.signIn("admin@sct.example")
+	p := admin.post("/thu-hoi-phien", url.Values{"csrf": {admin.csrf("/nhat-ky")}, "nguoi": {"binh"}})
+	contains(t, "revocation", p.body, "Đã thu hồi 1 phiên đăng nhập của Trần Thị Bình")
+	if p := binh.get("/"); p.status != http.StatusSeeOther {
+		t.Errorf("binh's session after revocation: %d", p.status)
+	}
+	if p := chanh.get("/"); p.status != http.StatusOK {
+		t.Errorf("another person's session was ended: %d", p.status)
+	}
+}

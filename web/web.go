@@ -57,6 +57,7 @@ type Store interface {
 	SignIn(token string, ttl time.Duration, now time.Time) (string, store.Session, error)
 	Session(id string) (store.Session, bool, error)
 	RevokeSession(id string, now time.Time) error
+	RevokeSessions(who string, now time.Time) (int, error)
 	LinkKeys(now time.Time) ([]store.LinkKey, error)
 	Scheduler() scheduler.Store
 	// Version changes with every committed write (the cache's key).
@@ -212,6 +213,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /bao-cao.xlsx", s.signedIn(s.download("xlsx")))
 	m.HandleFunc("GET /tai-lieu", s.signedIn(s.evidenceFile))
 	m.HandleFunc("POST /thao-tac", s.signedIn(s.dashboardAction))
+	m.HandleFunc("POST /thu-hoi-phien", s.signedIn(s.revokeSessions))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "Không tìm thấy trang này.")
 	})
