@@ -49,7 +49,7 @@ type Task struct {
 
 // Engine plans assignments and fires their steps through a Store.
 type Engine struct {
-	// state is replaced by SetConfig and Sync while other goroutines (the
+	// state is replaced by Apply, SetConfig and Sync while other goroutines (the
 	// bot, the admin listener) read it. Every operation loads it once, so
 	// that a reload in the middle of one never mixes two configs.
 	state atomic.Pointer[state]
@@ -94,13 +94,25 @@ func (e *Engine) SetConfig(cfg Config) {
 	e.swap.Lock()
 	defer e.swap.Unlock()
 	old := e.state.Load()
+	e.state.Store(&state{Config: old.inherit(cfg), tasks: old.tasks})
+}
+
+// inherit returns cfg with the defaults New gave s.
+func (s *state) inherit(cfg Config) *Config {
 	if cfg.Horizon == 0 {
-		cfg.Horizon = old.Horizon
+		cfg.Horizon = s.Horizon
 	}
 	if cfg.ReportDay == 0 {
-		cfg.ReportDay = old.ReportDay
+		cfg.ReportDay = s.ReportDay
 	}
-	e.state.Store(&state{Config: &cfg, tasks: old.tasks})
+	return &cfg
+}
+
+// Apply replaces the config and the tasks together (a reload) and plans
+// them as of now, as Sync does. No operation sees the new config with the
+// old tasks, as SetConfig then Sync would allow in between.
+func (e *Engine) Apply(cfg Config, tasks []Task, now time.Time) (SyncResult, error) {
+	return e.sync(&cfg, tasks, now)
 }
 
 func (s *state) policy(taskID string) Policy {
@@ -154,13 +166,22 @@ type Change struct {
 // and policies move the future steps, and assignments whose task, occurrence
 // or unit is gone are archived. Produced steps are never touched.
 func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
+	return e.sync(nil, tasks, now)
+}
+
+// sync is Sync with a new config when cfg is not nil.
+func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, error) {
 	var res SyncResult
 	byKey := make(map[string]Task, len(tasks))
 	for _, t := range tasks {
 		byKey[taskKey(t.Plan.Code, t.ID)] = t
 	}
 	e.swap.Lock()
-	s := &state{Config: e.state.Load().Config, tasks: byKey}
+	old := e.state.Load()
+	s := &state{Config: old.Config, tasks: byKey}
+	if cfg != nil {
+		s.Config = old.inherit(*cfg)
+	}
 	e.state.Store(s)
 	e.swap.Unlock()
 	through := calendar.DateOf(now.Add(s.Horizon).In(s.Calendar.Location()))

@@ -274,9 +274,8 @@ func TestSyncConfigChangeKeepsPast(t *testing.T) {
 	// yesterday's item, so it waits; the due day is news.
 	cfg := *e.state.Load().Config
 	cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2024-11-29"}}
-	e.SetConfig(cfg)
 	change := at(2024, 11, 27, 9, 0)
-	res, err := e.Sync([]Task{task}, change)
+	res, err := e.Apply(cfg, []Task{task}, change)
 	if err != nil || res.Updated != 1 || res.Created != 0 {
 		t.Fatalf("sync = %+v, %v", res, err)
 	}
@@ -383,8 +382,14 @@ func TestReloadWhileFiring(t *testing.T) {
 			}
 			cfg := base
 			cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: fmt.Sprintf("2024-12-%02d", 2+i%20)}}
-			e.SetConfig(cfg)
-			if _, err := e.Sync(tasks, start); err != nil {
+			var err error
+			if i%2 == 0 {
+				_, err = e.Apply(cfg, tasks, start)
+			} else {
+				e.SetConfig(cfg)
+				_, err = e.Sync(tasks, start)
+			}
+			if err != nil {
 				t.Error(err)
 				return
 			}

@@ -116,8 +116,10 @@ func (d *daemon) reload() {
 		d.log.Warn("settings changed that apply only after a restart: restart nhacviec to apply them", "sections", strings.Join(changed, ", "))
 	}
 	d.rt.Store(rt)
-	d.eng.SetConfig(rt.engine)
-	res, err := d.sync(rt, now)
+	res, err := d.eng.Apply(rt.engine, rt.tasks, now)
+	if err == nil {
+		d.log.Info("assignments planned", "created", res.Created, "updated", res.Updated, "archived", res.Archived, "unscheduled_tasks", res.Unscheduled)
+	}
 	for _, line := range appliedChanges(res.Changes) {
 		d.log.Info("schedule changed", "change", line)
 	}
