@@ -127,7 +127,7 @@ func (d *daemon) reload() {
 		d.log.Error("re-plan after reload", "err", err)
 	}
 	if old.admin.ID != rt.admin.ID {
-		d.log.Info("refused reloads are now reported to the new admin; failing chats after a restart", "admin", rt.admin.ID)
+		d.log.Info("failing chats and refused reloads are now reported to the new admin", "admin", rt.admin.ID)
 	}
 	d.synced = cfg.Scheduling.Calendar.Date(now)
 	d.metrics.ReloadResult(err == nil, now)

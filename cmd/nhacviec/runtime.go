@@ -46,9 +46,8 @@ type liveConfig struct{ d *daemon }
 func (c liveConfig) Load() *config.Config { return c.d.snap().cfg }
 
 // restartOnly names the settings that changed between a and b and apply
-// only after a restart: the channels' connections, the delivery pipeline
-// (its admin, fallback and age limits), the listeners, the database, the
-// log.
+// only after a restart: the channels' connections, the listeners, the
+// database, the log. The delivery section follows reloads (pipelineLive).
 func restartOnly(a, b *config.Config) []string {
 	var out []string
 	add := func(name string, x, y any) {
@@ -58,7 +57,6 @@ func restartOnly(a, b *config.Config) []string {
 	}
 	add("email", a.Email, b.Email)
 	add("telegram", a.Telegram, b.Telegram)
-	add("delivery", a.Delivery, b.Delivery)
 	add("http", a.HTTP, b.HTTP)
 	add("web", a.Web, b.Web)
 	add("database", a.DatabasePath(), b.DatabasePath())

@@ -47,8 +47,8 @@ func TestRestartOnly(t *testing.T) {
 	}
 	b, _ := config.Load("../../examples/nhacviec.yaml")
 	b.Delivery.Admin, b.HTTP.Listen, b.Office = "gd", "127.0.0.1:1", "khtc"
-	if got := restartOnly(a, b); !slices.Equal(got, []string{"delivery", "http"}) {
-		t.Errorf("restartOnly = %v, want [delivery http] (office applies at once)", got)
+	if got := restartOnly(a, b); !slices.Equal(got, []string{"http"}) {
+		t.Errorf("restartOnly = %v, want [http] (the admin and the office apply at once)", got)
 	}
 	if got := restartOnly(a, a); len(got) != 0 {
 		t.Errorf("restartOnly of the same config = %v", got)
