@@ -87,6 +87,7 @@ const helpText = `<b>Bot nhắc việc cải cách hành chính — Sở Công T
 /hoan &lt;mã&gt; 1|3|dd/mm/yyyy — nhắc lại sau 1 hoặc 3 ngày làm việc, hoặc từ ngày đã chọn
 /ghichu &lt;mã&gt; &lt;nội dung&gt; — thêm ghi chú tiến độ
 /huy &lt;mã&gt; — hoàn tác đánh dấu hoàn thành
+/web — đường dẫn đăng nhập trang web theo dõi nhiệm vụ (gõ trong tin nhắn riêng với bot)
 /giupdo — hướng dẫn này
 
 Mã nhiệm vụ như <code>III.2.2.1</code>; với nhiệm vụ định kỳ thêm kỳ: <code>I.4.1@2024-09</code> (không ghi kỳ thì bot chọn kỳ đến hạn sớm nhất).

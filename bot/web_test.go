@@ -39,4 +39,7 @@ func TestWebCommand(t *testing.T) {
 	e.srv.PushText(userAn.ID, userAn, "/viec")
 	e.poll()
 	contains(t, "/viec", e.last(userAn.ID).Text, "https://nhacviec.example/cua-toi", "/web")
+	e.srv.PushText(userAn.ID, userAn, "/giupdo")
+	e.poll()
+	contains(t, "/giupdo", e.last(userAn.ID).Text, "/web — đường dẫn đăng nhập")
 }
