@@ -31,7 +31,8 @@ var letterReaders = map[string]string{"head": "tp-khtc", "coordinating": "cc-ttp
 // 19/11/2024 by moment and recipient id: "0755", a first start at 07:55
 // (the catch-up since the plan was issued, which counts as the day's
 // round); "0800", the 08:00 round of a daemon running since the plan was
-// issued.
+// issued; "0906", that daemon's round of 06/09/2024, with the progress
+// check-ins before the Q3 cut-off.
 func seedMessages(t testing.TB) map[string]map[string]*notify.Message {
 	t.Helper()
 	cfg, err := config.Load("../../examples/nhacviec.yaml")
@@ -86,6 +87,7 @@ func seedMessages(t testing.TB) map[string]map[string]*notify.Message {
 		now = next
 	}
 	out["0800"] = byTo(all, round)
+	out["0906"] = byTo(all, time.Date(2024, 9, 6, 8, 0, 0, 0, cfg.Location)) // progress check-ins before the Q3 cut-off
 	return out
 }
 
@@ -96,8 +98,11 @@ func seedMessages(t testing.TB) map[string]map[string]*notify.Message {
 // them); and every subject counts what its letter's summary counts.
 func TestLetterGoldens(t *testing.T) {
 	msgs := seedMessages(t)
-	for _, moment := range []string{"0755", "0800"} {
+	for _, moment := range []string{"0755", "0800", "0906"} {
 		for reader, id := range letterReaders {
+			if moment == "0906" && reader != "head" {
+				continue
+			}
 			base := filepath.Join("testdata", "letters", moment+"-"+reader)
 			m := msgs[moment][id]
 			files := map[string]string{".html": "", ".telegram.txt": ""} // "": no such file
