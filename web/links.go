@@ -31,7 +31,7 @@ var errBadLink = errors.New("bad link")
 
 // sign encodes l and appends 16 bytes of HMAC-SHA256 by the newest key.
 func (s *Server) sign(l link) string {
-	k := s.keys[0]
+	k := s.linkKeys()[0]
 	payload := strings.Join([]string{"1", k.ID, l.who, l.assignment, l.kind, strconv.FormatInt(l.expires.Unix(), 10)}, linkSep)
 	sum := mac(k.Secret, "link", payload)[:16]
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(sum)
@@ -53,7 +53,7 @@ func (s *Server) verify(token string) (link, error) {
 	if len(f) != 6 || f[0] != "1" {
 		return link{}, errBadLink
 	}
-	for _, k := range s.keys {
+	for _, k := range s.linkKeys() {
 		if k.ID != f[1] {
 			continue
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -187,15 +188,26 @@ func TestBadLinksRefused(t *testing.T) {
 	if a := f.assignment(kTC); a.State != scheduler.StateOpen || len(f.audit()) != 0 {
 		t.Fatalf("a refused link changed %+v", a)
 	}
-	// Rotating the key and dropping the old ones ends every link sent.
+	// Rotating the key and dropping the old ones ends every link sent, at
+	// once in the running door (ReloadKeys, as the admin socket does).
 	f.advance(-LinkTTL)
-	if _, err := f.db.RotateLinkKey(true, f.clock()); err != nil {
+	k, err := f.db.RotateLinkKey(true, f.clock())
+	if err != nil {
 		t.Fatal(err)
 	}
-	rotated := f.server(f.base)
-	f.ts.Config.Handler = rotated.Handler()
+	if err := f.srv.ReloadKeys(); err != nil {
+		t.Fatal(err)
+	}
 	if p := b.get(done); p.status != http.StatusBadRequest {
 		t.Errorf("link of a dropped key: %d", p.status)
+	}
+	fresh, _, _ := f.links("binh", kTC)
+	if p := b.get(fresh); p.status != http.StatusOK {
+		t.Errorf("a new link after the rotation: %d", p.status)
+	}
+	payload, _, _ = strings.Cut(strings.TrimPrefix(fresh, "/l/"), ".")
+	if raw, _ := base64.RawURLEncoding.DecodeString(payload); !strings.Contains(string(raw), linkSep+k.ID+linkSep) {
+		t.Errorf("the new link is not signed by the new key %s: %q", k.ID, raw)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sct-langson/nhacviec/action"
@@ -102,7 +103,7 @@ type Server struct {
 	secure bool
 	now    func() time.Time
 	log    *slog.Logger
-	keys   []store.LinkKey // newest first
+	keys   atomic.Pointer[[]store.LinkKey] // newest first; swapped by ReloadKeys
 	csrf   []byte
 	pages  map[string]*template.Template
 	limit  *limiter
@@ -135,10 +136,10 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.SessionTTL <= 0 {
 		s.cfg.SessionTTL = DefaultSessionTTL
 	}
-	if s.keys, err = cfg.Store.LinkKeys(s.now()); err != nil || len(s.keys) == 0 {
-		return nil, fmt.Errorf("web: link keys: %v", err)
+	if err := s.ReloadKeys(); err != nil {
+		return nil, err
 	}
-	s.csrf = mac(s.keys[0].Secret, "csrf")
+	s.csrf = mac(s.linkKeys()[0].Secret, "csrf")
 	if s.pages, err = parsePages(cfg.Env().Calendar.Location()); err != nil {
 		return nil, err
 	}
@@ -146,6 +147,21 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	return s, nil
 }
+
+// ReloadKeys reads the link-signing keys again from the store, after a
+// rotation through the daemon: new links are signed by the newest key,
+// links signed by a key still kept keep working, and those of a dropped
+// key stop at once.
+func (s *Server) ReloadKeys() error {
+	keys, err := s.cfg.Store.LinkKeys(s.now())
+	if err != nil || len(keys) == 0 {
+		return fmt.Errorf("web: link keys: %v", err)
+	}
+	s.keys.Store(&keys)
+	return nil
+}
+
+func (s *Server) linkKeys() []store.LinkKey { return *s.keys.Load() }
 
 // URL is the absolute address of a path of the site.
 func (s *Server) URL(path string) string { return s.origin + path }

@@ -147,6 +147,17 @@ func (d *daemon) adminHandler() http.Handler {
 		}
 		return resp, err
 	})
+	handle("/admin/link-keys", func(body []byte) (any, error) {
+		var req linkKeysRequest
+		if err := json.Unmarshal(body, &req); err != nil {
+			return nil, fmt.Errorf("%w: %v", errBadRequest, err)
+		}
+		resp, err := rotateLinkKey(d.db, req, d.m.now())
+		if err == nil && d.web != nil {
+			err = d.web.ReloadKeys()
+		}
+		return resp, err
+	})
 	return mux
 }
 

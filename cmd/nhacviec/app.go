@@ -53,7 +53,7 @@ func commands() []command {
 		{"invite", "--unit ID --name NAME [--role head|staff|admin]", "print a one-time code binding a Telegram account to a unit", (*Main).cmdInvite},
 		{"report", "[--format text|csv|html|xlsx] [--at DATE | --period 2024-Q3] [-o FILE]", "progress by section and unit in the four buckets of provincial tracking", (*Main).cmdReport},
 		{"evidence", "--year YEAR [--plan CODE] -o FILE", "write every evidence document of the plans, by section and task, with an index, as a zip", (*Main).cmdEvidence},
-		{"link-keys", "rotate [--drop-old]", "add a new key for the e-mails' signed links; --drop-old ends every link sent (daemon stopped)", (*Main).cmdLinkKeys},
+		{"link-keys", "rotate [--drop-old]", "add a new key for the e-mails' signed links (also while the daemon runs); --drop-old ends every link sent", (*Main).cmdLinkKeys},
 		{"backup", "-o FILE", "write a consistent copy of the database, also while the daemon runs", (*Main).cmdBackup},
 		{"validate", "", "check the config and the plans together; exit 1 on any problem", (*Main).cmdValidate},
 		{"help", "", "show this help", (*Main).cmdHelp},

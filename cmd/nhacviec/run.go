@@ -16,6 +16,7 @@ import (
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
+	"github.com/sct-langson/nhacviec/web"
 )
 
 // maxWait bounds one sleep of the daemon, so that a new day (re-planning
@@ -38,6 +39,7 @@ type daemon struct {
 	db      *store.DB
 	eng     *scheduler.Engine
 	chans   *channels
+	web     *web.Server // nil when the web door is off
 	metrics *ops.Metrics
 	log     *slog.Logger
 	wake    chan struct{} // tells the pipeline messages were queued
@@ -93,6 +95,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	d.web = ws
 	bc := bot.Config{Notifier: d.chans.telegram, Store: db, Engine: d.eng, Directory: func() *org.Directory { return d.snap().cfg.Directory },
 		Now: m.now, Log: log, Location: cfg.Location, EvidenceDir: cfg.Resolve(cfg.Telegram.EvidenceDir),
 		OnUpdate: d.metrics.UpdateHandled, Wake: d.signal}

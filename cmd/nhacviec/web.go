@@ -6,10 +6,12 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/notify/email"
 	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
 	"github.com/sct-langson/nhacviec/web"
 )
 
@@ -83,10 +85,32 @@ func (d *daemon) serveWeb(ctx context.Context, wg *sync.WaitGroup, s *web.Server
 	return nil
 }
 
-// cmdLinkKeys rotates the key that signs the e-mails' links. The daemon
-// loads its keys when it starts, so it must be stopped (the database lock
-// says so otherwise) and started again afterwards.
-func (m *Main) cmdLinkKeys(_ context.Context, args []string) error {
+// linkKeysRequest rotates the key that signs the e-mails' links.
+type linkKeysRequest struct {
+	DropOld bool `json:"drop_old"`
+}
+
+type linkKeysResponse struct {
+	ID   string `json:"id"`
+	Kept int    `json:"kept"` // keys that verify links, the new one included
+}
+
+func rotateLinkKey(db *store.DB, req linkKeysRequest, now time.Time) (linkKeysResponse, error) {
+	k, err := db.RotateLinkKey(req.DropOld, now)
+	if err != nil {
+		return linkKeysResponse{}, err
+	}
+	keys, err := db.LinkKeys(now)
+	if err != nil {
+		return linkKeysResponse{}, err
+	}
+	return linkKeysResponse{ID: k.ID, Kept: len(keys)}, nil
+}
+
+// cmdLinkKeys rotates the key that signs the e-mails' links: in the
+// database, or through the running daemon's admin socket, which then signs
+// with the new key at once.
+func (m *Main) cmdLinkKeys(ctx context.Context, args []string) error {
 	fs := m.flagSet("link-keys")
 	dropOld := fs.Bool("drop-old", false, "delete the older keys: every link already sent stops working")
 	verb := ""
@@ -103,19 +127,15 @@ func (m *Main) cmdLinkKeys(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := m.openStore(cfg)
-	if err != nil {
-		return fmt.Errorf("link-keys: %w (stop the daemon first: it loads the keys when it starts)", err)
-	}
-	defer db.Close()
-	k, err := db.RotateLinkKey(*dropOld, m.now())
-	if err != nil {
+	req := linkKeysRequest{DropOld: *dropOld}
+	var resp linkKeysResponse
+	err = m.withStore(ctx, cfg.DatabasePath(), func(db *store.DB) error {
+		resp, err = rotateLinkKey(db, req, m.now())
 		return err
-	}
-	keys, err := db.LinkKeys(m.now())
+	}, func() error { return viaDaemon(ctx, cfg, "/admin/link-keys", req, &resp) })
 	if err != nil {
-		return err
+		return fmt.Errorf("link-keys: %w", err)
 	}
-	fmt.Fprintf(m.stdout, "New link key %s signs from the next start; %d key(s) kept verify links already sent.\n", k.ID, len(keys))
+	fmt.Fprintf(m.stdout, "New link key %s signs the links of the next e-mails; %d key(s) verify links already sent.\n", resp.ID, resp.Kept)
 	return nil
 }
