@@ -221,7 +221,7 @@ func TestReloadsWhileBotAndSchedulerWork(t *testing.T) {
 	const rounds = 5
 	for i := range rounds {
 		due := fmt.Sprintf("2024-12-%02d", 2+i%2)
-		e.edit(t, "nhacviec.yaml", fmt.Sprintf("III.2.1: {due: \"2024-12-%02d\"}", 2+(i+1)%2), fmt.Sprintf("III.2.1: {due: %q}", due))
+		e.editAll(t, "nhacviec.yaml", fmt.Sprintf("III.2.1: {due: \"2024-12-%02d\"}", 2+(i+1)%2), fmt.Sprintf("III.2.1: {due: %q}", due))
 		clock.Set(time.Date(2024, 11, 18+i, 8, 0, 0, 0, hcm))
 		select {
 		case m.hup <- struct{}{}:
