@@ -22,8 +22,10 @@ import (
 // DefaultTimezone is the zone of every date and time in the config.
 const DefaultTimezone = "Asia/Ho_Chi_Minh"
 
-// Config is the whole config file.
-type Config struct {
+// File is the config file as written: its YAML, read strictly (every key
+// a field, every value of its field's type). Parse checks it and resolves
+// it into a Config; nothing else reads a File.
+type File struct {
 	// Timezone of every date and time; Asia/Ho_Chi_Minh when empty.
 	Timezone string `yaml:"timezone"`
 	// Database is the bbolt file, relative to the config file's folder.
@@ -55,15 +57,21 @@ type Config struct {
 	Signature Signature `yaml:"signature"`
 	HTTP      HTTP      `yaml:"http"`
 	Web       Web       `yaml:"web"`
+}
 
+// Config is a checked config file resolved into what the daemon runs on:
+// the file's settings with their defaults filled in, and what is built from
+// them (time zone, directory, scheduling). Only Parse makes one.
+type Config struct {
+	File
 	// Path is the file the config was read from.
-	Path string `yaml:"-"`
+	Path string
 	// Location is Timezone loaded.
-	Location *time.Location `yaml:"-"`
+	Location *time.Location
 	// Directory is the resolved units, groups and people.
-	Directory *org.Directory `yaml:"-"`
+	Directory *org.Directory
 	// Scheduling is the calendar, schedules and policy, checked.
-	Scheduling Scheduling `yaml:"-"`
+	Scheduling Scheduling
 }
 
 // Reports is the periodic reporting section.
@@ -144,7 +152,7 @@ func Parse(data []byte, path string) (*Config, error) {
 	c := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+	if err := dec.Decode(&c.File); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
 			return nil, Errors{fromYAML(path, err.Error())}

@@ -8,10 +8,10 @@ import (
 
 // Schema returns a JSON Schema of the config file, for editors (the example
 // config names it in a yaml-language-server comment). It is derived from
-// the Config type, so it cannot drift from what Load accepts: unknown keys
+// the File type, so it cannot drift from what Load accepts: unknown keys
 // are refused there and flagged here.
 func Schema() []byte {
-	s := schemaOf(reflect.TypeOf(Config{}))
+	s := schemaOf(reflect.TypeOf(File{}))
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	s["title"] = "nhacviec config"
 	s["required"] = []string{"database"}

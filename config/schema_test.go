@@ -10,7 +10,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite examples/nhacviec.schema.json")
 
-// TestSchemaFile: the shipped schema is the one the Config type gives (run
+// TestSchemaFile: the shipped schema is the one the File type gives (run
 // `go test ./config -run Schema -update` after changing the config).
 func TestSchemaFile(t *testing.T) {
 	const path = "../examples/nhacviec.schema.json"

@@ -10,7 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// strict checks the YAML document against the Config type before it is
+// strict checks the YAML document against the File type before it is
 // decoded: every key names a field, no key is written twice, every value
 // has its field's shape. Lines come from the document's nodes: go-yaml
 // reports these problems only as English text, whose wording an upgrade
@@ -23,7 +23,7 @@ func strict(v *validator, doc *yaml.Node) {
 		}
 		n = n.Content[0]
 	}
-	strictNode(v, n, reflect.TypeOf(Config{}), nil)
+	strictNode(v, n, reflect.TypeOf(File{}), nil)
 }
 
 func strictNode(v *validator, n *yaml.Node, t reflect.Type, path []any) {
