@@ -64,6 +64,10 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
+// maxExpectTasks bounds the plans validate previews for a whole year: a
+// year of a very large plan takes minutes (preview --stats does a window).
+const maxExpectTasks = 5000
+
 // expectedDigests prints, for each year of the plans, how many digests each
 // recipient should get per month if nothing is ever done: what the rhythm
 // (reminders.overdue_every) and the plans amount to.
@@ -81,6 +85,10 @@ func (m *Main) expectedDigests(cfg *config.Config, plans []*plan.Plan) error {
 		}
 	}
 	tasks := tasksFromPlans(cfg.Scheduling.Calendar, plans)
+	if len(tasks) > maxExpectTasks {
+		fmt.Fprintf(m.stdout, "Expected digests per person: not computed for %d tasks (over %d): run preview --stats on a month.\n", len(tasks), maxExpectTasks)
+		return nil
+	}
 	for _, y := range slices.Sorted(intKeys(years)) {
 		from := years[y]
 		to := time.Date(y, time.December, 31, 23, 59, 59, 0, cfg.Location)
