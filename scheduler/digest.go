@@ -135,7 +135,11 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string, all bool) 
 // recipients; reported lists those that went. rep are the overdue items to
 // repeat at a round (nil otherwise), joined to a recipient's digest when
 // they get news or their rhythm is due (Rhythm).
-func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, rep map[string][]candidate, repOrder []string) ([]*notify.Message, map[string][]string, []string, error) {
+//
+// recent are the week's completions: a digest that carries escalations (to
+// the leadership, a superior, the office) says which were done since the
+// reader's last digest.
+func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, rep map[string][]candidate, repOrder []string, recent []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
 	type box struct {
 		to    notify.Recipient
 		items []notify.Item
@@ -265,6 +269,18 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		}
 		if len(b.items) == 0 {
 			continue
+		}
+		if len(recent) > 0 && slices.ContainsFunc(b.items, func(it notify.Item) bool { return it.Kind == notify.KindEscalation }) {
+			since := now.Add(-recentDone)
+			if r.LastDigest != (calendar.Date{}) {
+				since = s.roundAt(r.LastDigest)
+			}
+			for _, it := range recent {
+				if k := "done|" + it.Assignment; it.DoneAt.After(since) && !have[it.Assignment] && !have[k] {
+					have[k] = true
+					b.items = append(b.items, it)
+				}
+			}
 		}
 		shown := make([]string, 0, len(have))
 		for k := range have {

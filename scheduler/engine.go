@@ -412,8 +412,9 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			var rep map[string][]candidate
 			var repOrder []string
+			var recent []notify.Item
 			if round && last {
-				if rep, repOrder, err = s.repeats(tx, now); err != nil {
+				if rep, repOrder, recent, err = s.repeats(tx, now); err != nil {
 					return err
 				}
 			}
@@ -427,7 +428,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			var carried map[string][]string
 			var reported []string
-			msgs, carried, reported, err = s.messages(tx, now, all, done, rep, repOrder)
+			msgs, carried, reported, err = s.messages(tx, now, all, done, rep, repOrder, recent)
 			if err != nil {
 				return err
 			}

@@ -421,3 +421,35 @@ func TestReloadWhileFiring(t *testing.T) {
 		t.Fatal("nothing fired: the test reads no tasks while reloading")
 	}
 }
+
+// TestEscalationDigestSaysWhatWasDone: a digest carrying escalations (the
+// leadership, a superior) also says which tasks were done since that
+// reader's last digest, once.
+func TestEscalationDigestSaysWhatWasDone(t *testing.T) {
+	e := testEngine(t, NewMemStore())
+	tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Trong năm 2024", "cac-phong")}
+	if _, err := e.Sync(tasks, at(2024, 12, 19, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	runUntil(t, e, at(2025, 1, 6, 12, 0)) // escalation 1 to the superior (pgd) on 6/1
+	if _, err := e.Complete(AssignmentKey("60/KH-SCT", "I.5@2024", "qlcn"), "tp-qlcn", "telegram", "", at(2025, 1, 10, 10, 0)); err != nil {
+		t.Fatal(err)
+	}
+	msgs := runUntil(t, e, at(2025, 1, 15, 12, 0)) // escalation 2 to the leadership on 15/1
+	for _, to := range []string{"gd", "pgd"} {
+		var got []string
+		for _, m := range msgs {
+			if m.To.ID != to || !m.At.Equal(at(2025, 1, 15, 8, 0)) {
+				continue
+			}
+			for _, it := range m.Items {
+				if it.Kind == notify.KindDone {
+					got = append(got, it.Occurrence+" "+it.Unit+" "+it.DoneBy)
+				}
+			}
+		}
+		if want := []string{"I.5@2024 Phòng Quản lý công nghiệp Trưởng phòng QLCN"}; !slices.Equal(got, want) {
+			t.Errorf("%s's digest of 15/1 reports done %v, want %v", to, got, want)
+		}
+	}
+}

@@ -60,11 +60,21 @@ type candidate struct {
 // unit, and as copies to the coordinating ones), and the items coming due
 // whose first reminder has gone. It reads the store only: call it before
 // writing in the transaction.
-func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string, error) {
+//
+// done are the completions of the last recentDone, for the summaries of
+// those who follow others' tasks (what changed since their last digest).
+func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string, []notify.Item, error) {
 	today := s.today(now)
 	out := map[string][]candidate{}
 	var order []string
+	var done []notify.Item
 	err := tx.ForEachAssignment("", func(a Assignment) error {
+		if a.State == StateDone && !a.DoneAt.After(now) && now.Sub(a.DoneAt) < recentDone {
+			it := s.item(now, fired{a: a, step: Step{Kind: notify.KindDone}})
+			it.DoneAt, it.DoneBy = a.DoneAt, s.personName(a.DoneBy)
+			done = append(done, it)
+			return nil
+		}
 		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
 			return nil
 		}
@@ -86,8 +96,13 @@ func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string,
 		}
 		return nil
 	})
-	return out, order, err
+	slices.SortStableFunc(done, func(a, b notify.Item) int { return a.DoneAt.Compare(b.DoneAt) })
+	return out, order, done, err
 }
+
+// recentDone is how far back a summary looks for completions: the week
+// before a first digest, and any digest's gap within it.
+const recentDone = 7 * 24 * time.Hour
 
 // repeatable reports whether a is repeated on its readers' rhythm on day
 // d: open and overdue, or coming due after its second reminder (the first
