@@ -31,12 +31,23 @@ type CalendarYear struct {
 
 // Reminders is the reminder policy section.
 type Reminders struct {
-	At           string              `yaml:"at"`            // "08:00"
-	Before       []int               `yaml:"before"`        // working days before the due day
-	OnDueDay     *bool               `yaml:"on_due_day"`    // default true
-	OverdueEvery *int                `yaml:"overdue_every"` // each person's rhythm of repeats, working days; 0 = never repeated
-	Escalations  []Escalation        `yaml:"escalations"`
-	Tasks        map[string]Override `yaml:"tasks"` // per task id
+	At           string       `yaml:"at"`            // "08:00"
+	Before       []int        `yaml:"before"`        // working days before the due day
+	OnDueDay     *bool        `yaml:"on_due_day"`    // default true
+	OverdueEvery *int         `yaml:"overdue_every"` // each person's rhythm of repeats, working days; 0 = never repeated
+	Escalations  []Escalation `yaml:"escalations"`
+	// Plans holds per-task overrides by plan code: {"60/KH-SCT": {tasks:
+	// {I.2: …}}}. A task id means the task of that plan only.
+	Plans map[string]PlanReminders `yaml:"plans"`
+	// Tasks are per-task overrides by bare task id: every loaded plan's
+	// task of that id. Kept for configs written for one plan; validate
+	// refuses an id that several plans have, and warns otherwise.
+	Tasks map[string]Override `yaml:"tasks"`
+}
+
+// PlanReminders are one plan's per-task reminder overrides.
+type PlanReminders struct {
+	Tasks map[string]Override `yaml:"tasks"` // by task id
 }
 
 // Escalation is one rung of the ladder.
@@ -57,7 +68,17 @@ type Override struct {
 type Schedules struct {
 	Defaults map[string]Rule `yaml:"defaults"` // by timeline kind or "recurring/<every>"
 	Sections map[string]Rule `yaml:"sections"` // by Roman numeral
-	Tasks    map[string]Rule `yaml:"tasks"`    // by task id
+	// Plans holds per-task rules by plan code: {"60/KH-SCT": {tasks: {I.3:
+	// {unscheduled: true}}}}. A task id means the task of that plan only.
+	Plans map[string]PlanSchedules `yaml:"plans"`
+	// Tasks are per-task rules by bare task id: every loaded plan's task of
+	// that id (see Reminders.Tasks).
+	Tasks map[string]Rule `yaml:"tasks"`
+}
+
+// PlanSchedules are one plan's per-task rules.
+type PlanSchedules struct {
+	Tasks map[string]Rule `yaml:"tasks"` // by task id
 }
 
 // Rule is one schedule as written in the config.
@@ -81,6 +102,17 @@ type Scheduling struct {
 	Weekly cron.Schedule
 	// Checkins asks for progress before each periodic report.
 	Checkins rules.Checkins
+	// BareTaskRules are the per-task rules written by bare task id, with
+	// where they are written: CheckPlans tells whether the loaded plans make
+	// them ambiguous.
+	BareTaskRules []BareTaskRule
+}
+
+// BareTaskRule is a per-task rule or override written by bare task id.
+type BareTaskRule struct {
+	Field string // "schedules.tasks.I.3"
+	Line  int
+	ID    string // "I.3"
 }
 
 func (c *Config) checkScheduling(v *validator) {
@@ -140,8 +172,16 @@ func (c *Config) checkScheduling(v *validator) {
 	s.Policy = applyOverride(s.Policy, Override{Before: r.Before, OnDueDay: r.OnDueDay, OverdueEvery: r.OverdueEvery, Escalations: r.Escalations})
 	checkPolicy(v, []any{"reminders"}, Override{Before: r.Before, OverdueEvery: r.OverdueEvery, Escalations: r.Escalations})
 	for id, o := range r.Tasks {
-		checkPolicy(v, []any{"reminders", "tasks", id}, o)
+		path := []any{"reminders", "tasks", id}
+		checkPolicy(v, path, o)
 		s.TaskPolicies[id] = applyOverride(s.Policy, o)
+		s.BareTaskRules = append(s.BareTaskRules, BareTaskRule{Field: fieldPath(path...), Line: v.loc.line(path...), ID: id})
+	}
+	for code, pr := range r.Plans {
+		for id, o := range pr.Tasks {
+			checkPolicy(v, []any{"reminders", "plans", code, "tasks", id}, o)
+			s.TaskPolicies[rules.TaskKey(code, id)] = applyOverride(s.Policy, o)
+		}
 	}
 	for _, p := range append([]rules.Policy{s.Policy}, mapValues(s.TaskPolicies)...) {
 		for i, e := range p.Escalations {
@@ -188,9 +228,19 @@ func (c *Config) checkScheduling(v *validator) {
 	s.Horizon = time.Duration(c.HorizonDays) * 24 * time.Hour
 
 	s.Schedules = rules.Schedules{
-		Defaults: c.rules(v, "defaults", c.Schedules.Defaults),
-		Sections: c.rules(v, "sections", c.Schedules.Sections),
-		Tasks:    c.rules(v, "tasks", c.Schedules.Tasks),
+		Defaults: c.rules(v, []any{"schedules", "defaults"}, "default", c.Schedules.Defaults),
+		Sections: c.rules(v, []any{"schedules", "sections"}, "section", c.Schedules.Sections),
+		Tasks:    c.rules(v, []any{"schedules", "tasks"}, "task", c.Schedules.Tasks),
+	}
+	for id := range c.Schedules.Tasks {
+		path := []any{"schedules", "tasks", id}
+		s.BareTaskRules = append(s.BareTaskRules, BareTaskRule{Field: fieldPath(path...), Line: v.loc.line(path...), ID: id})
+	}
+	slices.SortFunc(s.BareTaskRules, func(a, b BareTaskRule) int { return a.Line - b.Line })
+	for code, ps := range c.Schedules.Plans {
+		for id, r := range c.rules(v, []any{"schedules", "plans", code, "tasks"}, "task "+code, ps.Tasks) {
+			s.Schedules.Tasks[rules.TaskKey(code, id)] = r
+		}
 	}
 	for k := range c.Schedules.Defaults {
 		kind, every, _ := strings.Cut(k, "/")
@@ -263,12 +313,13 @@ func applyOverride(p rules.Policy, o Override) rules.Policy {
 	return p
 }
 
-func (c *Config) rules(v *validator, section string, in map[string]Rule) map[string]rules.Rule {
+// rules checks the rules written at the path prefix; source names them
+// ("default", "section", "task", "task 60/KH-SCT").
+func (c *Config) rules(v *validator, prefix []any, source string, in map[string]Rule) map[string]rules.Rule {
 	out := make(map[string]rules.Rule, len(in))
 	for k, r := range in {
-		path := []any{"schedules", section, k}
-		sr := rules.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled,
-			Source: map[string]string{"defaults": "default", "sections": "section", "tasks": "task"}[section] + " " + k}
+		path := append(slices.Clip(prefix), k)
+		sr := rules.Rule{Due: r.Due, Cron: r.Cron, Unscheduled: r.Unscheduled, Source: source + " " + k}
 		if r.Dates != "" {
 			ds, err := calendar.ParseDays(r.Dates)
 			if err != nil {
@@ -289,4 +340,37 @@ func (c *Config) rules(v *validator, section string, in map[string]Rule) map[str
 		out[k] = sr
 	}
 	return out
+}
+
+// BareRuleProblems checks the per-task rules written by bare task id
+// against the plans to load (plan code → its task ids). An id that several
+// plans have is an error: the rule would apply to each, though it was
+// written for one. An id that one plan has is a warning naming where to
+// write it; an id that no plan has, a warning too. Both name the file and
+// line.
+func (c *Config) BareRuleProblems(plans map[string][]string) (errs Errors, warnings []error) {
+	owners := map[string][]string{}
+	for code, ids := range plans {
+		for _, id := range ids {
+			owners[id] = append(owners[id], code)
+		}
+	}
+	for _, r := range c.Scheduling.BareTaskRules {
+		codes := owners[r.ID]
+		slices.Sort(codes)
+		section, _, _ := strings.Cut(r.Field, ".")
+		e := &Error{File: c.Path, Line: r.Line, Field: r.Field}
+		switch len(codes) {
+		case 0:
+			e.Msg = fmt.Sprintf("no plan has task %s: the rule applies to nothing", r.ID)
+			warnings = append(warnings, e)
+		case 1:
+			e.Msg = fmt.Sprintf("a rule by bare task id applies to task %s of every plan; it is plan %s's: write it under %s.plans.%q.tasks", r.ID, codes[0], section, codes[0])
+			warnings = append(warnings, e)
+		default:
+			e.Msg = fmt.Sprintf("task %s is in plans %s: write the rule under %s.plans.\"<plan>\".tasks for the plan it is meant for", r.ID, strings.Join(codes, " and "), section)
+			errs = append(errs, e)
+		}
+	}
+	return errs, warnings
 }

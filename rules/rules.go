@@ -175,8 +175,18 @@ var builtin = map[string]Rule{
 	"recurring/year":            {Cron: "0 8 15 12 *"},
 }
 
-// For returns the rule that applies to t.
-func (s Schedules) For(t plan.Task) Rule {
+// TaskKey is the key of a per-task rule or policy that belongs to one
+// plan's task; a bare task id is the key of one that applies to the task
+// of that id in every plan.
+func TaskKey(plan, id string) string { return plan + "|" + id }
+
+// For returns the rule that applies to task t of the plan planCode: its
+// plan's rule for it, else a rule written by its bare id, else its
+// section's, else the default for its timeline kind.
+func (s Schedules) For(planCode string, t plan.Task) Rule {
+	if r, ok := s.Tasks[TaskKey(planCode, t.ID)]; ok && !r.IsZero() {
+		return withSource(r, "task "+planCode+" "+t.ID)
+	}
 	if r, ok := s.Tasks[t.ID]; ok && !r.IsZero() {
 		return withSource(r, "task "+t.ID)
 	}

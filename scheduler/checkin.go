@@ -36,7 +36,7 @@ func (s *state) checkinSteps(a Assignment) []Step {
 	if !ok || c.Before <= 0 || !c.Kinds[t.Timeline.Kind] || c.Off[a.TaskID] {
 		return nil
 	}
-	cal, pol := s.Calendar, s.policy(a.TaskID)
+	cal, pol := s.Calendar, s.policy(a.Plan, a.TaskID)
 	loc := cal.Location()
 	var out []Step
 	for y := t.Plan.Start.Year; y <= a.DueDay.Year; y++ {

@@ -51,7 +51,7 @@ func (s *state) unitTargets(unitID string, copy bool) []target {
 func (s *state) targets(a Assignment, st Step) []target {
 	d := s.Directory
 	if st.Kind == notify.KindEscalation {
-		pol := s.policy(a.TaskID)
+		pol := s.policy(a.Plan, a.TaskID)
 		if st.Level < 1 || st.Level > len(pol.Escalations) {
 			return nil
 		}

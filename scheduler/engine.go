@@ -11,6 +11,7 @@ import (
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/plan"
+	"github.com/sct-langson/nhacviec/rules"
 )
 
 // Config is everything the engine plans with.
@@ -19,7 +20,8 @@ type Config struct {
 	Directory *org.Directory
 	Schedules Schedules
 	Policy    Policy
-	// TaskPolicies override Policy per task id.
+	// TaskPolicies override Policy per task: by rules.TaskKey(plan, id),
+	// else by bare task id.
 	TaskPolicies map[string]Policy
 	// ReportDay is the department's own deadline for periodic reports.
 	ReportDay ReportDay
@@ -115,7 +117,12 @@ func (e *Engine) Apply(cfg Config, tasks []Task, now time.Time) (SyncResult, err
 	return e.sync(&cfg, tasks, now)
 }
 
-func (s *state) policy(taskID string) Policy {
+// policy is the reminder policy of a task of a plan: its plan's override,
+// else one written by its bare id, else the general one.
+func (s *state) policy(planCode, taskID string) Policy {
+	if p, ok := s.TaskPolicies[rules.TaskKey(planCode, taskID)]; ok {
+		return p
+	}
 	if p, ok := s.TaskPolicies[taskID]; ok {
 		return p
 	}
@@ -125,7 +132,7 @@ func (s *state) policy(taskID string) Policy {
 // steps returns the step sequence of a: its policy's, and its progress
 // check-ins.
 func (s *state) steps(a Assignment) Steps {
-	return NewSteps(s.Calendar, s.policy(a.TaskID), a.DueDay).with(s.checkinSteps(a))
+	return NewSteps(s.Calendar, s.policy(a.Plan, a.TaskID), a.DueDay).with(s.checkinSteps(a))
 }
 
 // next computes a's next pending step after its last one, honouring a
@@ -195,7 +202,7 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 		err := e.store.Update(func(tx Tx) error {
 			for _, t := range chunk {
 				plans[t.Plan.Code] = true
-				rule := s.Schedules.For(t.Task)
+				rule := s.Schedules.For(t.Plan.Code, t.Task)
 				if rule.Unscheduled {
 					res.Unscheduled++
 					continue

@@ -44,7 +44,7 @@ func TestOccurrencesAppendixKinds(t *testing.T) {
 			if task.Timeline.Kind != tt.kind {
 				t.Fatalf("kind = %s, want %s", task.Timeline.Kind, tt.kind)
 			}
-			got := occIDs(Occurrences(cal, plan60, task.Task, s.For(task.Task), 16, through))
+			got := occIDs(Occurrences(cal, plan60, task.Task, s.For(plan60.Code, task.Task), 16, through))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("occurrences =\n%v\nwant\n%v", got, tt.want)
 			}
@@ -79,7 +79,7 @@ func TestOccurrencesOtherKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			task := mk(tt.text)
-			rule := s.For(task)
+			rule := s.For(plan60.Code, task)
 			if tt.rule != nil {
 				if err := tt.rule.Check(); err != nil {
 					t.Fatal(err)
@@ -98,7 +98,7 @@ func TestOccurrencesHorizon(t *testing.T) {
 	cal := testCalendar(t)
 	task := findTask(t, appendixTasks(t), "I.4.1")
 	var s Schedules
-	got := occIDs(Occurrences(cal, plan60, task.Task, s.For(task.Task), 16, day(2024, 8, 31)))
+	got := occIDs(Occurrences(cal, plan60, task.Task, s.For(plan60.Code, task.Task), 16, day(2024, 8, 31)))
 	if want := []string{"I.4.1@2024-06 2024-06-25", "I.4.1@2024-07 2024-07-25", "I.4.1@2024-08 2024-08-26"}; !slices.Equal(got, want) {
 		t.Errorf("within horizon: %v", got)
 	}
@@ -146,7 +146,7 @@ func TestScheduleOverrides(t *testing.T) {
 		{plan.Task{ID: "I.3", Section: "I", Timeline: plan.ParseTimeline("Theo quy định")}, "built-in regulation"},
 	}
 	for _, tt := range tests {
-		if got := s.For(tt.task).Source; got != tt.want {
+		if got := s.For(plan60.Code, tt.task).Source; got != tt.want {
 			t.Errorf("%s: source %q, want %q", tt.task.ID, got, tt.want)
 		}
 	}

@@ -108,7 +108,7 @@ const recentDone = 7 * 24 * time.Hour
 // d: open and overdue, or coming due after its second reminder (the first
 // is news of its own, weeks ahead; the due day is news too).
 func (s *state) repeatable(a Assignment, d calendar.Date) bool {
-	if a.State != StateOpen || s.policy(a.TaskID).OverdueEvery <= 0 {
+	if a.State != StateOpen || s.policy(a.Plan, a.TaskID).OverdueEvery <= 0 {
 		return false
 	}
 	if a.DueDay.Before(d) {

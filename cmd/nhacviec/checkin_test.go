@@ -70,7 +70,7 @@ func TestCheckinsBeforeQ3Cutoff(t *testing.T) {
 	plans, _ := readPlans(cfg, cfg.PlanPaths())
 	n := 0
 	for _, task := range plans[0].Tasks {
-		if task.Timeline.Kind != plan.KindYear || cfg.Scheduling.Schedules.For(task).Unscheduled {
+		if task.Timeline.Kind != plan.KindYear || cfg.Scheduling.Schedules.For(plans[0].Code, task).Unscheduled {
 			continue
 		}
 		for _, unit := range cfg.Directory.ExpandAll(refs(cfg, task.LeadIDs)) {

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,4 +150,53 @@ func TestReportPeriodDraft(t *testing.T) {
 	if _, stderr, code := e.run(t, context.Background(), "report", "--period", "2024-Q2"); code != 2 || !strings.Contains(stderr, `"Q2" is not Q1, H1, Q3 or Y`) {
 		t.Errorf("a period that is no CCHC report: exit %d %q", code, stderr)
 	}
+}
+
+// TestTwoPlansSameTaskIDs: with a second plan numbering its tasks like
+// 60/KH-SCT, the example's per-plan rules stay with 60/KH-SCT (the other
+// plan's I.3 gets its kind's schedule), and a rule by bare id is refused by
+// validate with its file and line.
+func TestTwoPlansSameTaskIDs(t *testing.T) {
+	e := newEnv(t)
+	seed, err := os.ReadFile(filepath.Join(e.dir, "ke-hoach-60-KH-SCT-2024-phu-luc-I.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := strings.Replace(string(seed), "Kế hoạch số 60/KH-SCT", "Kế hoạch số 12/KH-SCT", 1)
+	if err := os.WriteFile(filepath.Join(e.dir, "ke-hoach-12.txt"), []byte(second), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.edit(t, "nhacviec.yaml", "plans:\n  - ke-hoach-60-KH-SCT-2024-phu-luc-I.txt\n", "plans:\n  - ke-hoach-60-KH-SCT-2024-phu-luc-I.txt\n  - ke-hoach-12.txt\n")
+	out, _, code := e.run(t, context.Background(), "validate")
+	if code != 0 || !strings.Contains(out, `unscheduled until dates are set: I.3 ("Theo Kế hoạch kiểm tra", task 60/KH-SCT I.3); I.6`) {
+		t.Fatalf("validate with two plans: exit %d\n%s", code, out)
+	}
+	// Plan 12's I.3 and I.6 are not unscheduled by 60/KH-SCT's rules.
+	if n := strings.Count(out, "unscheduled until dates are set:"); n != 2 || !strings.Contains(out, `I.3 ("Theo Kế hoạch kiểm tra", default other-plan)`) {
+		t.Errorf("plan 12's tasks took 60/KH-SCT's rules:\n%s", out)
+	}
+	e.edit(t, "nhacviec.yaml", "  sections: {}\n", "  sections: {}\n  tasks:\n    I.5: {due: \"2024-10-15\"}\n")
+	out, _, code = e.run(t, context.Background(), "validate")
+	line := 0
+	for i, l := range strings.Split(readFile(t, e.config), "\n") {
+		if strings.HasPrefix(l, "    I.5: {due:") {
+			line = i + 1
+		}
+	}
+	want := fmt.Sprintf("nhacviec.yaml:%d: schedules.tasks.I.5: task I.5 is in plans 12/KH-SCT and 60/KH-SCT", line)
+	if code != 1 || line == 0 || !strings.Contains(out, want) {
+		t.Errorf("an ambiguous bare id: exit %d, want %q in\n%s", code, want, out)
+	}
+	if _, stderr, code := e.run(t, context.Background(), "import"); code != 1 || !strings.Contains(stderr, "task I.5 is in plans") {
+		t.Errorf("import with an ambiguous bare id: exit %d %q", code, stderr)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -81,8 +81,8 @@ func TestHotReloadEndToEnd(t *testing.T) {
 	// One save: the file watcher must not reload a half-edited file, which
 	// the daemon would apply (and fire on) before the rest arrives.
 	e.editAll(t, "nhacviec.yaml",
-		"  tasks:\n    I.3: {unscheduled: true}", "  tasks:\n    III.2.1: {due: \"2024-12-02\"}\n    I.3: {unscheduled: true}",
-		"    I.2:\n      before: [5, 2, 1]\n", "    I.2:\n      before: [5, 2, 1]\n    III.2.1:\n      escalations: [{after: 2, to: [head, gd]}]\n",
+		"      tasks:\n        I.3: {unscheduled: true}", "      tasks:\n        III.2.1: {due: \"2024-12-02\"}\n        I.3: {unscheduled: true}",
+		"        I.2:\n          before: [5, 2, 1]\n", "        I.2:\n          before: [5, 2, 1]\n        III.2.1:\n          escalations: [{after: 2, to: [head, gd]}]\n",
 		"    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n    channels: [telegram]\n",
 		"  admin: chanh-vp", "  admin: gd")
 	clock.Set(time.Date(2024, 12, 4, 8, 0, 0, 0, hcm))
@@ -188,7 +188,7 @@ func TestReloadsWhileBotAndSchedulerWork(t *testing.T) {
 	smtp := smtptest.New(t, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
 	e := newEnv(t)
 	e.edit(t, "nhacviec.yaml", "    email: chanhvanphong@sct-langson.example\n", "    email: chanhvanphong@sct-langson.example\n    telegram: 4242\n    channels: [email]\n")
-	e.edit(t, "nhacviec.yaml", "  tasks:\n    I.3: {unscheduled: true}", "  tasks:\n    III.2.1: {due: \"2024-12-03\"}\n    I.3: {unscheduled: true}")
+	e.edit(t, "nhacviec.yaml", "      tasks:\n        I.3: {unscheduled: true}", "      tasks:\n        III.2.1: {due: \"2024-12-03\"}\n        I.3: {unscheduled: true}")
 	e.useChannels(t, smtp, tg)
 	addr := freePort(t)
 	e.edit(t, "nhacviec.yaml", "http:\n  listen: 127.0.0.1:0\n", fmt.Sprintf("http:\n  listen: %s\n", addr))

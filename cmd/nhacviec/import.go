@@ -39,7 +39,25 @@ func readPlans(cfg *config.Config, paths []string) ([]*plan.Plan, []error) {
 		codes[p.Code] = path
 		plans = append(plans, p)
 	}
-	return plans, problems
+	errs, _ := bareRules(cfg, plans)
+	return plans, append(problems, errs...)
+}
+
+// bareRules checks the config's per-task rules written by bare task id
+// against plans: errors for ids that several plans have, warnings for the
+// others (config.BareRuleProblems).
+func bareRules(cfg *config.Config, plans []*plan.Plan) (errs, warnings []error) {
+	ids := map[string][]string{}
+	for _, p := range plans {
+		for _, t := range p.Tasks {
+			ids[p.Code] = append(ids[p.Code], t.ID)
+		}
+	}
+	es, warnings := cfg.BareRuleProblems(ids)
+	for _, e := range es {
+		errs = append(errs, e)
+	}
+	return errs, warnings
 }
 
 // flatten splits a list of errors into its members.

@@ -224,7 +224,7 @@ func TestValidateOK(t *testing.T) {
 	for _, want := range []string{
 		"Plan 60/KH-SCT", "46 tasks",
 		"schedules: cron 5 due 38 reports 1 unscheduled 2",
-		`unscheduled until dates are set: I.3 ("Theo Kế hoạch kiểm tra", task I.3); I.6 ("Theo kế hoạch của Bộ Nội vụ", task I.6)`,
+		`unscheduled until dates are set: I.3 ("Theo Kế hoạch kiểm tra", task 60/KH-SCT I.3); I.6 ("Theo kế hoạch của Bộ Nội vụ", task 60/KH-SCT I.6)`,
 		"People without a channel (no e-mail, no Telegram): thu-ky",
 	} {
 		if !strings.Contains(out, want) {

@@ -143,7 +143,7 @@ func TestDaemonOperations(t *testing.T) {
 
 	// A valid edit: III.2.1 due 29/11/2024 instead of the year's end.
 	started := reloadTime(t, base)
-	e.edit(t, "nhacviec.yaml", "  tasks:\n    I.3: {unscheduled: true}", "  tasks:\n    III.2.1: {due: \"2024-11-29\"}\n    I.3: {unscheduled: true}")
+	e.edit(t, "nhacviec.yaml", "      tasks:\n        I.3: {unscheduled: true}", "      tasks:\n        III.2.1: {due: \"2024-11-29\"}\n        I.3: {unscheduled: true}")
 	waitFor(t, "reload success", func() bool { return reloadTime(t, base) > started })
 	// An invalid edit: the running config stays.
 	e.edit(t, "nhacviec.yaml", "office: vp\n", "office: vp\nofice: vp\n")

@@ -41,6 +41,11 @@ func (m *Main) cmdValidate(_ context.Context, args []string) error {
 	for _, p := range problems {
 		fmt.Fprintln(m.stdout, p)
 	}
+	if _, warnings := bareRules(cfg, plans); len(warnings) > 0 {
+		for _, w := range warnings {
+			fmt.Fprintln(m.stdout, "warning:", w)
+		}
+	}
 	m.summary(cfg, plans)
 	if len(problems) == 0 {
 		if err := m.expectedDigests(cfg, plans); err != nil {
@@ -77,7 +82,7 @@ func (m *Main) summary(cfg *config.Config, plans []*plan.Plan) {
 		schedules := map[string]int{}
 		var unscheduled []string
 		for _, t := range p.Tasks {
-			r := cfg.Scheduling.Schedules.For(t)
+			r := cfg.Scheduling.Schedules.For(p.Code, t)
 			kind := strings.Fields(r.Describe())[0]
 			schedules[kind]++
 			if r.Unscheduled {
