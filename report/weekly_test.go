@@ -19,18 +19,22 @@ func TestWeekly(t *testing.T) {
 		{Key: "P|I.2@2024|vp", Plan: "P", TaskID: "I.2", Occurrence: "I.2@2024", Unit: "vp", DueDay: day(5), State: scheduler.StateDone,
 			DoneAt: time.Date(2024, 11, 4, 9, 0, 0, 0, loc), DoneBy: "an"}, // done before the week
 		{Key: "P|I.3@2024|qltm", Plan: "P", TaskID: "I.3", Occurrence: "I.3@2024", Unit: "qltm", DueDay: day(15), State: scheduler.StateOpen},
+		{Key: "P|I.3@2024|vp", Plan: "P", TaskID: "I.3", Occurrence: "I.3@2024", Unit: "vp", DueDay: day(15), State: scheduler.StateOpen},
+		{Key: "P|I.4@2024-10|vp", Plan: "P", TaskID: "I.4", Occurrence: "I.4@2024-10", Unit: "vp", DueDay: day(20), State: scheduler.StateDone,
+			DoneAt: time.Date(2024, 11, 21, 9, 0, 0, 0, loc), DoneBy: "an"},
 	}
 	r := Build(at, loc, nil, as, nil)
 	title, body := r.Weekly(at.AddDate(0, 0, -7))
-	if title != "Tổng hợp tiến độ CCHC tuần: 1 hoàn thành trong tuần, 1 quá hạn" {
+	// One task overdue for two units; two tasks done in the week, one unit each.
+	if title != "Tổng hợp tiến độ CCHC tuần: 2 nhiệm vụ hoàn thành trong tuần, 1 nhiệm vụ (2 lượt đơn vị) quá hạn" {
 		t.Errorf("title = %q", title)
 	}
-	for _, want := range []string{"- Hoàn thành đúng hạn: 2", "- Quá hạn chưa hoàn thành: 1", "Hoàn thành trong tuần (1):", "[I.1@2024]", "hoàn thành 20/11/2024 (an)", "- qltm: 1"} {
+	for _, want := range []string{"- Hoàn thành đúng hạn: 2", "- Quá hạn chưa hoàn thành: 2", "Hoàn thành trong tuần (2 nhiệm vụ):", "- I.1 ", "- I.4 (tháng 10/2024) ", "hoàn thành 20/11/2024 (an)", "- qltm: 1"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q:\n%s", want, body)
 		}
 	}
-	if strings.Contains(body, "[I.2@2024]") {
+	if strings.Contains(body, "- I.2 ") {
 		t.Error("a completion before the week is listed")
 	}
 }

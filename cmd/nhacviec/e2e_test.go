@@ -132,7 +132,7 @@ func TestWeeklySummary(t *testing.T) {
 		t.Errorf("last week's summary printed %d times", n)
 	}
 	i := strings.Index(out, "Lúc: 08:00 25/11/2024\n\nKính gửi: Chánh Văn phòng\n\nTiến độ thực hiện")
-	if i < 0 || !strings.Contains(out[i:], "Hoàn thành trong tuần (1):") || !strings.Contains(out[i:], "[III.2.1@2024]") {
+	if i < 0 || !strings.Contains(out[i:], "Hoàn thành trong tuần (1 nhiệm vụ):") || !strings.Contains(out[i:], "- III.2.1 ") {
 		t.Errorf("the 08:00 summary to the office head does not list the completion of III.2.1")
 	}
 }
