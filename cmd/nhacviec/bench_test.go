@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -224,4 +225,81 @@ func BenchmarkDaemonRecovery(b *testing.B) {
 		b.Errorf("no log of the channel coming back")
 	}
 	b.ReportMetric(recovery.Seconds(), "s-to-last")
+}
+
+// BenchmarkDaemonBotFlood: 1,000 updates from 100 chats to the running
+// daemon, under Telegram's limits: 10 chats flood (91 commands each, all
+// at once), 90 others send one command each, spread over
+// 10 seconds. The figures are the answer times (from the update's arrival
+// at the Bot API to the reply's), median and 99th percentile, for the chats
+// that do not flood and for those that do.
+func BenchmarkDaemonBotFlood(b *testing.B) {
+	smtp := smtptest.New(b, smtptest.Options{Username: "nhacviec", Password: e2ePassword})
+	tg := telegramtest.New(b, e2eToken)
+	tg.EnforceLimits(telegramtest.Limits{})
+	e := newEnv(b)
+	e.useChannels(b, smtp, tg)
+	b.ResetTimer()
+	stop := startDaemon(b, e)
+	waitUntil(b, time.Minute, func() bool { return len(tg.Calls("getUpdates")) > 0 })
+	pushed := map[int64][]time.Time{}
+	push := func(chat int64) {
+		tg.PushText(chat, telegramtest.User{ID: chat, FirstName: "Cán bộ"}, "/giupdo")
+		pushed[chat] = append(pushed[chat], time.Now())
+	}
+	for c := range 10 {
+		for range 91 {
+			push(int64(800000 + c))
+		}
+	}
+	for c := range 90 {
+		push(int64(810000 + c))
+		time.Sleep(10 * time.Second / 90)
+	}
+	total := 1000
+	count := func() int {
+		n := 0
+		for chat := range pushed {
+			n += len(tg.SentTo(chat))
+		}
+		return n
+	}
+	deadline := time.Now().Add(3 * time.Minute)
+	for count() < total && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count(); n < total {
+		logs := stop()
+		i := strings.LastIndex(logs, "\n")
+		var short []string
+		for chat, ts := range pushed {
+			if got := len(tg.SentTo(chat)); got < len(ts) {
+				short = append(short, fmt.Sprintf("%d:%d/%d", chat, got, len(ts)))
+			}
+		}
+		b.Fatalf("%d replies of %d (short: %v); 429s %d; log tail: %s", n, total, short, tg.CountStatus(429), logs[max(0, i-3000):])
+	}
+	stop()
+	b.StopTimer()
+	var calm, flood []time.Duration
+	for chat, ts := range pushed {
+		sent := tg.SentTo(chat)
+		for i, at := range ts {
+			d := sent[i].At.Sub(at)
+			if chat >= 810000 {
+				calm = append(calm, d)
+			} else {
+				flood = append(flood, d)
+			}
+		}
+	}
+	pct := func(ds []time.Duration, p float64) float64 {
+		slices.Sort(ds)
+		return ds[min(len(ds)-1, int(float64(len(ds))*p))].Seconds()
+	}
+	b.ReportMetric(pct(calm, 0.5), "calm-p50-s")
+	b.ReportMetric(pct(calm, 0.99), "calm-p99-s")
+	b.ReportMetric(pct(flood, 0.5), "flood-p50-s")
+	b.ReportMetric(pct(flood, 0.99), "flood-p99-s")
+	b.ReportMetric(float64(tg.CountStatus(429)), "429s")
 }
