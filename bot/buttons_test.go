@@ -46,7 +46,7 @@ func TestButtonDone(t *testing.T) {
 	if kb := e.keyboard(userAn.ID, id); len(kb) != 0 {
 		t.Errorf("keyboard not removed: %v", kb)
 	}
-	contains(t, "confirmation", e.last(userAn.ID).Text, "Đã ghi nhận hoàn thành nhiệm vụ [III.2.1@2024]")
+	contains(t, "confirmation", e.last(userAn.ID).Text, "Đã ghi nhận hoàn thành nhiệm vụ III.2.1")
 	wantAudit(t, e, store.AuditEntry{Who: "an", Via: "button", Assignment: kIII21, Action: "done"})
 
 	// A second press on a stale button: answered, nothing changes.
@@ -140,7 +140,7 @@ func TestButtonNote(t *testing.T) {
 	e.srv.PushCallback(userAn.ID, userAn, id, "n:"+store.ShortID(kIII21))
 	e.poll()
 	prompt := e.last(userAn.ID)
-	contains(t, "prompt", prompt.Text, "Trả lời (reply) tin nhắn này bằng nội dung ghi chú", "[III.2.1@2024]")
+	contains(t, "prompt", prompt.Text, "Trả lời (reply) tin nhắn này bằng nội dung ghi chú", "III.2.1")
 	contains(t, "markup", prompt.ReplyMarkup, `"force_reply":true`)
 	e.srv.PushReply(userAn.ID, userAn, prompt.MessageID, "Đã trình lãnh đạo <ký> & ban hành")
 	e.poll()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
 
@@ -101,12 +102,13 @@ func snoozeKeyboard(short string) *tgbotapi.InlineKeyboardMarkup {
 }
 
 // choiceKeyboard has one button per assignment, three to a row, labelled
-// prefix + task id (the occurrence, then the unit, when needed to tell
-// them apart).
+// prefix + task id (with the period as people name it, "I.4.1 (tháng
+// 6/2024)", then the unit, when needed to tell them apart).
 func choiceKeyboard(act, prefix string, keys []string) *tgbotapi.InlineKeyboardMarkup {
 	keys = keys[:min(len(keys), maxButtons)]
-	levels := []func(string) string{taskOfKey, occurrenceOfKey,
-		func(k string) string { return occurrenceOfKey(k) + " · " + action.UnitOfKey(k) }}
+	named := func(k string) string { return scheduler.OccurrenceName(occurrenceOfKey(k)) }
+	levels := []func(string) string{taskOfKey, named,
+		func(k string) string { return named(k) + " · " + action.UnitOfKey(k) }}
 	labels := make([]string, len(keys))
 	for i, k := range keys {
 		labels[i] = levels[0](k)

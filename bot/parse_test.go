@@ -105,8 +105,8 @@ func TestKeyboardLabels(t *testing.T) {
 		{"copies only: none", []notify.Item{item(kII1, true)}, nil},
 		{"one task", []notify.Item{item(kIII21, false), item(kII1, true)}, []string{"✅ Hoàn thành", "⏰ Nhắc lại sau", "📝 Ghi chú"}},
 		{"occurrences told apart", []notify.Item{item(kI41June, false), item("60/KH-SCT|I.4.1@2024-07|vp", false), item(kIII21, false)},
-			[]string{"✅ I.4.1@2024-06", "✅ I.4.1@2024-07", "✅ III.2.1"}},
-		{"units told apart", []notify.Item{item(kI5vp, false), item(kI5qltm, false)}, []string{"✅ I.5@2024 · vp", "✅ I.5@2024 · qltm"}},
+			[]string{"✅ I.4.1 (tháng 6/2024)", "✅ I.4.1 (tháng 7/2024)", "✅ III.2.1"}},
+		{"units told apart", []notify.Item{item(kI5vp, false), item(kI5qltm, false)}, []string{"✅ I.5 · vp", "✅ I.5 · qltm"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

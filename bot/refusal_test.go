@@ -99,7 +99,7 @@ func TestInviteBindsThroughStart(t *testing.T) {
 	}
 	contains(t, "before binding", sent[0].Text, "chưa được cấp quyền")
 	contains(t, "binding", sent[1].Text, "Lê Văn Cường", "Phòng Quản lý thương mại")
-	contains(t, "after binding", sent[2].Text, "Đã ghi nhận hoàn thành nhiệm vụ [II.1@2024]")
+	contains(t, "after binding", sent[2].Text, "Đã ghi nhận hoàn thành nhiệm vụ II.1")
 	if a := e.assignment(kII1); a.State != scheduler.StateDone || a.DoneBy != "telegram:4004" {
 		t.Errorf("assignment %+v", a)
 	}

@@ -29,8 +29,11 @@ func (b *Bot) moment(t time.Time) string { return t.In(b.loc).Format("15:04 02/0
 // today is the current date in the bot's location.
 func (b *Bot) today() calendar.Date { return calendar.DateOf(b.now().In(b.loc)) }
 
-// occurrence is an assignment's bold id for messages: "[I.4.1@2024-09]".
-func occurrence(a scheduler.Assignment) string { return "<b>[" + esc(a.Occurrence) + "]</b>" }
+// occurrence names an assignment's occurrence in bold, as people name its
+// period: "I.4.1 (tháng 9/2024)", "III.2.1" for a plan year's single one.
+func occurrence(a scheduler.Assignment) string {
+	return "<b>" + esc(scheduler.OccurrenceName(a.Occurrence)) + "</b>"
+}
 
 // doneBy is " bởi X lúc 09:15 02/12/2024" for a done assignment.
 func (b *Bot) doneBy(a scheduler.Assignment) string {
