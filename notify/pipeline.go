@@ -375,6 +375,14 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 		var rest []*Record
 		if !retryAt.IsZero() && len(l.queue) > 0 {
 			rest, l.queue = l.queue, nil
+			if len(p.held) >= 1024 { // forget the waits that are over
+				now := p.cfg.Now()
+				for k, t := range p.held {
+					if !t.After(now) {
+						delete(p.held, k)
+					}
+				}
+			}
 			p.held[l.key] = retryAt
 			for _, r := range rest {
 				delete(p.inflight, r.Message.ID)

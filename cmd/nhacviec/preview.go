@@ -14,6 +14,7 @@ import (
 
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -186,10 +187,16 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeStore()
-	entries, err := previewOn(st, schedulerConfig(cfg), tasksFromPlans(cfg.Scheduling.Calendar, plans), from, to)
+	tasks := tasksFromPlans(cfg.Scheduling.Calendar, plans)
+	entries, err := previewOn(st, schedulerConfig(cfg), tasks, from, to)
 	if err != nil {
 		return err
 	}
+	weekly, err := previewWeekly(cfg, st, tasks, from, to)
+	if err != nil {
+		return err
+	}
+	entries = mergeByTime(entries, weekly)
 	if *asJSON {
 		fmt.Fprintf(m.stderr, "nhacviec: preview from %s\n", state) // stdout stays JSON
 	} else {
@@ -222,4 +229,73 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(tw, "%d messages from %s to %s.\n", len(entries), from.In(cfg.Location).Format("2006-01-02 15:04"), to.In(cfg.Location).Format("2006-01-02 15:04"))
 	return tw.Flush()
+}
+
+// previewWeekly lists the weekly summaries to the office's head that run
+// sends in [from, to]: at each weekly moment (moved to a working moment),
+// titled from the assignments' state then. Done marks do not change during
+// a preview, so the state at the end of it tells every moment's buckets.
+func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
+	w := cfg.Scheduling.Weekly
+	u, ok := cfg.Directory.Unit(cfg.Office)
+	if w == nil || !ok {
+		return nil, nil
+	}
+	head, ok := cfg.Directory.Person(u.Head)
+	if !ok {
+		return nil, nil
+	}
+	var as []scheduler.Assignment
+	err := st.View(func(tx scheduler.Tx) error {
+		return tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+			as = append(as, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	to0 := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
+	cal := cfg.Scheduling.Calendar
+	var out []previewEntry
+	seen := map[time.Time]bool{}
+	for t := w.Next(from.Add(-time.Nanosecond)); !t.IsZero() && !t.After(to); t = w.Next(t) {
+		at := cal.NextWorkingMoment(t)
+		if at.After(to) || seen[at] {
+			continue
+		}
+		seen[at] = true
+		r := report.Build(at, cfg.Location, tasks, as, cfg.Directory, report.WithCalendar(cal))
+		title, _ := r.Weekly(at.AddDate(0, 0, -7))
+		out = append(out, previewEntry{At: at, Recipient: to0, Kind: notify.KindInfo,
+			Channels: scheduler.Channels(cfg.Directory, to0, enabledChannels(cfg), cfg.Delivery.AllChannels),
+			Title:    "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(at)})
+	}
+	return out, nil
+}
+
+// enabledChannels are the channels the config sets up; nil (all) when none
+// is, as the daemon prints every message then.
+func enabledChannels(cfg *config.Config) []string {
+	var out []string
+	if cfg.EmailEnabled() {
+		out = append(out, notify.ChannelEmail)
+	}
+	if cfg.TelegramEnabled() {
+		out = append(out, notify.ChannelTelegram)
+	}
+	return out
+}
+
+// mergeByTime merges two lists ordered by time, a's first at equal times.
+func mergeByTime(a, b []previewEntry) []previewEntry {
+	out := make([]previewEntry, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		if len(b) == 0 || len(a) > 0 && !a[0].At.After(b[0].At) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
 )
@@ -44,6 +46,9 @@ func TestPreviewAppendix2024(t *testing.T) {
 			t.Errorf("message outside working hours: %s", local)
 		}
 		key := fmt.Sprint(en.At.Unix(), en.Recipient.ID)
+		if strings.Contains(en.Title, "Tổng hợp tiến độ CCHC tuần") {
+			key += " weekly" // the weekly summary is a message of its own, as run sends it
+		}
 		if seen[key] {
 			t.Errorf("two messages to %s at %s: not a digest", en.Recipient.ID, local)
 		}
@@ -75,5 +80,45 @@ func TestPreviewAppendix2024(t *testing.T) {
 	}
 	if !h1 {
 		t.Error("no due message for I.2@2024-H1 to chanh-vp at 2024-06-17 08:00")
+	}
+}
+
+// TestPreviewListsWeeklySummary: on a Monday morning preview lists the
+// weekly summary to the office's head at 08:00, titled as run sends it.
+func TestPreviewListsWeeklySummary(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e.run(t, ctx, "run", "--now", "2024-11-18T20:00") // plan, as the daemon did before
+	out, stderr, code := e.run(t, context.Background(), "preview", "--json", "--now", "2024-11-25T07:59:58", "--to", "2024-11-25T08:30")
+	if code != 0 {
+		t.Fatalf("preview: exit %d %s", code, stderr)
+	}
+	var entries []previewEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil {
+		t.Fatal(err)
+	}
+	var previewed []string
+	for _, en := range entries {
+		if en.Recipient.ID == "chanh-vp" && strings.Contains(en.Title, "Tổng hợp tiến độ CCHC tuần") {
+			previewed = append(previewed, en.At.In(time.FixedZone("ICT", 7*3600)).Format("15:04")+" "+en.Title)
+		}
+	}
+
+	var stdout syncBuffer
+	e.setup = func(m *Main) { m.stdout = &stdout }
+	ctx, cancel = context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.run(t, ctx, "run", "--now", "2024-11-25T07:59:58")
+	}()
+	title := regexp.MustCompile(`──── (\[Nhắc việc CCHC\] Tổng hợp tiến độ CCHC tuần: [^\n]* — 25/11/2024) ────`)
+	waitFor(t, "the 08:00 summary", func() bool { return title.MatchString(stdout.String()) })
+	cancel()
+	<-done
+	sent := "08:00 " + title.FindStringSubmatch(stdout.String())[1]
+	if len(previewed) != 1 || previewed[0] != sent {
+		t.Errorf("preview lists %q, run sent %q", previewed, sent)
 	}
 }
