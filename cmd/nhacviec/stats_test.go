@@ -37,6 +37,9 @@ func TestValidateExpectedDigests(t *testing.T) {
 	}
 	want := map[string]map[time.Month]int{}
 	for _, en := range entries {
+		if strings.Contains(en.Title, "Tổng hợp tiến độ CCHC tuần") {
+			continue // the weekly summary is not a digest
+		}
 		if want[en.Recipient.ID] == nil {
 			want[en.Recipient.ID] = map[time.Month]int{}
 		}
