@@ -16,6 +16,7 @@ func TestBadConfigs(t *testing.T) {
 		"cron-zone":         "testdata/bad/cron-zone.yaml:4: schedules.tasks.I.4.1: cron \"CRON_TZ=UTC\": malformed",
 		"days-off":          "testdata/bad/days-off.yaml:5: calendar.years.2024.days_off: invalid date \"2024-02-30\": no such day",
 		"default-kind":      "testdata/bad/default-kind.yaml:4: schedules.defaults.yearly: \"yearly\" is not a timeline kind (year, recurring, regulation, other-plan, date, month, quarter, half, blank, unknown) or recurring/<week|month|quarter|half-year|year>",
+		"draft-to":          "testdata/bad/draft-to.yaml:4: reports.draft_to[0]: \"nobody\" is not a person id",
 		"duplicate-unit":    "testdata/bad/duplicate-unit.yaml:5: units[1].id: unit \"vp\": id already used by a unit",
 		"duration":          "testdata/bad/duration.yaml:3: delivery.fallback_after: \"an hour\" is not a positive duration such as 30s, 15m or 2h",
 		"email-address":     "testdata/bad/email-address.yaml:4: people[0].email: \"not-an-address\" is not an e-mail address",

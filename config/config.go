@@ -82,6 +82,9 @@ type Reports struct {
 	// Weekly is when the office's head gets the weekly progress summary: a
 	// cron spec, default "0 8 * * 1" (Monday 08:00); "off" for none.
 	Weekly string `yaml:"weekly"`
+	// DraftTo are person ids who get the office's draft of each periodic
+	// report at its data cut-off, besides the office's head.
+	DraftTo []string `yaml:"draft_to"`
 }
 
 // Log is the logging section.
@@ -216,6 +219,7 @@ func (c *Config) check(v *validator) {
 	c.checkScheduling(v)
 	c.Scheduling.Checkins = c.checkCheckins(v)
 	c.checkChannels(v)
+	c.checkDraftTo(v)
 	c.checkWeb(v)
 	c.checkSignature(v)
 }

@@ -101,6 +101,17 @@ type Message struct {
 	// Hook is data for the channel's sent hook, opaque to the pipeline
 	// (what the bot remembers of a reply once Telegram gave it an id).
 	Hook json.RawMessage `json:"hook,omitempty"`
+	// Attachments are files sent with the message by e-mail (the office's
+	// report draft); channels without files leave them out, so the text
+	// must say where the files went.
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Attachment is one file attached to a message.
+type Attachment struct {
+	Name string `json:"name"` // file name: "du-thao-bao-cao-cchc-2024-Q3.xlsx"
+	Type string `json:"type"` // content type
+	Data []byte `json:"data"`
 }
 
 // Notifier delivers messages on one channel. It owns no retry loop: it says

@@ -14,6 +14,7 @@ import (
 	"github.com/sct-langson/nhacviec/notify/telegram"
 	"github.com/sct-langson/nhacviec/ops"
 	"github.com/sct-langson/nhacviec/org"
+	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 	"github.com/sct-langson/nhacviec/web"
@@ -46,6 +47,8 @@ type daemon struct {
 	synced  calendar.Date // day of the last Sync
 	// weeklySent is the weekly moment last summarised by this process.
 	weeklySent time.Time
+	// draftSent is the period whose report draft this process queued last.
+	draftSent report.Period
 }
 
 // cmdRun runs the daemon until ctx is cancelled (SIGINT, SIGTERM).
@@ -260,6 +263,7 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 			d.log.Error("fire due steps", "err", err)
 		}
 		d.weekly(rt, now)
+		d.draft(rt, now)
 		if len(msgs) > 0 {
 			d.log.Info("messages queued", "count", len(msgs))
 			for _, msg := range msgs {
@@ -269,6 +273,9 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 		}
 		wait := maxWait
 		if _, next := weeklyDue(rt, now); !next.IsZero() {
+			wait = min(wait, max(next.Sub(now), 0))
+		}
+		if _, _, next := report.DraftDue(now, rt.cfg.Scheduling.Calendar); !next.IsZero() {
 			wait = min(wait, max(next.Sub(now), 0))
 		}
 		if next, ok, err := d.eng.NextWake(now); err != nil {

@@ -170,6 +170,12 @@ func (r *renderer) render(m *notify.Message, now time.Time) (*mail.Msg, error) {
 			return nil, fmt.Errorf("email: attach full list: %w", err)
 		}
 	}
+	for _, a := range m.Attachments {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data),
+			mail.WithFileContentType(mail.ContentType(a.Type))); err != nil {
+			return nil, fmt.Errorf("email: attach %s: %w", a.Name, err)
+		}
+	}
 	if ics, ok := calendar(m, r.domain); ok {
 		if err := msg.AttachReader(calendarFile, strings.NewReader(ics),
 			mail.WithFileContentType(mail.ContentType(calendarContentType))); err != nil {

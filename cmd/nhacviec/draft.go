@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/report"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	htmlType = "text/html; charset=utf-8"
+)
+
+// draft queues the period's report draft to the office's head and to
+// reports.draft_to at the first working moment after a data cut-off, once
+// per period: the message id names the period, and the outbox ignores an
+// id it already holds, also after a restart.
+func (d *daemon) draft(rt *runtime, now time.Time) {
+	cfg := rt.cfg
+	cal := cfg.Scheduling.Calendar
+	if !cal.NextWorkingMoment(now).Equal(now) {
+		return // outside working time: the loop comes back
+	}
+	p, ok, _ := report.DraftDue(now, cal)
+	if !ok || p == d.draftSent {
+		return
+	}
+	d.draftSent = p
+	to := draftRecipients(cfg)
+	if len(to) == 0 {
+		return
+	}
+	assignments, err := d.db.Assignments("")
+	if err != nil {
+		d.log.Error("report draft", "period", p.String(), "err", err)
+		return
+	}
+	dr := report.BuildDraft(p, now, cfg.Location, rt.tasks, assignments, cfg.Directory)
+	msgs, err := draftMessages(cfg, dr, to, d.chans.enabled, now)
+	if err != nil {
+		d.log.Error("report draft", "period", p.String(), "err", err)
+		return
+	}
+	if err := d.db.Enqueue(msgs...); err != nil {
+		d.log.Error("report draft", "period", p.String(), "err", err)
+		return
+	}
+	d.log.Info("report draft queued", "period", p.String(), "messages", len(msgs))
+	d.signal()
+}
+
+// draftRecipients are the office's head and the people of
+// reports.draft_to, each once.
+func draftRecipients(cfg *config.Config) []notify.Recipient {
+	var ids []string
+	if u, ok := cfg.Directory.Unit(cfg.Office); ok && u.Head != "" {
+		ids = append(ids, u.Head)
+	}
+	for _, id := range cfg.Reports.DraftTo {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	var out []notify.Recipient
+	for _, id := range ids {
+		if p, ok := cfg.Directory.Person(id); ok {
+			out = append(out, notify.Recipient{ID: p.ID, Name: p.Name, Email: p.Email, TelegramID: p.Telegram})
+		}
+	}
+	return out
+}
+
+// draftMessages are the draft's messages to each recipient: by e-mail with
+// the XLSX and the printable HTML attached whenever the person has an
+// address (the files go nowhere else), and on the person's usual channel
+// when that is another one, with the summary and where the files went.
+func draftMessages(cfg *config.Config, dr report.Draft, to []notify.Recipient, enabled []string, now time.Time) ([]*notify.Message, error) {
+	var xlsx, html bytes.Buffer
+	if err := dr.WriteXLSX(&xlsx); err != nil {
+		return nil, err
+	}
+	if err := dr.WriteHTML(&html); err != nil {
+		return nil, err
+	}
+	base := "du-thao-bao-cao-cchc-" + dr.Period.String()
+	files := []notify.Attachment{
+		{Name: base + ".xlsx", Type: xlsxType, Data: xlsx.Bytes()},
+		{Name: base + ".html", Type: htmlType, Data: html.Bytes()},
+	}
+	summary := dr.Summary()
+	footer := strings.Join(signature(cfg), "\n")
+	var msgs []*notify.Message
+	for _, r := range to {
+		chans := scheduler.Channels(cfg.Directory, r, enabled, cfg.Delivery.AllChannels)
+		mail := r.Email != "" && (enabled == nil || slices.Contains(enabled, notify.ChannelEmail))
+		if mail && !slices.Contains(chans, notify.ChannelEmail) {
+			chans = append(chans, notify.ChannelEmail)
+		}
+		for _, ch := range chans {
+			m := &notify.Message{
+				ID: fmt.Sprintf("draft|%s|%s|%s", r.ID, ch, dr.Period), Channel: ch,
+				Kind: notify.KindInfo, To: r, At: now,
+				Title:  "[Nhắc việc CCHC] " + dr.DraftTitle(),
+				Footer: footer,
+			}
+			switch {
+			case ch == notify.ChannelEmail:
+				m.Intro = summary + "\nToàn văn dự thảo đính kèm thư này: tệp Excel (" + files[0].Name + ") và bản in (" + files[1].Name + ", mở bằng trình duyệt rồi in)."
+				m.Attachments = files
+			case mail:
+				m.Intro = summary + "\nToàn văn dự thảo (tệp Excel và bản in) đã gửi kèm thư điện tử tới " + r.Email + "."
+			default:
+				m.Intro = summary + "\nToàn văn dự thảo (tệp Excel và bản in): quản trị hệ thống lấy bằng lệnh nhacviec report --period " + dr.Period.String() + "."
+			}
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs, nil
+}
