@@ -30,6 +30,7 @@ func TestDraftDue(t *testing.T) {
 		{mon, q3, at(2024, time.December, 16, 7, 30)},
 		{at(2024, time.September, 30, 7, 30), q3, at(2024, time.December, 16, 7, 30)},
 		{at(2024, time.October, 1, 7, 30), Period{}, at(2024, time.December, 16, 7, 30)}, // more than 14 days late
+		{at(2024, time.June, 14, 16, 0), Period{}, at(2024, time.June, 17, 7, 30)},       // the data of the 14th still come in
 		{at(2024, time.June, 17, 7, 30), h1, mon},                                        // 14/06 a Friday: Monday 17/06
 		{at(2024, time.March, 15, 9, 0), Period{}, at(2024, time.March, 18, 7, 30)},      // 15/03 a day off
 	} {

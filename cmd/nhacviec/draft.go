@@ -98,16 +98,13 @@ func draftMessages(cfg *config.Config, dr report.Draft, to []notify.Recipient, e
 	footer := strings.Join(signature(cfg), "\n")
 	var msgs []*notify.Message
 	for _, r := range to {
-		chans := scheduler.Channels(cfg.Directory, r, enabled, cfg.Delivery.AllChannels)
-		mail := r.Email != "" && (enabled == nil || slices.Contains(enabled, notify.ChannelEmail))
-		if mail && !slices.Contains(chans, notify.ChannelEmail) {
-			chans = append(chans, notify.ChannelEmail)
-		}
+		chans := draftChannels(cfg, r, enabled)
+		mail := slices.Contains(chans, notify.ChannelEmail)
 		for _, ch := range chans {
 			m := &notify.Message{
 				ID: fmt.Sprintf("draft|%s|%s|%s", r.ID, ch, dr.Period), Channel: ch,
 				Kind: notify.KindInfo, To: r, At: now,
-				Title:  "[Nhắc việc CCHC] " + dr.DraftTitle(),
+				Title:  draftTitle(dr.Period),
 				Footer: footer,
 			}
 			switch {
@@ -123,4 +120,38 @@ func draftMessages(cfg *config.Config, dr report.Draft, to []notify.Recipient, e
 		}
 	}
 	return msgs, nil
+}
+
+// draftChannels are r's usual channels, plus e-mail when r has an address:
+// the files go by e-mail only.
+func draftChannels(cfg *config.Config, r notify.Recipient, enabled []string) []string {
+	chans := scheduler.Channels(cfg.Directory, r, enabled, cfg.Delivery.AllChannels)
+	if r.Email != "" && (enabled == nil || slices.Contains(enabled, notify.ChannelEmail)) && !slices.Contains(chans, notify.ChannelEmail) {
+		chans = append(chans, notify.ChannelEmail)
+	}
+	return chans
+}
+
+// draftTitle is the draft message's subject.
+func draftTitle(p report.Period) string {
+	return "[Nhắc việc CCHC] " + report.Draft{Period: p}.DraftTitle()
+}
+
+// previewDraft lists the report drafts run sends in [from, to]: at the
+// first working moment after each data cut-off, to the office's head and
+// reports.draft_to.
+func previewDraft(cfg *config.Config, from, to time.Time) []previewEntry {
+	var out []previewEntry
+	for t := from.Add(-time.Nanosecond); ; {
+		_, _, next := report.DraftDue(t, cfg.Scheduling.Calendar)
+		if next.IsZero() || next.After(to) {
+			return out
+		}
+		p, _, _ := report.DraftDue(next, cfg.Scheduling.Calendar)
+		for _, r := range draftRecipients(cfg) {
+			out = append(out, previewEntry{At: next, Recipient: r, Kind: notify.KindInfo,
+				Channels: draftChannels(cfg, r, enabledChannels(cfg)), Title: draftTitle(p)})
+		}
+		t = next
+	}
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,6 +71,28 @@ func TestReportDraftAtCutoff(t *testing.T) {
 	if ids := draftIDs(t, e); len(ids) > 0 {
 		t.Fatalf("draft queued before the cut-off: %v", ids)
 	}
+	// preview lists the draft when run sends it, to both, on their channels.
+	out, stderr, code := e.run(t, context.Background(), "preview", "--json", "--now", "2024-09-13T10:00", "--to", "2024-09-16T08:00")
+	if code != 0 {
+		t.Fatalf("preview: exit %d %s", code, stderr)
+	}
+	var entries []previewEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil {
+		t.Fatal(err)
+	}
+	var previewed []string
+	for _, en := range entries {
+		if strings.Contains(en.Title, draftSubject) {
+			previewed = append(previewed, en.At.In(time.FixedZone("ICT", 7*3600)).Format("02/01 15:04")+" "+en.Recipient.ID+" "+strings.Join(en.Channels, ",")+" "+en.Title)
+		}
+	}
+	if want := []string{
+		"16/09 07:30 chanh-vp telegram,email [Nhắc việc CCHC] " + draftSubject,
+		"16/09 07:30 pgd-1 email [Nhắc việc CCHC] " + draftSubject,
+	}; !slices.Equal(previewed, want) {
+		t.Errorf("preview lists %q, want %q", previewed, want)
+	}
+
 	at(2024, 9, 13, 4, 0) // 11:00 in Hà Nội
 	if out, stderr, code := e.run(t, context.Background(), "done", "III.2.1", "--note", "Đã ban hành"); code != 0 {
 		t.Fatalf("done: %s %s", out, stderr)

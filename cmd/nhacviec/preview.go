@@ -197,6 +197,7 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 		return err
 	}
 	entries = mergeByTime(entries, weekly)
+	entries = mergeByTime(entries, previewDraft(cfg, from, to))
 	if *asJSON {
 		fmt.Fprintf(m.stderr, "nhacviec: preview from %s\n", state) // stdout stays JSON
 	} else {
