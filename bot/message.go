@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -136,18 +137,27 @@ func (b *Bot) onKeys(chat int64, c change, keys []string, x action.Request) txFu
 			return nil
 		}
 		var fit []string
+		var done, others []string // why the rest do not fit: done already, another unit's
 		for _, k := range keys {
 			a, ok, err := t.tx.Assignment(k)
 			if err != nil {
 				return err
 			}
-			if ok && c.p.May(a) && (a.State == scheduler.StateOpen || x.Kind != action.Done && a.State == scheduler.StateDone) {
+			switch {
+			case !ok:
+			case !c.p.May(a):
+				if name := b.unitName(a.Unit); !slices.Contains(others, name) {
+					others = append(others, name)
+				}
+			case a.State == scheduler.StateOpen || x.Kind != action.Done && a.State == scheduler.StateDone:
 				fit = append(fit, k)
+			default:
+				done = append(done, scheduler.OccurrenceName(a.Occurrence))
 			}
 		}
 		switch len(fit) {
 		case 0:
-			e.send(chat, "ℹ️ Các nhiệm vụ trong tin nhắn này đã hoàn thành hoặc không thuộc quyền cập nhật của bạn.")
+			e.send(chat, noneFits(done, others))
 		case 1:
 			r, err := b.act(t, c, fit[0], x)
 			if err != nil {
@@ -233,4 +243,21 @@ func (b *Bot) evidenceReply(ctx context.Context, chat int64, c change, sent stor
 		ev.Path = b.fetch(ctx, f, keys[0], ev.Name)
 	}
 	return b.onKeys(chat, c, keys, action.Request{Kind: action.Evidence, Evidence: &ev}), nil
+}
+
+// noneFits says why no task of a message can be updated by its sender:
+// the ones done already, by name, and the units whose tasks the sender may
+// not update.
+func noneFits(done, others []string) string {
+	var parts []string
+	if len(done) > 0 {
+		parts = append(parts, "đã hoàn thành trước đó: "+esc(strings.Join(done, ", ")))
+	}
+	if len(others) > 0 {
+		parts = append(parts, "không thuộc đơn vị của bạn (do "+esc(strings.Join(others, ", "))+" chủ trì; chỉ cán bộ đơn vị chủ trì hoặc quản trị viên được cập nhật)")
+	}
+	if len(parts) == 0 {
+		return "ℹ️ Tin nhắn này không còn nhiệm vụ nào để cập nhật."
+	}
+	return "ℹ️ Không có nhiệm vụ nào trong tin nhắn này để bạn cập nhật: " + strings.Join(parts, "; ") + "."
 }

@@ -105,3 +105,26 @@ func TestInviteBindsThroughStart(t *testing.T) {
 	}
 	contains(t, "second use", e.last(other.ID).Text, "Mã mời không hợp lệ, đã được dùng hoặc đã hết hạn", "5005")
 }
+
+// TestGroupRefusalSaysWhy: "xong" in reply to a digest in a group, where
+// no task fits, says which reason applies to which: done already, or
+// another unit's.
+func TestGroupRefusalSaysWhy(t *testing.T) {
+	e := newEnv(t, nil)
+	const group = -1005555
+	id := e.remind(group, kIII21, kIII221)
+	e.srv.PushReply(group, userBinh, id, "xong")
+	e.poll()
+	got := e.last(group).Text
+	contains(t, "other unit", got, "không thuộc đơn vị của bạn (do Văn phòng Sở chủ trì")
+	if strings.Contains(got, "đã hoàn thành trước đó") {
+		t.Errorf("told done when it is another unit's: %q", got)
+	}
+
+	e.srv.PushText(userAn.ID, userAn, "/xong III.2.1")
+	e.poll()
+	id = e.remind(group, kIII21, kII1)
+	e.srv.PushReply(group, userAn, id, "xong")
+	e.poll()
+	contains(t, "both reasons", e.last(group).Text, "đã hoàn thành trước đó: III.2.1", "không thuộc đơn vị của bạn (do Phòng Quản lý thương mại chủ trì")
+}
