@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -192,7 +193,7 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	weekly, err := previewWeekly(cfg, st, tasks, from, to)
+	weekly, err := previewWeekly(cfg, st, tasks, from, to, !strings.HasPrefix(state, "the state of"))
 	if err != nil {
 		return err
 	}
@@ -236,7 +237,10 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 // sends in [from, to]: at each weekly moment (moved to a working moment),
 // titled from the assignments' state then. Done marks do not change during
 // a preview, so the state at the end of it tells every moment's buckets.
-func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
+// With catchUp (a daemon starting without state), the last week's summary
+// missed within the week before from goes at from's working moment, as run
+// sends it on its first start.
+func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Task, from, to time.Time, catchUp bool) ([]previewEntry, error) {
 	w := cfg.Scheduling.Weekly
 	u, ok := cfg.Directory.Unit(cfg.Office)
 	if w == nil || !ok {
@@ -259,19 +263,39 @@ func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Tas
 	to0 := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
 	cal := cfg.Scheduling.Calendar
 	var out []previewEntry
+	add := func(at, moment time.Time) {
+		r := report.Build(at, cfg.Location, tasks, as, cfg.Directory, report.WithCalendar(cal))
+		title, _ := r.Weekly(moment.AddDate(0, 0, -7))
+		out = append(out, previewEntry{At: at, Recipient: to0, Kind: notify.KindInfo,
+			Channels: scheduler.Channels(cfg.Directory, to0, enabledChannels(cfg), cfg.Delivery.AllChannels),
+			Title:    "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(moment)})
+	}
 	seen := map[time.Time]bool{}
+	if catchUp {
+		// As weeklyDue at the daemon's first working moment: the latest
+		// weekly moment by then, if it came before from.
+		start := cal.NextWorkingMoment(from)
+		var last time.Time
+		for t := w.Next(from.AddDate(0, 0, -8)); !t.IsZero(); t = w.Next(t) {
+			at := cal.NextWorkingMoment(t)
+			if at.After(start) {
+				break
+			}
+			last = at
+		}
+		if !last.IsZero() && last.Before(from) && start.Sub(last) <= 7*24*time.Hour && !start.After(to) {
+			add(start, last)
+		}
+	}
 	for t := w.Next(from.Add(-time.Nanosecond)); !t.IsZero() && !t.After(to); t = w.Next(t) {
 		at := cal.NextWorkingMoment(t)
 		if at.After(to) || seen[at] {
 			continue
 		}
 		seen[at] = true
-		r := report.Build(at, cfg.Location, tasks, as, cfg.Directory, report.WithCalendar(cal))
-		title, _ := r.Weekly(at.AddDate(0, 0, -7))
-		out = append(out, previewEntry{At: at, Recipient: to0, Kind: notify.KindInfo,
-			Channels: scheduler.Channels(cfg.Directory, to0, enabledChannels(cfg), cfg.Delivery.AllChannels),
-			Title:    "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(at)})
+		add(at, at)
 	}
+	slices.SortStableFunc(out, func(a, b previewEntry) int { return a.At.Compare(b.At) })
 	return out, nil
 }
 
