@@ -53,6 +53,8 @@ type Engine interface {
 	// Calendar is the current working-day calendar: snoozes and "còn N
 	// ngày làm việc" count on it.
 	Calendar() *calendar.Calendar
+	// Task is a plan's task as last planned, for its text.
+	Task(plan, id string) (scheduler.Task, bool)
 }
 
 // Config is what a Bot needs.

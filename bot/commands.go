@@ -14,6 +14,7 @@ import (
 
 	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
 
@@ -214,7 +215,21 @@ func (b *Bot) ask(e *effects, chat int64, p person, x action.Request, keys []str
 	if x.Evidence != nil {
 		rec.FileID, rec.FileName = x.Evidence.FileID, x.Evidence.Name
 	}
-	e.sendWith(chat, "❔ "+esc(question), choiceKeyboard(act, prefix, keys), rec)
+	// Each choice named as people do, with its task's short text: the
+	// buttons alone would read "I.4.1 (tháng 6/2024)", "I.4.1 (tháng
+	// 7/2024)", … for a digest's merged periods.
+	html := "❔ " + esc(question)
+	for _, k := range keys {
+		plan, occ, _ := strings.Cut(k, "|")
+		occ, _, _ = strings.Cut(occ, "|")
+		id, _, _ := strings.Cut(occ, "@")
+		line := "\n• <b>" + esc(scheduler.OccurrenceName(occ)) + "</b>"
+		if t, ok := b.engine.Task(plan, id); ok && t.Text != "" {
+			line += " — " + esc(clip(t.Text, 70))
+		}
+		html += line
+	}
+	e.sendWith(chat, html, choiceKeyboard(act, prefix, keys), rec)
 }
 
 // say is a txFunc that only replies.

@@ -25,6 +25,11 @@ func (c *countingEngine) Calendar() *calendar.Calendar {
 	return c.eng.Calendar()
 }
 
+func (c *countingEngine) Task(plan, id string) (scheduler.Task, bool) {
+	c.reads.Add(1)
+	return c.eng.Task(plan, id)
+}
+
 func (c *countingEngine) Pin() scheduler.Pinned {
 	c.pins.Add(1)
 	return c.eng.Pin()

@@ -113,6 +113,10 @@ func TestDigestReplyAsksWhich(t *testing.T) {
 	e.poll()
 	q := e.last(userAn.ID)
 	contains(t, "question", q.Text, "nhiệm vụ nào")
+	// Each choice with its task's short text, escaped once.
+	contains(t, "question", q.Text, "• III.2.1 — Rà soát <quy trình> nội bộ & \"một cửa\"")
+	contains(t, "question", q.Text, "• III.2.2.1 — Ban hành quyết định công bố")
+	contains(t, "question", q.Text, "• I.5 — Mỗi phòng có ít nhất một sáng kiến")
 	want := []string{"d:" + store.ShortID(kIII21), "d:" + store.ShortID(kIII221), "d:" + store.ShortID(kI5vp)}
 	if kb := e.keyboard(userAn.ID, q.MessageID); !slices.Equal(kb, want) {
 		t.Fatalf("question keyboard %v, want %v", kb, want)

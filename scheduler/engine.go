@@ -637,3 +637,12 @@ func (p Pinned) NextFor(a Assignment) *Pending { return p.s.next(a) }
 
 // Calendar is the pinned state's working-day calendar.
 func (p Pinned) Calendar() *calendar.Calendar { return p.s.Calendar }
+
+// Task is the pinned state's task id of plan, as of the last Sync.
+func (p Pinned) Task(plan, id string) (Task, bool) {
+	t, ok := p.s.tasks[taskKey(plan, id)]
+	return t, ok
+}
+
+// Task is the current state's task id of plan, as of the last Sync.
+func (e *Engine) Task(plan, id string) (Task, bool) { return e.Pin().Task(plan, id) }
