@@ -320,6 +320,10 @@ func (e *Engine) NextWake(now time.Time) (time.Time, bool, error) {
 			return err
 		}
 		round = s.nextRound(now, last.LastDigest)
+		if ok && last.LastDigest == s.today(now) && p.At.Before(round) {
+			// Today's round has run: what is due waits for the next (Fire).
+			p.At = round
+		}
 		if ok && !round.Before(p.At) {
 			return nil
 		}
@@ -378,12 +382,13 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 		return nil, nil // outside working time: NextWake says when
 	}
 	today := s.today(now)
-	until, round := now, false
+	until, round, roundDone := now, false, false
 	err := e.store.View(func(tx Tx) error {
 		last, err := tx.Rhythm("")
 		if err != nil {
 			return err
 		}
+		roundDone = last.LastDigest == today
 		first, ok, err := tx.NextDue()
 		if err != nil {
 			return err
@@ -400,6 +405,12 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("fire at %s: %w", now.Format(time.RFC3339), err)
+	}
+	if roundDone && !round {
+		// At most one digest per person per working day: what falls due
+		// after today's round (a reload that moved a deadline, say) goes
+		// with the next one (NextWake waits for it).
+		return nil, nil
 	}
 	var out []*notify.Message
 	for {

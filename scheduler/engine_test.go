@@ -453,3 +453,36 @@ func TestEscalationDigestSaysWhatWasDone(t *testing.T) {
 		}
 	}
 }
+
+// TestOneDigestPerDay: after the day's round, a change that makes news
+// at once (at 10:00 the admin moves a deadline to today) does not send a
+// second digest that day: it goes with the next working day's round, once.
+func TestOneDigestPerDay(t *testing.T) {
+	store := NewMemStore()
+	e := testEngine(t, store)
+	task := oneTask("III.2.1", "Trong năm 2024", "vp")
+	start := at(2024, 11, 1, 9, 0)
+	if _, err := e.Sync([]Task{task}, start); err != nil {
+		t.Fatal(err)
+	}
+	first := events(runFrom(t, e, start, at(2024, 11, 19, 9, 0)))
+	if want := []string{"2024-11-19 08:00 chanh-vp/email III.2.1:reminder"}; !slices.Equal(first, want) {
+		t.Fatalf("before the change: %v, want %v", first, want)
+	}
+	// 19/11 10:00: due today instead: the due day is news, today.
+	cfg := *e.state.Load().Config
+	cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2024-11-19"}}
+	change := at(2024, 11, 19, 10, 0)
+	if _, err := e.Apply(cfg, []Task{task}, change); err != nil {
+		t.Fatal(err)
+	}
+	if next, ok, err := e.NextWake(change); err != nil || !ok || !next.Equal(at(2024, 11, 20, 8, 0)) {
+		t.Errorf("next wake after the change = %v %v %v, want the next round 20/11 08:00", next, ok, err)
+	}
+	got := events(runFrom(t, e, change, at(2024, 11, 20, 12, 0)))
+	// One message, the next morning: by then the task is overdue.
+	want := []string{"2024-11-20 08:00 chanh-vp/email III.2.1:overdue1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("after the change:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
