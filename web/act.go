@@ -176,7 +176,7 @@ func (s *Server) perform(actor action.Actor, key string, q request, env Env) (ou
 			reqs = append(reqs, action.Request{Kind: action.Evidence, Evidence: ev})
 		}
 		for _, x := range reqs {
-			o, err := action.Apply(tx, audit, s.cfg.Engine, c, key, x)
+			o, err := action.Apply(tx, audit, env.Planner, c, key, x)
 			if err != nil {
 				return err
 			}

@@ -73,9 +73,9 @@ func newBenchDoor(b *testing.B, p *plan.Plan, dir *org.Directory, office string,
 		tasks = append(tasks, scheduler.Task{Plan: scheduler.PlanInfo{Code: r.Plan, Year: p.Year}, Task: r.Task})
 	}
 	base := "http://nhacviec.example"
-	s, err := New(Config{BaseURL: base, Store: db, Engine: noNext{}, Now: func() time.Time { return at },
-		Tasks: func() ([]scheduler.Task, error) { return tasks, nil }, // the daemon keeps them in memory
-		Env:   func() Env { return Env{Directory: dir, Office: office, Calendar: cal} },
+	s, err := New(Config{BaseURL: base, Store: db, Now: func() time.Time { return at },
+		// The daemon keeps the tasks in memory.
+		Env: func() Env { return Env{Directory: dir, Office: office, Calendar: cal, Tasks: tasks, Planner: noNext{}} },
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -259,9 +259,10 @@ func BenchmarkDoneDurable(b *testing.B) {
 	})
 	cal, _ := calendar.New(calendar.Config{Location: vietnam})
 	dir := testDirectory(b)
-	s, err := New(Config{BaseURL: "http://x.example", Store: db, Engine: noNext{}, Now: f.clock,
-		Tasks: func() ([]scheduler.Task, error) { return testTasks(), nil },
-		Env:   func() Env { return Env{Directory: dir, Office: "vp", Calendar: cal} }})
+	s, err := New(Config{BaseURL: "http://x.example", Store: db, Now: f.clock,
+		Env: func() Env {
+			return Env{Directory: dir, Office: "vp", Calendar: cal, Tasks: testTasks(), Planner: noNext{}}
+		}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -55,10 +55,7 @@ func (s *Server) snapshot(env Env) ([]scheduler.Task, []scheduler.Assignment, in
 	if c.tasks != nil && c.version == v && c.dir == env.Directory {
 		return c.tasks, c.as, v, nil
 	}
-	tasks, err := s.cfg.Tasks()
-	if err != nil {
-		return nil, nil, 0, err
-	}
+	tasks := env.Tasks
 	as, err := s.cfg.Store.CachedAssignments(&c.decoded)
 	if err != nil {
 		return nil, nil, 0, err

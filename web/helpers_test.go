@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,6 +51,8 @@ type fixture struct {
 	now   time.Time
 	mails []*notify.Message
 	dir   string
+	// envCalls counts the reads of the daemon's state (Config.Env).
+	envCalls atomic.Int32
 }
 
 func testDirectory(t testing.TB) *org.Directory {
@@ -131,9 +134,11 @@ func (f *fixture) server(base string) *Server {
 	}
 	dir := testDirectory(f.t)
 	s, err := New(Config{
-		BaseURL: base, Store: f.db, Engine: noNext{}, Now: f.clock, EvidenceDir: filepath.Join(f.dir, "evidence"),
-		Tasks: func() ([]scheduler.Task, error) { return testTasks(), nil },
-		Env:   func() Env { return Env{Directory: dir, Office: "vp", Calendar: cal} },
+		BaseURL: base, Store: f.db, Now: f.clock, EvidenceDir: filepath.Join(f.dir, "evidence"),
+		Env: func() Env {
+			f.envCalls.Add(1)
+			return Env{Directory: dir, Office: "vp", Calendar: cal, Tasks: testTasks(), Planner: noNext{}}
+		},
 		SendEmail: func(_ context.Context, m *notify.Message) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()

@@ -46,11 +46,7 @@ func (s *Server) linkData(l link, actor action.Actor, env Env) (linkView, bool, 
 	}
 	view := linkView{Kind: l.kind, Who: actor.Name, Assignment: viewOf(a, &viewer{Actor: actor}, s, env),
 		MaxMB: s.cfg.MaxUpload >> 20, Upload: s.cfg.EvidenceDir != ""}
-	tasks, err := s.cfg.Tasks()
-	if err != nil {
-		return view, false, err
-	}
-	for _, t := range tasks {
+	for _, t := range env.Tasks {
 		if t.Plan.Code == a.Plan && t.ID == a.TaskID {
 			view.Task = t
 		}

@@ -254,3 +254,33 @@ func TestDoneOnDiskBeforeThePage(t *testing.T) {
 		}
 	}
 }
+
+// TestOneStatePerRequest: a request reads the daemon's state (config,
+// tasks, engine state) once, at its start, whatever it shows or changes:
+// a reload in the middle of it cannot mix two configs.
+func TestOneStatePerRequest(t *testing.T) {
+	f := newFixture(t)
+	done, _, _ := f.links("binh", kTC)
+	b := f.browser()
+	token := b.csrf(done)
+	for name, do := range map[string]func() resp{
+		"confirmation page": func() resp { return b.get(done) },
+		"done by the link":  func() resp { return b.post(done, url.Values{"csrf": {token}, "lam": {"done"}}) },
+	} {
+		before := f.envCalls.Load()
+		if p := do(); p.status != http.StatusOK {
+			t.Fatalf("%s: %d", name, p.status)
+		}
+		if n := f.envCalls.Load() - before; n != 1 {
+			t.Errorf("%s read the state %d times, want once", name, n)
+		}
+	}
+	office := f.signIn("chanh@sct.example")
+	before := f.envCalls.Load()
+	if p := office.get("/"); p.status != http.StatusOK {
+		t.Fatalf("overview: %d", p.status)
+	}
+	if n := f.envCalls.Load() - before; n != 1 {
+		t.Errorf("the overview read the state %d times, want once", n)
+	}
+}

@@ -67,11 +67,7 @@ func viewOf(a scheduler.Assignment, v *viewer, s *Server, env Env) assignmentVie
 
 func (s *Server) taskPage(w http.ResponseWriter, r *http.Request, v *viewer, env Env) {
 	plan, id := r.URL.Query().Get("ke-hoach"), r.URL.Query().Get("ma")
-	tasks, err := s.cfg.Tasks()
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
+	tasks := env.Tasks
 	i := slices.IndexFunc(tasks, func(t scheduler.Task) bool { return t.Plan.Code == plan && t.ID == id })
 	if i < 0 {
 		s.fail(w, r, http.StatusNotFound, "Không có nhiệm vụ này trong kế hoạch.")

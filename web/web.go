@@ -65,12 +65,20 @@ type Store interface {
 	Version() (int, error)
 }
 
-// Env is the part of the config the pages read; the config may be
-// reloaded, so it is asked for on every request.
+// Env is the daemon's state a request works with: the part of the config
+// the pages read, the plans' tasks and the engine's planning state. The
+// config may be reloaded, so Env is taken once at the start of every
+// request and used throughout it: nothing in one request mixes two
+// configs.
 type Env struct {
 	Directory *org.Directory
 	Office    string // unit id of Văn phòng Sở
 	Calendar  *calendar.Calendar
+	// Tasks are the plans' current tasks.
+	Tasks []scheduler.Task
+	// Planner plans an assignment's next step after a change (a pinned
+	// engine state, scheduler.Engine.Pin).
+	Planner action.Planner
 }
 
 // Config is what a Server needs.
@@ -78,12 +86,10 @@ type Config struct {
 	// BaseURL is the address people open: scheme and host only.
 	BaseURL string
 	Store   Store
-	Engine  action.Planner
-	// Tasks returns the plans' current tasks.
-	Tasks func() ([]scheduler.Task, error)
-	Env   func() Env
-	Now   func() time.Time // default time.Now
-	Log   *slog.Logger     // default: discard
+	// Env returns the daemon's current state, once per request.
+	Env func() Env
+	Now func() time.Time // default time.Now
+	Log *slog.Logger     // default: discard
 	// EvidenceDir keeps uploaded files; uploads are refused without it.
 	EvidenceDir string
 	MaxUpload   int64 // bytes; default DefaultMaxUpload
@@ -115,8 +121,8 @@ type Server struct {
 // a Server.
 func New(cfg Config) (*Server, error) {
 	switch {
-	case cfg.Store == nil || cfg.Engine == nil || cfg.Tasks == nil || cfg.Env == nil:
-		return nil, errors.New("web: store, engine, tasks and env are required")
+	case cfg.Store == nil || cfg.Env == nil:
+		return nil, errors.New("web: store and env are required")
 	}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/notify/email"
-	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 	"github.com/sct-langson/nhacviec/web"
 )
@@ -46,12 +45,15 @@ func (d *daemon) newWeb() (*web.Server, error) {
 		return nil, nil
 	}
 	wc := web.Config{
-		BaseURL: cfg.Web.BaseURL, Store: d.db, Engine: d.eng, Now: d.m.now, Log: d.log.With("door", "web"),
+		BaseURL: cfg.Web.BaseURL, Store: d.db, Now: d.m.now, Log: d.log.With("door", "web"),
 		EvidenceDir: cfg.WebEvidenceDir(), MaxUpload: int64(cfg.Web.MaxUploadMB) << 20,
-		Tasks: func() ([]scheduler.Task, error) { return d.snap().tasks, nil }, // the engine's
+		// One runtime (config and the engine's tasks) and one engine state
+		// per request.
 		Env: func() web.Env {
-			c := d.current.Load()
-			return web.Env{Directory: c.Directory, Office: c.Office, Calendar: c.Scheduling.Calendar}
+			rt := d.snap()
+			c := rt.cfg
+			return web.Env{Directory: c.Directory, Office: c.Office, Calendar: c.Scheduling.Calendar,
+				Tasks: rt.tasks, Planner: d.eng.Pin()}
 		},
 	}
 	// Sign-in links go by e-mail; with no channel configured (the console
