@@ -69,21 +69,22 @@ func flatten(err error) []error {
 }
 
 // importPlans reads the plans and stores them; nothing is stored unless every
-// plan reads cleanly.
-func (m *Main) importPlans(cfg *config.Config, db *store.DB, paths []string) ([]store.ImportResult, error) {
+// plan reads cleanly. warnings are the config's per-task rules by bare id
+// that the plans make worth a word (bareRules).
+func (m *Main) importPlans(cfg *config.Config, db *store.DB, paths []string) (results []store.ImportResult, warnings []error, err error) {
 	plans, problems := readPlans(cfg, paths)
 	if len(problems) > 0 {
-		return nil, errors.Join(problems...)
+		return nil, nil, errors.Join(problems...)
 	}
-	var results []store.ImportResult
+	_, warnings = bareRules(cfg, plans)
 	for _, p := range plans {
 		res, err := db.ImportPlan(p)
 		if err != nil {
-			return results, err
+			return results, warnings, err
 		}
 		results = append(results, res)
 	}
-	return results, nil
+	return results, warnings, nil
 }
 
 func (m *Main) cmdImport(_ context.Context, args []string) error {
@@ -107,7 +108,10 @@ func (m *Main) cmdImport(_ context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	results, err := m.importPlans(cfg, db, paths)
+	results, warnings, err := m.importPlans(cfg, db, paths)
+	for _, w := range warnings {
+		fmt.Fprintln(m.stderr, "warning:", w)
+	}
 	for _, r := range results {
 		fmt.Fprintln(m.stdout, r)
 		for _, id := range r.Archived {

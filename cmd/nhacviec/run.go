@@ -189,12 +189,10 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 
 // importPlans imports the config's plans into the database.
 func (d *daemon) importPlans(cfg *config.Config) error {
-	plans, _ := readPlans(cfg, cfg.PlanPaths())
-	_, warnings := bareRules(cfg, plans)
+	results, warnings, err := d.m.importPlans(cfg, d.db, cfg.PlanPaths())
 	for _, w := range warnings {
 		d.log.Warn("config", "warning", w.Error())
 	}
-	results, err := d.m.importPlans(cfg, d.db, cfg.PlanPaths())
 	for _, r := range results {
 		d.log.Info("plan imported", "plan", r.Plan, "added", len(r.Added), "updated", len(r.Updated),
 			"unchanged", r.Unchanged, "archived", len(r.Archived))
