@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh inside the binary: scratch images have no zoneinfo
 )
@@ -30,7 +31,9 @@ func main() {
 			}
 		}
 	}()
+	stopProfile := profile(os.Getenv("NHACVIEC_CPUPROFILE"))
 	err := m.Run(ctx, os.Args[1:])
+	stopProfile()
 	os.Exit(exitCode(m.stderr, err))
 }
 
@@ -60,3 +63,24 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 
 // errReported means the problems were already printed; exit 1 silently.
 var errReported = errors.New("problems reported")
+
+// profile writes a CPU profile of the whole process to path (the
+// environment's NHACVIEC_CPUPROFILE), for measuring a real run with
+// `go tool pprof`; nothing when path is empty.
+func profile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nhacviec: cpu profile: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
