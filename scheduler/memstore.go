@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/notify"
 )
 
@@ -117,6 +118,48 @@ func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if err := fn(t.s.assignments[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t memTx) ForEachOpen(through calendar.Date, fn func(Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	var open []Assignment
+	for _, a := range t.s.assignments {
+		if a.State == StateOpen && !a.DueDay.After(through) {
+			open = append(open, a)
+		}
+	}
+	slices.SortFunc(open, func(a, b Assignment) int {
+		return cmp.Or(a.DueDay.Compare(b.DueDay), strings.Compare(a.Key, b.Key))
+	})
+	for _, a := range open {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t memTx) ForEachDoneSince(since time.Time, fn func(Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	var done []Assignment
+	for _, a := range t.s.assignments {
+		if a.State == StateDone && !a.DoneAt.Before(since) {
+			done = append(done, a)
+		}
+	}
+	slices.SortFunc(done, func(a, b Assignment) int {
+		return cmp.Or(a.DoneAt.Compare(b.DoneAt), strings.Compare(a.Key, b.Key))
+	})
+	for _, a := range done {
+		if err := fn(a); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/notify"
 )
 
@@ -12,7 +13,7 @@ import (
 // engine writes steps, messages and the next pending step together, so a
 // crash never leaves a step produced without its message or the reverse.
 //
-// In an Update, scans (ForEachAssignment, Due, NextDue, Completions) come
+// In an Update, scans (ForEachAssignment, ForEachOpen, ForEachDoneSince, Due, NextDue, Completions) come
 // before the first write (PutAssignment, RecordStep, Reported); a scan after
 // a write fails with ErrReadAfterWrite. Point reads (Assignment,
 // StepRecorded) may come at any time and see the writes. The database
@@ -31,6 +32,13 @@ type Tx interface {
 	// ForEachAssignment calls fn for every assignment of the plan ("" for
 	// all), in key order.
 	ForEachAssignment(plan string, fn func(Assignment) error) error
+	// ForEachOpen calls fn for every open assignment due on or before
+	// through, by due day then key: the overdue and coming-due ones,
+	// without reading the others.
+	ForEachOpen(through calendar.Date, fn func(Assignment) error) error
+	// ForEachDoneSince calls fn for every done assignment marked done at
+	// or after since, by done time then key.
+	ForEachDoneSince(since time.Time, fn func(Assignment) error) error
 	// Due returns up to limit pending steps with At ≤ until, earliest first.
 	Due(until time.Time, limit int) ([]Pending, error)
 	// NextDue returns the earliest pending step.

@@ -2,14 +2,17 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/scheduler"
 )
@@ -359,4 +362,48 @@ func (t schedTx) Rhythm(id string) (scheduler.Rhythm, error) {
 
 func (t schedTx) PutRhythm(id string, r scheduler.Rhythm) error {
 	return t.put(bucketRhythm, []byte("r|"+id), r)
+}
+
+func (t schedTx) ForEachOpen(through calendar.Date, fn func(scheduler.Assignment) error) error {
+	var open []scheduler.Assignment
+	err := t.ForEachAssignment("", func(a scheduler.Assignment) error {
+		if a.State == scheduler.StateOpen && !a.DueDay.After(through) {
+			open = append(open, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(open, func(a, b scheduler.Assignment) int {
+		return cmp.Or(a.DueDay.Compare(b.DueDay), strings.Compare(a.Key, b.Key))
+	})
+	for _, a := range open {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t schedTx) ForEachDoneSince(since time.Time, fn func(scheduler.Assignment) error) error {
+	var done []scheduler.Assignment
+	err := t.ForEachAssignment("", func(a scheduler.Assignment) error {
+		if a.State == scheduler.StateDone && !a.DoneAt.Before(since) {
+			done = append(done, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(done, func(a, b scheduler.Assignment) int {
+		return cmp.Or(a.DoneAt.Compare(b.DoneAt), strings.Compare(a.Key, b.Key))
+	})
+	for _, a := range done {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
 }

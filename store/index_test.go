@@ -1,0 +1,103 @@
+package store
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+// indexStores are the two Stores the engine runs on: the database (a real
+// file) and the preview's memory.
+func indexStores(t *testing.T) map[string]scheduler.Store {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return map[string]scheduler.Store{"bbolt": db.Scheduler(), "memory": scheduler.NewMemStore()}
+}
+
+// TestForEachOpenAndDone: both stores list the open assignments due by a
+// day, by due day then key, and the done ones since a moment, by done time;
+// a change of state moves an assignment from one list to the other.
+func TestForEachOpenAndDone(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	day := func(d int) calendar.Date { return calendar.Date{Year: 2024, Month: time.March, Day: d} }
+	at := func(d int) time.Time { return time.Date(2024, 3, d, 9, 0, 0, 0, loc) }
+	as := []scheduler.Assignment{
+		{Key: "P|b@1|u", DueDay: day(5), State: scheduler.StateOpen},
+		{Key: "P|a@1|u", DueDay: day(5), State: scheduler.StateOpen},
+		{Key: "P|c@1|u", DueDay: day(2), State: scheduler.StateOpen},
+		{Key: "P|d@1|u", DueDay: day(20), State: scheduler.StateOpen},
+		{Key: "P|e@1|u", DueDay: day(1), State: scheduler.StateArchived},
+		{Key: "P|f@1|u", DueDay: day(1), State: scheduler.StateDone, DoneAt: at(4)},
+		{Key: "P|g@1|u", DueDay: day(1), State: scheduler.StateDone, DoneAt: at(2)},
+		{Key: "P|h@1|u", DueDay: day(1), State: scheduler.StateDone, DoneAt: at(9)},
+	}
+	for name, st := range indexStores(t) {
+		t.Run(name, func(t *testing.T) {
+			err := st.Update(func(tx scheduler.Tx) error {
+				for _, a := range as {
+					if err := tx.PutAssignment(a); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lists := func() (open, done []string) {
+				t.Helper()
+				err := st.View(func(tx scheduler.Tx) error {
+					if err := tx.ForEachOpen(day(5), func(a scheduler.Assignment) error {
+						open = append(open, a.Key)
+						return nil
+					}); err != nil {
+						return err
+					}
+					return tx.ForEachDoneSince(at(3), func(a scheduler.Assignment) error {
+						done = append(done, a.Key)
+						return nil
+					})
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return open, done
+			}
+			open, done := lists()
+			if want := []string{"P|c@1|u", "P|a@1|u", "P|b@1|u"}; !slices.Equal(open, want) {
+				t.Errorf("open by 5/3 = %q, want %q", open, want)
+			}
+			if want := []string{"P|f@1|u", "P|h@1|u"}; !slices.Equal(done, want) {
+				t.Errorf("done since 3/3 = %q, want %q", done, want)
+			}
+			// c is done at 3/3 10:00; f is reopened.
+			err = st.Update(func(tx scheduler.Tx) error {
+				c, _, _ := tx.Assignment("P|c@1|u")
+				c.State, c.DoneAt = scheduler.StateDone, at(3).Add(time.Hour)
+				f, _, _ := tx.Assignment("P|f@1|u")
+				f.State, f.DoneAt, f.DueDay = scheduler.StateOpen, time.Time{}, day(3)
+				if err := tx.PutAssignment(c); err != nil {
+					return err
+				}
+				return tx.PutAssignment(f)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, done = lists()
+			if want := []string{"P|f@1|u", "P|a@1|u", "P|b@1|u"}; !slices.Equal(open, want) {
+				t.Errorf("after the change, open by 5/3 = %q, want %q", open, want)
+			}
+			if want := []string{"P|c@1|u", "P|h@1|u"}; !slices.Equal(done, want) {
+				t.Errorf("after the change, done since 3/3 = %q, want %q", done, want)
+			}
+		})
+	}
+}
