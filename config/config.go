@@ -1,20 +1,23 @@
 // Package config reads nhacviec's YAML config file strictly: an unknown key,
 // a wrong type or an inconsistent value is an error naming the file and line,
 // and every problem is reported at once.
+//
+// A config passes through three forms. Decode reads the file into a Raw: its
+// File exactly as written (defaults not filled) and the YAML nodes it came
+// from. Validate checks it, every problem an Error whose line comes from
+// those nodes or from the YAML library's typed errors, and resolves it into
+// a Config: the Settings with their defaults filled in and what is built
+// from them (time zone, directory, scheduling). The Raw is never changed.
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/sct-langson/nhacviec/org"
 )
@@ -22,9 +25,10 @@ import (
 // DefaultTimezone is the zone of every date and time in the config.
 const DefaultTimezone = "Asia/Ho_Chi_Minh"
 
-// File is the config file as written: its YAML, read strictly (every key
-// a field, every value of its field's type). Parse checks it and resolves
-// it into a Config; nothing else reads a File.
+// File is the config file's settings as written: its YAML, read strictly
+// (every key a field, every value of its field's type), defaults not
+// filled. It is the raw form: Decode makes it, Validate reads it and never
+// writes it, and the JSON Schema is derived from it.
 type File struct {
 	// Timezone of every date and time; Asia/Ho_Chi_Minh when empty.
 	Timezone string `yaml:"timezone"`
@@ -59,11 +63,17 @@ type File struct {
 	Web       Web       `yaml:"web"`
 }
 
-// Config is a checked config file resolved into what the daemon runs on:
-// the file's settings with their defaults filled in, and what is built from
-// them (time zone, directory, scheduling). Only Parse makes one.
+// Settings are a config file's settings as the daemon runs them: a copy
+// of its File with the defaults filled in (timezone, reports.department_day,
+// reports.weekly, horizon_days). A type of its own, so that a File as
+// written cannot be taken for one.
+type Settings File
+
+// Config is a config file checked and resolved into what the daemon runs
+// on: its settings with their defaults filled in, and what is built from
+// them (time zone, directory, scheduling). Only Validate makes one.
 type Config struct {
-	File
+	Settings
 	// Path is the file the config was read from.
 	Path string
 	// Location is Timezone loaded.
@@ -139,35 +149,23 @@ func Load(path string) (*Config, error) {
 	return Parse(data, path)
 }
 
-// Parse checks a config held in memory; path names it in errors and anchors
-// relative paths.
+// Parse reads a config held in memory: Decode, then Validate. path names
+// it in errors and anchors relative paths.
 func Parse(data []byte, path string) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, Errors{fromYAML(path, err.Error())}
+	raw, err := Decode(data, path)
+	if err != nil {
+		return nil, err
 	}
-	sv := &validator{file: path}
-	strict(sv, &root)
-	if len(sv.errs) > 0 {
-		slices.SortStableFunc(sv.errs, func(a, b *Error) int { return a.Line - b.Line })
-		return nil, sv.errs
-	}
-	c := &Config{}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c.File); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			return nil, Errors{fromYAML(path, err.Error())}
-		}
-		errs := make(Errors, 0, len(te.Errors))
-		for _, msg := range te.Errors {
-			errs = append(errs, fromYAML(path, msg))
-		}
-		return nil, errs
-	}
-	c.Path = path
-	v := &validator{file: path, loc: locator{&root}}
+	return Validate(raw)
+}
+
+// Validate checks a raw config and resolves it into the Config the daemon
+// runs on, or returns every problem, each at the line of its field in the
+// raw's YAML nodes. raw is not changed: the defaults go into the Config's
+// copy of its settings.
+func Validate(raw *Raw) (*Config, error) {
+	c := &Config{Settings: Settings(raw.File), Path: raw.Path}
+	v := &validator{file: raw.Path, loc: locator{raw.root}}
 	c.check(v)
 	if len(v.errs) > 0 {
 		slices.SortStableFunc(v.errs, func(a, b *Error) int { return a.Line - b.Line })

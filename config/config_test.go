@@ -52,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 			}},
 		{"person's unit", "database: x.db\npeople:\n  - id: p\n    unit: nowhere\n", []string{`c.yaml:4: people[0].unit: person "p": unit "nowhere" is not a unit`}},
 		{"channel", "database: x.db\npeople:\n  - id: p\n    channels: [email, zalo]\n", []string{`c.yaml:4: people[0].channels[1]: "zalo" is not email or telegram`}},
-		{"syntax", "database: [x\n", []string{`c.yaml:1: did not find expected ',' or ']'`}},
+		{"syntax", "database: [x\n", []string{`c.yaml:2: did not find expected ',' or ']' (while parsing a flow sequence from line 1)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -37,19 +36,4 @@ func (e Errors) Error() string {
 		msgs[i] = err.Error()
 	}
 	return strings.Join(msgs, "\n")
-}
-
-// yamlLineRe reads the line of a syntax error: go-yaml v3 has no typed
-// error for those. Unknown keys and wrong types never reach here: strict
-// finds them on the document's nodes first.
-var yamlLineRe = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// fromYAML turns one message of the YAML parser into an Error with its line.
-func fromYAML(file, msg string) *Error {
-	m := yamlLineRe.FindStringSubmatch(msg)
-	if m == nil {
-		return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
-	}
-	line, _ := strconv.Atoi(m[1])
-	return &Error{File: file, Line: line, Msg: m[2]}
 }

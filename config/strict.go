@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // strict checks the YAML document against the File type before it is
@@ -61,6 +61,9 @@ func strictNode(v *validator, n *yaml.Node, t reflect.Type, path []any) {
 				wrongType(v, key, t.Key(), path)
 				return
 			}
+			if outOfRange(v, key, t.Key(), path) {
+				return
+			}
 			strictNode(v, value, t.Elem(), append(path, key.Value))
 		})
 	case reflect.Slice, reflect.Array:
@@ -74,7 +77,9 @@ func strictNode(v *validator, n *yaml.Node, t reflect.Type, path []any) {
 	default:
 		if n.Kind != yaml.ScalarNode || !fitsScalar(n, t) {
 			wrongType(v, n, t, path)
+			return
 		}
+		outOfRange(v, n, t, path)
 	}
 }
 
@@ -111,6 +116,29 @@ func fitsScalar(n *yaml.Node, t reflect.Type) bool {
 		return tag == "!!float" && err == nil && f == math.Trunc(f)
 	case reflect.Float32, reflect.Float64:
 		return tag == "!!int" || tag == "!!float"
+	}
+	return false
+}
+
+// outOfRange reports a number that does not fit its field's type (the
+// decoder would refuse it), and says whether it did.
+func outOfRange(v *validator, n *yaml.Node, t reflect.Type, path []any) bool {
+	if !isNumber(t) || n.Decode(reflect.New(t).Interface()) == nil {
+		return false
+	}
+	v.errs = append(v.errs, &Error{File: v.file, Line: n.Line, Field: fieldPath(path...),
+		Msg: fmt.Sprintf("%s is out of range", n.Value)})
+	return true
+}
+
+// isNumber says whether t is an integer or floating-point kind, whose
+// range a written number may exceed.
+func isNumber(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
 	}
 	return false
 }

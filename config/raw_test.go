@@ -1,0 +1,140 @@
+package config
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// minimal leaves every setting with a default unset, and has units and
+// people, whose slices the raw File and the resolved settings share.
+const minimal = `database: x.db
+units:
+  - id: vp
+    name: Văn phòng Sở
+    head: chanh-vp
+people:
+  - id: chanh-vp
+    name: Nguyễn Văn A
+    unit: vp
+    role: head
+    email: a@example.vn
+`
+
+// TestValidateLeavesRawAsWritten: resolving fills the defaults into the
+// Config's copy of the settings; the Raw still reads as the file does.
+func TestValidateLeavesRawAsWritten(t *testing.T) {
+	raw, err := Decode([]byte(minimal), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Validate(raw); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Decode([]byte(minimal), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(raw.File, fresh.File) {
+		t.Errorf("Validate changed the raw file:\n%+v\nas written:\n%+v", raw.File, fresh.File)
+	}
+	f := raw.File
+	if f.Timezone != "" || f.HorizonDays != 0 || f.Reports.DepartmentDay != 0 || f.Reports.Weekly != "" {
+		t.Errorf("raw holds defaults: timezone %q, horizon_days %d, reports %+v", f.Timezone, f.HorizonDays, f.Reports)
+	}
+}
+
+// TestResolvedDefaults: what the file leaves unset, the resolved config
+// carries as its default, in the settings and in what is built from them;
+// what the file sets, it keeps.
+func TestResolvedDefaults(t *testing.T) {
+	c, err := Parse([]byte(minimal), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Timezone != "Asia/Ho_Chi_Minh" || c.Location == nil || c.Location.String() != "Asia/Ho_Chi_Minh" {
+		t.Errorf("timezone %q, location %v: want Asia/Ho_Chi_Minh", c.Timezone, c.Location)
+	}
+	if c.HorizonDays != 120 || c.Scheduling.Horizon != 120*24*time.Hour {
+		t.Errorf("horizon_days %d, horizon %v: want 120 days", c.HorizonDays, c.Scheduling.Horizon)
+	}
+	if c.Reports.DepartmentDay != 16 || c.Scheduling.ReportDay != 16 {
+		t.Errorf("department_day %d, report day %d: want 16", c.Reports.DepartmentDay, c.Scheduling.ReportDay)
+	}
+	if c.Reports.Weekly != "0 8 * * 1" || c.Scheduling.Weekly == nil {
+		t.Fatalf("weekly %q, schedule %v: want Monday 08:00", c.Reports.Weekly, c.Scheduling.Weekly)
+	}
+	// Wednesday 27 November 2024 → Monday 2 December, 08:00 in Hà Nội.
+	from := time.Date(2024, 11, 27, 10, 0, 0, 0, c.Location)
+	if got, want := c.Scheduling.Weekly.Next(from), time.Date(2024, 12, 2, 8, 0, 0, 0, c.Location); !got.Equal(want) {
+		t.Errorf("weekly summary after %v at %v, want %v", from, got, want)
+	}
+
+	set := minimal + "timezone: Asia/Bangkok\nhorizon_days: 30\nreports:\n  department_day: 18\n  weekly: \"off\"\n"
+	c, err = Parse([]byte(set), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location.String() != "Asia/Bangkok" || c.HorizonDays != 30 || c.Scheduling.Horizon != 30*24*time.Hour ||
+		c.Scheduling.ReportDay != 18 || c.Reports.Weekly != "off" || c.Scheduling.Weekly != nil {
+		t.Errorf("written settings not kept: location %v, horizon %d/%v, report day %d, weekly %q/%v",
+			c.Location, c.HorizonDays, c.Scheduling.Horizon, c.Scheduling.ReportDay, c.Reports.Weekly, c.Scheduling.Weekly)
+	}
+}
+
+// TestDecodeErrors: syntax errors and values the decoder cannot take are
+// refused with the file, the line the parser stopped at and, for a
+// construct left open, the line it was opened on — all read from the
+// library's typed errors and the nodes, never from its message text.
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"unclosed list", "database: x.db\nreminders:\n  before: [5, 2\n  at: \"08:00\"\n",
+			`c.yaml:4: did not find expected ',' or ']' (while parsing a flow sequence from line 3)`},
+		{"unclosed quote", "database: \"x.db\nplans: []\n",
+			`c.yaml:3: found unexpected end of stream (while scanning a quoted scalar from line 1)`},
+		{"tab", "database: x.db\nunits:\n  - id: a\n\tname: b\n",
+			`c.yaml:4: found a tab character that violates indentation (while scanning a plain scalar from line 3)`},
+		{"key after a list item", "database: x.db\nunits:\n  - id: a\n   name: b\n",
+			`c.yaml:4: did not find expected '-' indicator (while parsing a block collection from line 3)`},
+		{"value after a value", "database: x.db\ntimezone: Asia: Ho_Chi_Minh\n",
+			`c.yaml:2: mapping values are not allowed in this context`},
+		{"unknown alias", "database: x.db\noffice: *vp\n", `c.yaml:2: unknown anchor 'vp' referenced`},
+		{"second document", "database: x.db\n---\nplans: []\n", `c.yaml:2: a second YAML document: the config is one document`},
+		{"wrong type", "database: x.db\nlog:\n  level: [debug]\n", `c.yaml:3: log.level: wrong type: a list where text is expected`},
+		{"number out of range", "database: x.db\ncalendar:\n  years:\n    1e30: {}\n", `c.yaml:4: calendar.years: 1e30 is out of range`},
+		{"empty file", "", `c.yaml: database: missing: the bbolt file that keeps tasks and their state`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml), "c.yaml")
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error =\n%s\nwant\n%s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestLibraryErrorsCarryPositions pins what loadErrors relies on in
+// go.yaml.in/yaml/v4: a syntax error is a *yaml.LoadError with its line,
+// and a value the decoder refuses is one of *yaml.LoadErrors, each with
+// its line. An upgrade that loses them fails here, not in a user's file.
+func TestLibraryErrorsCarryPositions(t *testing.T) {
+	var n yaml.Node
+	err := yaml.Load([]byte("a: 1\nb: [x\nc: 2\n"), &n)
+	if got, want := loadErrors("f.yaml", err).Error(), "f.yaml:3: did not find expected ',' or ']' (while parsing a flow sequence from line 2)"; got != want {
+		t.Errorf("syntax error %v read as\n%s\nwant\n%s", err, got, want)
+	}
+	if err := yaml.Load([]byte("a: 1\nb: x\nc: y\n"), &n); err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ A, B, C int }
+	err = n.Load(&v)
+	if got, want := loadErrors("f.yaml", err).Error(), "f.yaml:2: cannot construct !!str `x` into int\nf.yaml:3: cannot construct !!str `y` into int"; got != want {
+		t.Errorf("decode error %v read as\n%s\nwant\n%s", err, got, want)
+	}
+}
