@@ -5,7 +5,11 @@
 // task, or admins), audited, and applied in one store transaction with the
 // getUpdates offset, so that a restart neither repeats nor loses an update.
 // Replies to the user are sent after that transaction, on a best-effort
-// basis: a crash between the two loses the reply, never the change.
+// basis: a crash between the two loses the reply, never the change —
+// unless Config.Wake is set (the daemon): then the replies and keyboard
+// edits are written to the outbox in that same transaction. Updates are
+// kept in the store as they arrive and handled in a lane per chat: in
+// order within a chat, different chats at once.
 package bot
 
 import (
@@ -36,8 +40,13 @@ const (
 type Store interface {
 	// Offset is the next update id to ask Telegram for.
 	Offset() (int, error)
-	// ApplyUpdate runs fn, its audit entries and the new offset in one
-	// transaction; store.ErrUpdateApplied for an update already applied.
+	// ReceiveUpdates keeps updates until they are applied and moves the
+	// offset past them; Inbox lists those kept, by id.
+	ReceiveUpdates(ups []store.InboxUpdate) error
+	Inbox() ([]store.InboxUpdate, error)
+	// ApplyUpdate runs fn, its audit entries and the update's mark as
+	// applied in one transaction; store.ErrUpdateApplied for an update
+	// already applied.
 	ApplyUpdate(updateID int, fn func(tx scheduler.Tx, audit func(store.AuditEntry) error) error) error
 	RedeemInvite(code string, telegramUserID int64, now time.Time) (store.Binding, error)
 	Binding(telegramUserID int64) (store.Binding, bool, error)
@@ -123,8 +132,9 @@ type Bot struct {
 	webSignIn   func(who string) (string, error)
 	wake        func()
 
-	attempts map[int]int // failed attempts per update id; Run's goroutine only
-	invites  *inviteThrottle
+	lanes     *lanes
+	downloads chan struct{} // slots of the evidence downloads in progress
+	invites   *inviteThrottle
 }
 
 // New checks cfg and returns a Bot.
@@ -144,7 +154,7 @@ func New(cfg Config) (*Bot, error) {
 		tg:       cfg.Notifier, store: cfg.Store, engine: cfg.Engine, dir: cfg.Directory,
 		now: cfg.Now, log: cfg.Log, sleep: cfg.Sleep, loc: cfg.Location,
 		evidenceDir: cfg.EvidenceDir, maxEvidence: cfg.MaxEvidence, pollTimeout: cfg.PollTimeout,
-		username: cfg.BotUsername, attempts: map[int]int{}, invites: &inviteThrottle{},
+		username: cfg.BotUsername, lanes: newLanes(), downloads: make(chan struct{}, maxDownloads), invites: &inviteThrottle{},
 		webURL: cfg.WebURL, webSignIn: cfg.WebSignIn, wake: cfg.Wake,
 	}
 	if b.now == nil {

@@ -20,7 +20,7 @@ func (b *Bot) fetch(ctx context.Context, f *file, key, name string) string {
 		b.log.Warn("evidence file over the size limit: not downloaded", "file", name, "size", f.size, "limit", b.maxEvidence)
 		return ""
 	}
-	data, err := b.tg.DownloadFile(ctx, f.id, b.maxEvidence)
+	data, err := b.download(ctx, f.id)
 	if err != nil {
 		b.log.Warn("downloading an evidence file failed", "file", name, "err", err)
 		return ""

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/notify/telegram"
-	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
 
@@ -26,15 +24,25 @@ const (
 	maxAttempts = 3
 )
 
-// Run polls Telegram and handles updates until ctx ends, then returns nil.
-// Failed polls are retried with a growing delay (Telegram's retry_after
-// when it sets one); a 409 Conflict is logged once as "another instance is
-// polling this bot" until polling succeeds again.
+// Run polls Telegram and handles updates until ctx ends, then returns nil
+// once the updates being handled are done. Updates are kept in the store
+// as they arrive (Telegram forgets them once the offset moves on) and
+// handled in a lane per chat (dispatch): in order within a chat, chats
+// side by side. Failed polls are retried with a growing delay (Telegram's
+// retry_after when it sets one); a 409 Conflict is logged once as
+// "another instance is polling this bot" until polling succeeds again.
 func (b *Bot) Run(ctx context.Context) error {
+	defer b.lanes.wg.Wait()
 	backoff := time.Duration(0)
 	conflict := false
 	for {
-		_, err := b.Poll(ctx)
+		if err := b.dispatch(ctx); err != nil {
+			b.log.Error("telegram updates not handled", "err", err)
+		}
+		if err := b.lanes.waitRoom(ctx); err != nil {
+			return nil
+		}
+		_, err := b.receive(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -68,10 +76,26 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 // Poll asks Telegram once for the updates after the stored offset (long
-// polling for PollTimeout) and handles them in order. It returns how many
-// were handled; it stops at the first update whose handling fails, which
-// is tried again by the next Poll (and skipped after a few failures).
+// polling for PollTimeout), then handles every update kept and not yet
+// applied, as Run does, and waits for them. It returns how many were
+// handled, and the first failure that stopped a chat's lane (its updates
+// stay for the next Poll). Not to be called while Run runs.
 func (b *Bot) Poll(ctx context.Context) (int, error) {
+	before := b.lanes.handledCount()
+	if _, err := b.receive(ctx); err != nil {
+		return 0, err
+	}
+	if err := b.dispatch(ctx); err != nil {
+		return 0, err
+	}
+	b.lanes.wg.Wait()
+	return b.lanes.handledCount() - before, b.lanes.takeErr()
+}
+
+// receive asks Telegram for the updates after the stored offset and keeps
+// them in the store, which moves the offset past them. It returns how
+// many came.
+func (b *Bot) receive(ctx context.Context) (int, error) {
 	off, err := b.store.Offset()
 	if err != nil {
 		return 0, fmt.Errorf("bot: read update offset: %w", err)
@@ -85,23 +109,21 @@ func (b *Bot) Poll(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for i, u := range ups {
+	var keep []store.InboxUpdate
+	for _, u := range ups {
 		if u.UpdateID < off {
 			continue // confirmed already; Telegram should not resend it
 		}
-		if err := b.handle(ctx, u); err != nil {
-			b.attempts[u.UpdateID]++
-			if b.attempts[u.UpdateID] < maxAttempts {
-				return i, fmt.Errorf("bot: update %d: %w", u.UpdateID, err)
-			}
-			b.log.Error("telegram update skipped after repeated failures", "update", u.UpdateID, "err", err)
-			if err := b.skip(ctx, u); err != nil {
-				return i, fmt.Errorf("bot: skip update %d: %w", u.UpdateID, err)
-			}
+		raw, err := json.Marshal(u)
+		if err != nil {
+			return 0, fmt.Errorf("bot: encode update %d: %w", u.UpdateID, err)
 		}
-		delete(b.attempts, u.UpdateID)
+		keep = append(keep, store.InboxUpdate{ID: u.UpdateID, Raw: raw})
 	}
-	return len(ups), nil
+	if err := b.store.ReceiveUpdates(keep); err != nil {
+		return 0, fmt.Errorf("bot: keep %d updates: %w", len(keep), err)
+	}
+	return len(keep), nil
 }
 
 // handle applies one update. It works on one directory and one planning
@@ -157,114 +179,4 @@ func (b *Bot) skip(ctx context.Context, u tgbotapi.Update) error {
 		}
 		return nil
 	})
-}
-
-// commit applies fn and the new offset in one transaction, then delivers
-// the replies fn planned. An update applied before is not applied again
-// and gets no reply.
-func (b *Bot) commit(ctx context.Context, updateID int, fn txFunc) error {
-	var eff effects
-	var apply func(tx scheduler.Tx, audit func(store.AuditEntry) error) error
-	if fn != nil {
-		apply = func(tx scheduler.Tx, audit func(store.AuditEntry) error) error {
-			eff = effects{}
-			if err := fn(txn{tx: tx, audit: audit}, &eff); err != nil {
-				return err
-			}
-			if b.wake == nil {
-				return nil
-			}
-			for i, m := range eff.messages {
-				msg, err := b.replyMessage(updateID, i, m)
-				if err != nil {
-					return err
-				}
-				if err := tx.Enqueue(msg); err != nil {
-					return fmt.Errorf("queue the reply: %w", err)
-				}
-			}
-			return nil
-		}
-	}
-	err := b.store.ApplyUpdate(updateID, apply)
-	switch {
-	case errors.Is(err, store.ErrUpdateApplied):
-		b.log.Debug("telegram update already applied", "update", updateID)
-		return nil
-	case err != nil:
-		return err
-	}
-	if b.wake != nil && len(eff.messages) > 0 {
-		eff.messages = nil // in the outbox, committed with the change
-		b.wake()
-	}
-	b.deliver(ctx, &eff)
-	return nil
-}
-
-// replyMessage is reply i to update updateID as an outbox message: its id
-// is stable, so a transaction run again queues it once.
-func (b *Bot) replyMessage(updateID, i int, m outgoing) (*notify.Message, error) {
-	msg := &notify.Message{
-		ID:      fmt.Sprintf("reply|%d|%d", updateID, i),
-		Channel: notify.ChannelTelegram,
-		Kind:    notify.KindInfo,
-		To:      notify.Recipient{ID: fmt.Sprintf("telegram:%d", m.chat), TelegramID: m.chat},
-		At:      b.now(),
-		Reply:   true,
-		HTML:    m.html,
-	}
-	if m.markup != nil {
-		raw, err := json.Marshal(m.markup)
-		if err != nil {
-			return nil, fmt.Errorf("reply markup: %w", err)
-		}
-		msg.Markup = raw
-	}
-	if m.record != nil {
-		raw, err := json.Marshal(m.record)
-		if err != nil {
-			return nil, fmt.Errorf("reply record: %w", err)
-		}
-		msg.Hook = raw
-	}
-	return msg, nil
-}
-
-// deliver sends what a committed update planned: the callback answer
-// first, then keyboard edits, then messages. Failures are logged only: the
-// change is in the database already. A cancelled ctx still lets the
-// replies out, within a bound.
-func (b *Bot) deliver(ctx context.Context, e *effects) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if e.callback != nil {
-		if _, err := b.tg.Request(ctx, *e.callback); err != nil {
-			b.log.Warn("answering a telegram button press failed", "err", err)
-		}
-	}
-	for _, ed := range e.edits {
-		if _, err := b.tg.Request(ctx, ed); err != nil && !notModified(err) {
-			b.log.Warn("editing a telegram keyboard failed", "chat", ed.ChatID, "message_id", ed.MessageID, "err", err)
-		}
-	}
-	for _, m := range e.messages {
-		id, err := b.tg.SendText(ctx, m.chat, m.html, m.markup)
-		if err != nil {
-			b.log.Warn("telegram reply failed", "chat", m.chat, "err", err)
-			continue
-		}
-		if m.record != nil {
-			m.record.At = b.now()
-			if err := b.store.RecordSent(m.chat, id, *m.record); err != nil {
-				b.log.Error("recording a telegram message failed", "chat", m.chat, "message_id", id, "err", err)
-			}
-		}
-	}
-}
-
-// notModified is Telegram refusing an edit that changes nothing.
-func notModified(err error) bool {
-	var te *telegram.Error
-	return errors.As(err, &te) && te.Code == http.StatusBadRequest && strings.Contains(strings.ToLower(te.Description), "message is not modified")
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/sct-langson/nhacviec/notify"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,11 +51,13 @@ func TestRestartAfterCommit(t *testing.T) {
 }
 
 // failingStore fails the transaction of one update once, as a crash in
-// the middle of it would: nothing of it is written.
+// the middle of it would: nothing of it is written, and the process stops
+// (crash, when set, ends the context it runs under).
 type failingStore struct {
 	*store.DB
 	update int
 	failed bool
+	crash  func()
 }
 
 func (s *failingStore) ApplyUpdate(id int, fn func(scheduler.Tx, func(store.AuditEntry) error) error) error {
@@ -64,14 +67,18 @@ func (s *failingStore) ApplyUpdate(id int, fn func(scheduler.Tx, func(store.Audi
 			if err := fn(tx, audit); err != nil {
 				return err
 			}
+			if s.crash != nil {
+				s.crash()
+			}
 			return errors.New("crash")
 		})
 	}
 	return s.DB.ApplyUpdate(id, fn)
 }
 
-// TestRestartBeforeCommit: the process dies while applying update 3; the
-// new one applies 3 once, then 4.
+// TestRestartBeforeCommit: the process dies while applying update 3, after
+// Telegram was told of the offset past it (the updates are kept in the
+// store); the new one applies 3 once, then 4.
 func TestRestartBeforeCommit(t *testing.T) {
 	var fs *failingStore
 	e := newEnv(t, func(c *Config) {
@@ -85,7 +92,9 @@ func TestRestartBeforeCommit(t *testing.T) {
 		ups = append(ups, e.srv.PushText(userAn.ID, userAn, "/ghichu III.2.1 ghi chú "+n))
 	}
 	fs.update = ups[2].UpdateID
-	if n, err := e.bot.Poll(context.Background()); err == nil || n != 2 {
+	ctx, crash := context.WithCancel(context.Background())
+	fs.crash = crash
+	if n, err := e.bot.Poll(ctx); err == nil || n != 2 {
 		t.Fatalf("Poll = %d, %v; want 2 and the crash", n, err)
 	}
 	if n := len(e.srv.SentTo(userAn.ID)); n != 2 {
@@ -96,26 +105,30 @@ func TestRestartBeforeCommit(t *testing.T) {
 	if n := e.poll(); n != 2 {
 		t.Fatalf("the new process handled %d updates, want 3 and 4", n)
 	}
+	if e.srv.Pending() != 1 {
+		t.Errorf("the fake still holds %d updates, want update 4 only: 3 came from the store", e.srv.Pending())
+	}
 	if got := noteTexts(e.assignment(kIII21)); !slices.Equal(got, []string{"ghi chú 1", "ghi chú 2", "ghi chú 3", "ghi chú 4"}) {
 		t.Errorf("notes %q", got)
 	}
 }
 
-// TestFailingUpdateSkipped: an update that keeps failing is skipped after
-// a few tries, with an apology, so that it cannot stop the bot.
+// TestFailingUpdateSkipped: an update that keeps failing is tried again
+// after a growing delay, then skipped with an apology, so that it cannot
+// stop the bot; the chat's next update is handled after it.
 func TestFailingUpdateSkipped(t *testing.T) {
 	e := newEnv(t, nil)
 	e.srv.PushText(userAn.ID, userAn, "/viec")
 	e.srv.PushText(userAn.ID, userAn, "/ghichu III.2.1 sau")
 	broken := &brokenTasks{DB: e.db}
 	e.bot.store = broken
-	for i := 1; i < maxAttempts; i++ {
-		if _, err := e.bot.Poll(context.Background()); err == nil {
-			t.Fatalf("poll %d: no error", i)
-		}
-	}
+	var waits []time.Duration
+	e.bot.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	if n := e.poll(); n != 2 {
 		t.Fatalf("handled %d", n)
+	}
+	if !slices.Equal(waits, []time.Duration{time.Second, 2 * time.Second}) || broken.calls.Load() != maxAttempts {
+		t.Errorf("waits %v between %d attempts, want 1s, 2s between %d", waits, broken.calls.Load(), maxAttempts)
 	}
 	sent := e.srv.SentTo(userAn.ID)
 	if len(sent) != 2 || !strings.Contains(sent[0].Text, "gặp lỗi") {
@@ -126,9 +139,15 @@ func TestFailingUpdateSkipped(t *testing.T) {
 	}
 }
 
-type brokenTasks struct{ *store.DB }
+type brokenTasks struct {
+	*store.DB
+	calls atomic.Int32
+}
 
-func (brokenTasks) Tasks(string) ([]store.TaskRecord, error) { return nil, errors.New("disk on fire") }
+func (b *brokenTasks) Tasks(string) ([]store.TaskRecord, error) {
+	b.calls.Add(1)
+	return nil, errors.New("disk on fire")
+}
 
 func texts(sent []telegramtest.Sent) []string {
 	var out []string

@@ -98,6 +98,11 @@ type Message struct {
 	// above; Markup is its reply markup as JSON (an inline keyboard).
 	HTML   string          `json:"html,omitempty"`
 	Markup json.RawMessage `json:"markup,omitempty"`
+	// Edit, when not 0, makes the message an edit of the inline keyboard
+	// of the channel's message Edit to the same recipient (a bot's
+	// confirmation that a button was acted on): Markup is the new
+	// keyboard, none removes it; there is no text.
+	Edit int `json:"edit,omitempty"`
 	// Hook is data for the channel's sent hook, opaque to the pipeline
 	// (what the bot remembers of a reply once Telegram gave it an id).
 	Hook json.RawMessage `json:"hook,omitempty"`

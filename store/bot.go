@@ -29,7 +29,7 @@ var (
 	bucketAudit    = []byte("audit")        // 8-byte unix nanos + 8-byte sequence → AuditEntry
 	bucketSent     = []byte("bot_sent")     // "chat:message" → SentMessage
 	bucketShortIDs = []byte("bot_short")    // short id → assignment key
-	bucketBot      = []byte("bot")          // keyOffset → next update id
+	bucketBot      = []byte("bot")          // keyOffset → next update id to ask Telegram for
 	keyOffset      = []byte("offset")
 )
 
@@ -371,7 +371,7 @@ func (db *DB) ShortKey(short string) (string, bool, error) {
 }
 
 // Offset is the id of the next Telegram update to ask for: one past the
-// last update applied (0 before the first).
+// last update received (ReceiveUpdates) or applied (0 before the first).
 func (db *DB) Offset() (int, error) {
 	var off int
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -393,24 +393,33 @@ func updateOffset(tx *bolt.Tx) (int, error) {
 }
 
 // ApplyUpdate applies the effect of Telegram update updateID in one
-// transaction: fn's assignment changes, its audit entries and the new
-// offset (updateID+1) commit together or not at all, so that after a crash
-// an update is neither applied twice nor lost. An update below the stored
-// offset is refused with ErrUpdateApplied, fn not called. fn may be nil
-// for an update that changes nothing.
+// transaction: fn's assignment changes, its audit entries and the update's
+// mark as applied commit together or not at all, so that after a crash an
+// update is neither applied twice nor lost. An update kept by
+// ReceiveUpdates is taken out of the inbox; any other moves the offset to
+// updateID+1. An update applied before (below the offset and no longer in
+// the inbox) is refused with ErrUpdateApplied, fn not called. fn may be
+// nil for an update that changes nothing.
 func (db *DB) ApplyUpdate(updateID int, fn func(tx scheduler.Tx, audit func(AuditEntry) error) error) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		off, err := updateOffset(tx)
 		if err != nil {
 			return err
 		}
-		if updateID < off {
+		kept, err := takeInbox(tx, updateID)
+		if err != nil {
+			return err
+		}
+		if !kept && updateID < off {
 			return fmt.Errorf("update %d (offset %d): %w", updateID, off, ErrUpdateApplied)
 		}
 		if fn != nil {
 			if err := fn(newSchedTx(tx, false), func(e AuditEntry) error { return appendAudit(tx, e) }); err != nil {
 				return err
 			}
+		}
+		if kept {
+			return nil
 		}
 		return putJSON(tx.Bucket(bucketBot), keyOffset, updateID+1)
 	})

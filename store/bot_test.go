@@ -247,3 +247,64 @@ func TestSentMessagesAndShortIDs(t *testing.T) {
 		t.Error("unknown short id found")
 	}
 }
+
+// TestInbox: updates received are kept until applied, in any order; the
+// offset moves past them at once; each is applied once, also after a
+// reopening; an update never received still applies by the offset.
+func TestInbox(t *testing.T) {
+	c := &clock{time.Date(2024, 11, 19, 8, 0, 0, 0, time.UTC)}
+	path := filepath.Join(t.TempDir(), "n.db")
+	db := mustOpen(t, path, c)
+	if err := db.ReceiveUpdates([]InboxUpdate{{ID: 10, Raw: []byte(`{"update_id":10}`)}, {ID: 11, Raw: []byte(`{"update_id":11}`)},
+		{ID: 13, Raw: []byte(`{"update_id":13}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if off, _ := db.Offset(); off != 14 {
+		t.Errorf("offset %d after receiving 10–13, want 14", off)
+	}
+	ran := 0
+	count := func(scheduler.Tx, func(AuditEntry) error) error { ran++; return nil }
+	if err := db.ApplyUpdate(13, count); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ApplyUpdate(11, func(scheduler.Tx, func(AuditEntry) error) error { return errors.New("boom") }); err == nil {
+		t.Fatal("failure not reported")
+	}
+	if err := db.ApplyUpdate(13, count); !errors.Is(err, ErrUpdateApplied) {
+		t.Errorf("update 13 applied twice: %v", err)
+	}
+	db.Close()
+	db = mustOpen(t, path, c)
+	in, err := db.Inbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int
+	for _, u := range in {
+		ids = append(ids, u.ID)
+	}
+	if !slices.Equal(ids, []int{10, 11}) || string(in[1].Raw) != `{"update_id":11}` {
+		t.Errorf("inbox %v after reopening, want 10 and 11 (11 failed)", ids)
+	}
+	// Received again (a getUpdates answer repeated): nothing changes.
+	if err := db.ReceiveUpdates([]InboxUpdate{{ID: 13, Raw: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := db.Inbox(); len(in) != 2 {
+		t.Errorf("inbox holds %d after a repeated update, want 2", len(in))
+	}
+	for _, id := range []int{11, 10} {
+		if err := db.ApplyUpdate(id, count); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if in, _ := db.Inbox(); ran != 3 || len(in) != 0 {
+		t.Errorf("%d updates applied, %d left in the inbox; want 3 and 0", ran, len(in))
+	}
+	if err := db.ApplyUpdate(20, count); err != nil {
+		t.Fatal(err)
+	}
+	if off, _ := db.Offset(); off != 21 {
+		t.Errorf("offset %d after update 20 applied directly, want 21", off)
+	}
+}

@@ -104,7 +104,7 @@ func (db *DB) init() error {
 
 // allBuckets are created when the database is opened for writing.
 var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm,
-	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot,
+	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot, bucketInbox,
 	bucketWebTokens, bucketWebSessions, bucketWebKeys}
 
 // Close closes the database file.

@@ -24,7 +24,8 @@ const progressTTL = 48 * time.Hour
 // (the error then implements notify.RetryAfterError), server errors,
 // network failures and timeouts; false for the rest, and errors.Is(err,
 // ErrChatUnreachable) when the chat cannot be reached, so that the
-// pipeline falls back to e-mail.
+// pipeline falls back to e-mail. A message with Edit set edits a
+// keyboard instead (editKeyboard).
 //
 // When a later part fails, the parts already sent are remembered, in
 // memory, under m.ID, and a retry sends only the rest. A crash forgets
@@ -35,6 +36,9 @@ func (n *Notifier) Notify(ctx context.Context, m *notify.Message) (retry bool, e
 	if chatID == 0 {
 		return false, &Error{Method: "sendMessage", MessageID: m.ID,
 			Description: fmt.Sprintf("recipient %q has no telegram chat id", m.To.ID), unreachable: true}
+	}
+	if m.Edit != 0 {
+		return n.editKeyboard(ctx, m)
 	}
 	parts := Render(m)
 	if m.HTML != "" {

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MaxDownloadSize is the largest file getFile serves (20 MB).
@@ -77,15 +78,54 @@ func (s *Server) getFile(c *call) (any, *apiError) {
 	return File{FileID: f.id, FileUniqueID: f.uniqueID, FileSize: len(f.data), FilePath: f.path}, nil
 }
 
+// hold keeps downloads waiting (HoldDownloads).
+type hold struct {
+	started chan string   // the file path of each download held
+	release chan struct{} // closed to let them go
+}
+
+// HoldDownloads makes every file download wait until release is called
+// (or the server closes), as a slow link would: each download held sends
+// its file path on started first, so a test knows it is under way.
+// started has room for 100 paths.
+func (s *Server) HoldDownloads() (started <-chan string, release func()) {
+	h := &hold{started: make(chan string, 100), release: make(chan struct{})}
+	s.mu.Lock()
+	s.hold = h
+	s.mu.Unlock()
+	var once sync.Once
+	return h.started, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.hold == h {
+				s.hold = nil
+			}
+			s.mu.Unlock()
+			close(h.release)
+		})
+	}
+}
+
 // download serves /file/bot<token>/<file_path>.
 func (s *Server) download(w http.ResponseWriter, rest string) {
 	token, p, _ := strings.Cut(rest, "/")
 	s.mu.Lock()
 	f, ok := s.paths[p]
+	h := s.hold
 	s.mu.Unlock()
 	if token != s.token || !ok {
 		writeJSON(w, http.StatusNotFound, envelope{ErrorCode: 404, Description: "Not Found"})
 		return
+	}
+	if h != nil {
+		select {
+		case h.started <- p:
+		default:
+		}
+		select {
+		case <-h.release:
+		case <-s.closed:
+		}
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.data)))

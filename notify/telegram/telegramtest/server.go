@@ -54,6 +54,7 @@ type Server struct {
 	poll      *poller       // the getUpdates call waiting now, if any
 	webhook   string
 	closed    chan struct{}
+	hold      *hold // downloads held by HoldDownloads, if any
 }
 
 type msgKey struct {
