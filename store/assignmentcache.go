@@ -1,8 +1,6 @@
 package store
 
 import (
-	"encoding/json"
-	"fmt"
 	"hash/maphash"
 	"sync"
 
@@ -51,9 +49,9 @@ func (db *DB) CachedAssignments(c *AssignmentCache) ([]scheduler.Assignment, err
 			sum := maphash.Bytes(c.seed, v)
 			e := c.seen[string(k)] // no allocation for the lookup
 			if e == nil || e.sum != sum {
-				var a scheduler.Assignment
-				if err := json.Unmarshal(v, &a); err != nil {
-					return fmt.Errorf("decode assignment %s: %w", k, err)
+				a, err := decodeAssignment(k, v)
+				if err != nil {
+					return err
 				}
 				if e == nil {
 					e = &cachedAssignment{}

@@ -101,3 +101,97 @@ func TestForEachOpenAndDone(t *testing.T) {
 		})
 	}
 }
+
+// TestIndicesFollowTheEngine: after the engine's own writes (a sync, a
+// round, done marks by the engine and by the bot's unbuffered
+// transaction, an undo, archives by a sync without a task), the indices
+// and the counts say what a scan of every assignment says.
+func TestIndicesFollowTheEngine(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	e := testEngine(t, db)
+	check := func(when string) {
+		t.Helper()
+		as, err := db.Assignments("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[scheduler.State]int{scheduler.StateOpen: 0, scheduler.StateDone: 0, scheduler.StateArchived: 0}
+		for _, a := range as {
+			counts[a.State]++
+		}
+		got, err := db.AssignmentCounts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, when+": counts", got, counts)
+		through := calendar.Date{Year: 2025, Month: 1, Day: 1}
+		since := time.Date(2024, 11, 1, 0, 0, 0, 0, loc)
+		var open, done, scanOpen, scanDone []string
+		err = db.Scheduler().View(func(tx scheduler.Tx) error {
+			st := tx.(schedTx)
+			collect := func(into *[]string) func(scheduler.Assignment) error {
+				return func(a scheduler.Assignment) error { *into = append(*into, a.Key); return nil }
+			}
+			if err := st.ForEachOpen(through, collect(&open)); err != nil {
+				return err
+			}
+			if err := st.ForEachDoneSince(since, collect(&done)); err != nil {
+				return err
+			}
+			if err := st.scanOpen(through, collect(&scanOpen)); err != nil {
+				return err
+			}
+			return st.scanDone(since, collect(&scanDone))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, when+": open", open, scanOpen)
+		sameJSON(t, when+": done", done, scanDone)
+	}
+	tasks := schedTasks()
+	if _, err := e.Sync(tasks, time.Date(2024, 11, 1, 7, 0, 0, 0, loc)); err != nil {
+		t.Fatal(err)
+	}
+	check("after the sync")
+	if _, err := e.Fire(time.Date(2024, 11, 19, 8, 0, 0, 0, loc)); err != nil {
+		t.Fatal(err)
+	}
+	as, _ := db.Assignments("")
+	if len(as) != 2 {
+		t.Fatalf("%d assignments, want 2", len(as))
+	}
+	if _, err := e.Complete(as[0].Key, "an", "cli", "", time.Date(2024, 11, 20, 9, 0, 0, 0, loc)); err != nil {
+		t.Fatal(err)
+	}
+	check("after a done mark")
+	err = db.ApplyChange(func(tx scheduler.Tx, _ func(AuditEntry) error) error {
+		a, _, err := tx.Assignment(as[1].Key)
+		if err != nil {
+			return err
+		}
+		a.State, a.DoneAt, a.Next = scheduler.StateDone, time.Date(2024, 11, 21, 9, 0, 0, 0, loc), nil
+		return tx.PutAssignment(a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after a done mark by the bot")
+	if _, err := e.Reopen(as[0].Key); err != nil {
+		t.Fatal(err)
+	}
+	check("after an undo")
+	if _, err := e.Sync(tasks[1:], time.Date(2024, 11, 22, 7, 0, 0, 0, loc)); err != nil {
+		t.Fatal(err)
+	}
+	check("after a sync without the first task")
+	got, _ := db.AssignmentCounts()
+	if got[scheduler.StateArchived] != 1 || got[scheduler.StateDone] != 1 {
+		t.Errorf("counts %v, want 1 archived and 1 done", got)
+	}
+}

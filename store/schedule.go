@@ -29,6 +29,14 @@ var (
 	// bucketRhythm keeps each recipient's digest rhythm: recipient id →
 	// scheduler.Rhythm ("" is the engine's last round).
 	bucketRhythm = []byte("rhythm")
+	// bucketOpen indexes the open assignments by due day:
+	// dateKey(due day, assignment key) → empty.
+	bucketOpen = []byte("open")
+	// bucketDone indexes the done assignments by done time:
+	// timeKey(done at, assignment key) → empty.
+	bucketDone = []byte("done")
+	// bucketCounts counts the assignments by state: state → 8-byte count.
+	bucketCounts = []byte("counts")
 )
 
 // timeKey is an index key ordered by time: 8-byte big-endian Unix
@@ -72,6 +80,8 @@ type writes struct {
 	b map[string]map[string][]byte
 	// wrote is set by the first write and stays set.
 	wrote bool
+	// counts are the changes to the counts by state.
+	counts map[scheduler.State]int64
 }
 
 func (w *writes) set(bucket []byte, key, value []byte) {
@@ -134,10 +144,52 @@ func (t schedTx) scan() error {
 	return nil
 }
 
+// count changes the count of assignments in state st by d.
+func (t schedTx) count(st scheduler.State, d int64) error {
+	if t.w == nil {
+		return addCount(t.tx, st, d)
+	}
+	if t.w.counts == nil {
+		t.w.counts = map[scheduler.State]int64{}
+	}
+	t.w.counts[st] += d
+	return nil
+}
+
+func addCount(tx *bolt.Tx, st scheduler.State, d int64) error {
+	if d == 0 {
+		return nil
+	}
+	b := tx.Bucket(bucketCounts)
+	var n uint64
+	if v := b.Get([]byte(st)); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put([]byte(st), binary.BigEndian.AppendUint64(nil, n+uint64(d)))
+}
+
+// fillPercent is how full bbolt fills a page it splits, for the buckets
+// that grow mostly by appending in key order (the buffer sorts each
+// transaction's writes): half-empty pages, bbolt's default, made the file
+// twice as large as its records.
+const fillPercent = 0.9
+
+// appendBuckets are the buckets filled that way.
+var appendBuckets = [][]byte{bucketAssignments, bucketSteps, bucketOpen, bucketDone}
+
 // flush applies the buffered writes in key order, when fn returns.
 func (t schedTx) flush() error {
 	if t.w == nil {
 		return nil
+	}
+	for st, d := range t.w.counts {
+		if err := addCount(t.tx, st, d); err != nil {
+			return err
+		}
+	}
+	t.w.counts = nil
+	for _, name := range appendBuckets {
+		t.tx.Bucket(name).FillPercent = fillPercent
 	}
 	for name, m := range t.w.b {
 		b := t.tx.Bucket([]byte(name))
@@ -162,61 +214,85 @@ func (t schedTx) flush() error {
 	return nil
 }
 
-func (t schedTx) get(bucket, key []byte, v any) (bool, error) {
-	raw, found := t.w.get(bucket, key)
+func (t schedTx) Assignment(key string) (scheduler.Assignment, bool, error) {
+	raw, found := t.w.get(bucketAssignments, []byte(key))
 	if !found {
-		raw = t.tx.Bucket(bucket).Get(key)
+		raw = t.tx.Bucket(bucketAssignments).Get([]byte(key))
 	}
 	if raw == nil {
-		return false, nil
+		return scheduler.Assignment{}, false, nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("decode %s: %w", key, err)
-	}
-	return true, nil
+	a, err := decodeAssignment([]byte(key), raw)
+	return a, true, err
 }
 
-func (t schedTx) put(bucket, key []byte, v any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
-	}
-	return t.setRaw(bucket, key, raw)
-}
-
-func (t schedTx) Assignment(key string) (scheduler.Assignment, bool, error) {
-	var a scheduler.Assignment
-	ok, err := t.get(bucketAssignments, []byte(key), &a)
-	return a, ok, err
-}
-
+// PutAssignment writes a and keeps every index of assignments in step:
+// the time index of next steps, the completions to report, the open ones
+// by due day, the done ones by done time, and the counts by state.
 func (t schedTx) PutAssignment(a scheduler.Assignment) error {
+	raw, err := encodeAssignment(a)
+	if err != nil {
+		return err
+	}
 	old, found, err := t.Assignment(a.Key)
 	if err != nil {
 		return err
 	}
+	var idx []write
 	if found && old.Next != nil {
-		if err := t.setRaw(bucketPending, timeKey(old.Next.At, a.Key), nil); err != nil {
-			return err
-		}
+		idx = append(idx, write{bucketPending, timeKey(old.Next.At, a.Key), nil})
 	}
 	if a.Next != nil {
-		if err := t.put(bucketPending, timeKey(a.Next.At, a.Key), a.Next); err != nil {
-			return err
-		}
+		idx = append(idx, write{bucketPending, timeKey(a.Next.At, a.Key), encodePending(*a.Next)})
 	}
 	wasDone := found && old.State == scheduler.StateDone
 	switch {
 	case a.State == scheduler.StateDone && !wasDone:
-		if err := t.setRaw(bucketCompletions, timeKey(a.DoneAt, a.Key), []byte{1}); err != nil {
-			return err
-		}
+		idx = append(idx, write{bucketCompletions, timeKey(a.DoneAt, a.Key), []byte{1}})
 	case a.State != scheduler.StateDone && wasDone:
-		if err := t.setRaw(bucketCompletions, timeKey(old.DoneAt, a.Key), nil); err != nil {
+		idx = append(idx, write{bucketCompletions, timeKey(old.DoneAt, a.Key), nil})
+	}
+	if wasDone {
+		idx = append(idx, write{bucketDone, timeKey(old.DoneAt, a.Key), nil})
+	}
+	if a.State == scheduler.StateDone {
+		idx = append(idx, write{bucketDone, timeKey(a.DoneAt, a.Key), []byte{}})
+	}
+	if found && old.State == scheduler.StateOpen {
+		idx = append(idx, write{bucketOpen, dateKey(old.DueDay, a.Key), nil})
+	}
+	if a.State == scheduler.StateOpen {
+		idx = append(idx, write{bucketOpen, dateKey(a.DueDay, a.Key), []byte{}})
+	}
+	for _, w := range idx {
+		if err := t.setRaw(w.bucket, w.key, w.value); err != nil {
 			return err
 		}
 	}
-	return t.put(bucketAssignments, []byte(a.Key), a)
+	if !found || old.State != a.State {
+		if found {
+			if err := t.count(old.State, -1); err != nil {
+				return err
+			}
+		}
+		if err := t.count(a.State, 1); err != nil {
+			return err
+		}
+	}
+	return t.setRaw(bucketAssignments, []byte(a.Key), raw)
+}
+
+// write is one write to a bucket: value nil deletes.
+type write struct {
+	bucket, key, value []byte
+}
+
+// dateKey is an index key ordered by day: 2-byte year, month, day, then id.
+func dateKey(d calendar.Date, id string) []byte {
+	k := make([]byte, 4, 4+len(id))
+	binary.BigEndian.PutUint16(k, uint16(d.Year))
+	k[2], k[3] = byte(d.Month), byte(d.Day)
+	return append(k, id...)
 }
 
 func (t schedTx) Completions(until time.Time) ([]string, error) {
@@ -250,9 +326,9 @@ func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) er
 		prefix = []byte(plan + "|")
 	}
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var a scheduler.Assignment
-		if err := json.Unmarshal(v, &a); err != nil {
-			return fmt.Errorf("decode assignment %s: %w", k, err)
+		a, err := decodeAssignment(k, v)
+		if err != nil {
+			return err
 		}
 		if err := fn(a); err != nil {
 			return err
@@ -272,9 +348,9 @@ func (t schedTx) Due(until time.Time, limit int) ([]scheduler.Pending, error) {
 		if binary.BigEndian.Uint64(k[:8]) > end {
 			break
 		}
-		var p scheduler.Pending
-		if err := json.Unmarshal(v, &p); err != nil {
-			return nil, fmt.Errorf("decode pending %x: %w", k, err)
+		p, err := decodePending(k, v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, p)
 	}
@@ -289,11 +365,8 @@ func (t schedTx) NextDue() (scheduler.Pending, bool, error) {
 	if k == nil {
 		return scheduler.Pending{}, false, nil
 	}
-	var p scheduler.Pending
-	if err := json.Unmarshal(v, &p); err != nil {
-		return p, false, fmt.Errorf("decode pending %x: %w", k, err)
-	}
-	return p, true, nil
+	p, err := decodePending(k, v)
+	return p, err == nil, err
 }
 
 func (t schedTx) StepRecorded(key string) (bool, error) {
@@ -304,7 +377,7 @@ func (t schedTx) StepRecorded(key string) (bool, error) {
 }
 
 func (t schedTx) RecordStep(r scheduler.StepRecord) error {
-	return t.put(bucketSteps, []byte(r.Key), r)
+	return t.setRaw(bucketSteps, []byte(r.Key), encodeStep(r))
 }
 
 func (t schedTx) Enqueue(m *notify.Message) error {
@@ -316,9 +389,9 @@ func (db *DB) StepRecords() (map[string]scheduler.StepRecord, error) {
 	out := map[string]scheduler.StepRecord{}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSteps).ForEach(func(k, v []byte) error {
-			var r scheduler.StepRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("decode step %s: %w", k, err)
+			r, err := decodeStep(k, v)
+			if err != nil {
+				return err
 			}
 			out[string(k)] = r
 			return nil
@@ -339,14 +412,27 @@ func (db *DB) Assignments(plan string) ([]scheduler.Assignment, error) {
 	return out, err
 }
 
-// AssignmentCounts counts the assignments by state (for metrics).
+// AssignmentCounts counts the assignments by state (for metrics): the
+// counts PutAssignment keeps, read without visiting any assignment.
 func (db *DB) AssignmentCounts() (map[scheduler.State]int, error) {
 	out := map[scheduler.State]int{}
-	err := db.Scheduler().View(func(tx scheduler.Tx) error {
-		return tx.ForEachAssignment("", func(a scheduler.Assignment) error {
-			out[a.State]++
-			return nil
-		})
+	for _, st := range stateCodes {
+		out[st] = 0
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCounts)
+		if b == nil { // a database of schema 1, opened to read
+			return newSchedTx(tx, false).ForEachAssignment("", func(a scheduler.Assignment) error {
+				out[a.State]++
+				return nil
+			})
+		}
+		for _, st := range stateCodes {
+			if v := b.Get([]byte(st)); len(v) == 8 {
+				out[st] = int(binary.BigEndian.Uint64(v))
+			}
+		}
+		return nil
 	})
 	return out, err
 }
@@ -356,15 +442,83 @@ func (t schedTx) Rhythm(id string) (scheduler.Rhythm, error) {
 	if t.tx.Bucket(bucketRhythm) == nil { // a database of an older nhacviec, opened to read
 		return r, nil
 	}
-	_, err := t.get(bucketRhythm, []byte("r|"+id), &r)
-	return r, err
+	raw, found := t.w.get(bucketRhythm, []byte("r|"+id))
+	if !found {
+		raw = t.tx.Bucket(bucketRhythm).Get([]byte("r|" + id))
+	}
+	if raw == nil {
+		return r, nil
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return r, fmt.Errorf("decode rhythm %q: %w", id, err)
+	}
+	return r, nil
 }
 
 func (t schedTx) PutRhythm(id string, r scheduler.Rhythm) error {
-	return t.put(bucketRhythm, []byte("r|"+id), r)
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode rhythm %q: %w", id, err)
+	}
+	return t.setRaw(bucketRhythm, []byte("r|"+id), raw)
 }
 
+// ForEachOpen reads the index of open assignments by due day.
 func (t schedTx) ForEachOpen(through calendar.Date, fn func(scheduler.Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	b := t.tx.Bucket(bucketOpen)
+	if b == nil { // a database of schema 1, opened to read
+		return t.scanOpen(through, fn)
+	}
+	end := dateKey(through, "")
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k[:4], end) <= 0; k, _ = c.Next() {
+		if err := t.indexed(k[4:], fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ForEachDoneSince reads the index of done assignments by done time.
+func (t schedTx) ForEachDoneSince(since time.Time, fn func(scheduler.Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	b := t.tx.Bucket(bucketDone)
+	if b == nil { // a database of schema 1, opened to read
+		return t.scanDone(since, fn)
+	}
+	c := b.Cursor()
+	k, _ := c.First()
+	if !since.IsZero() {
+		k, _ = c.Seek(timeKey(since, ""))
+	}
+	for ; k != nil; k, _ = c.Next() {
+		if err := t.indexed(k[8:], fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexed calls fn with the assignment an index entry names.
+func (t schedTx) indexed(key []byte, fn func(scheduler.Assignment) error) error {
+	v := t.tx.Bucket(bucketAssignments).Get(key)
+	if v == nil {
+		return fmt.Errorf("index names assignment %q, which is not stored", key)
+	}
+	a, err := decodeAssignment(key, v)
+	if err != nil {
+		return err
+	}
+	return fn(a)
+}
+
+// scanOpen is ForEachOpen without the index.
+func (t schedTx) scanOpen(through calendar.Date, fn func(scheduler.Assignment) error) error {
 	var open []scheduler.Assignment
 	err := t.ForEachAssignment("", func(a scheduler.Assignment) error {
 		if a.State == scheduler.StateOpen && !a.DueDay.After(through) {
@@ -386,7 +540,8 @@ func (t schedTx) ForEachOpen(through calendar.Date, fn func(scheduler.Assignment
 	return nil
 }
 
-func (t schedTx) ForEachDoneSince(since time.Time, fn func(scheduler.Assignment) error) error {
+// scanDone is ForEachDoneSince without the index.
+func (t schedTx) scanDone(since time.Time, fn func(scheduler.Assignment) error) error {
 	var done []scheduler.Assignment
 	err := t.ForEachAssignment("", func(a scheduler.Assignment) error {
 		if a.State == scheduler.StateDone && !a.DoneAt.Before(since) {

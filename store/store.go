@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,8 +17,9 @@ import (
 )
 
 // schemaVersion is written in the meta bucket; a file from a newer nhacviec
-// is refused rather than misread.
-const schemaVersion = 1
+// is refused rather than misread, one from an older one is migrated
+// (migrate.go).
+const schemaVersion = 2
 
 var (
 	bucketMeta  = []byte("meta")
@@ -37,8 +39,11 @@ type Options struct {
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// ReadOnly opens the file with a shared lock, for commands that only read
-	// while no daemon runs.
+	// while no daemon runs. A database of an older schema is read as it
+	// is, not migrated.
 	ReadOnly bool
+	// Log receives the migration's progress; nothing when nil.
+	Log *slog.Logger
 }
 
 // DB is an open nhacviec database.
@@ -72,38 +77,76 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := &DB{bolt: b, path: path, now: opts.Now}
-	if !opts.ReadOnly {
-		if err := db.init(); err != nil {
-			b.Close()
-			return nil, err
-		}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	init := db.init
+	if opts.ReadOnly {
+		init = db.checkSchema
+	}
+	if err := init(opts.Log); err != nil {
+		b.Close()
+		return nil, err
 	}
 	return db, nil
 }
 
-func (db *DB) init() error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+// schema reads the schema number of the database: 0 for a new file.
+func schema(tx *bolt.Tx, path string) (int, error) {
+	var v int
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return 0, nil
+	}
+	if raw := meta.Get(keySchema); raw != nil {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return 0, fmt.Errorf("%s: read schema version: %w", path, err)
+		}
+	}
+	if v > schemaVersion {
+		return v, fmt.Errorf("%s was written by a newer nhacviec (database schema %d; this nhacviec reads schema %d at most): run the newer nhacviec, or restore a backup made before the upgrade",
+			path, v, schemaVersion)
+	}
+	return v, nil
+}
+
+// checkSchema refuses, read-only, a database of a newer schema.
+func (db *DB) checkSchema(*slog.Logger) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		_, err := schema(tx, db.path)
+		return err
+	})
+}
+
+// init creates the buckets of a new database, or migrates an older one.
+func (db *DB) init(log *slog.Logger) error {
+	var from int
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		v, err := schema(tx, db.path)
+		if err != nil {
+			return err
+		}
+		hasData := tx.Bucket(bucketAssignments) != nil
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		meta := tx.Bucket(bucketMeta)
-		var v int
-		if raw := meta.Get(keySchema); raw != nil {
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return fmt.Errorf("read schema version: %w", err)
-			}
-			if v > schemaVersion {
-				return fmt.Errorf("%s was written by a newer nhacviec (schema %d, this one knows %d)", db.path, v, schemaVersion)
-			}
+		from = v
+		if v == 0 && !hasData {
+			from = schemaVersion // a new file
+			return putJSON(tx.Bucket(bucketMeta), keySchema, schemaVersion)
 		}
-		return putJSON(meta, keySchema, schemaVersion)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return db.migrate(max(from, 1), log)
 }
 
 // allBuckets are created when the database is opened for writing.
-var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm,
+var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm, bucketOpen, bucketDone, bucketCounts,
 	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot, bucketInbox,
 	bucketWebTokens, bucketWebSessions, bucketWebKeys}
 

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+// Schema history:
+//
+//	1  JSON records.
+//	2  binary assignments, pending steps and step records (codec.go); the
+//	   indices of open assignments by due day and done ones by done time;
+//	   the counts by state; the sync marks.
+//
+// Open migrates a database of an older schema in place, and refuses one of
+// a newer schema.
+
+// migrateChunk is the number of records converted in one transaction: a
+// whole database in one transaction would hold every page in memory.
+var migrateChunk = 20000
+
+// migrate brings a database of schema from up to schemaVersion. Each step
+// is idempotent and crash-safe: records are converted in chunks, a
+// converted record is recognised by its first byte, and the schema number
+// is written last, in the transaction that finishes; a crash in between
+// migrates again from the start at the next Open, converting only what is
+// left.
+func (db *DB) migrate(from int, log *slog.Logger) error {
+	if from >= 2 {
+		return nil
+	}
+	t0 := time.Now()
+	log.Info("migrating the database", "path", db.path, "from_schema", from, "to_schema", 2)
+	var n int
+	for _, b := range [][]byte{bucketAssignments, bucketPending, bucketSteps} {
+		c, err := db.convert(b)
+		if err != nil {
+			return fmt.Errorf("migrate %s to schema 2: %w", db.path, err)
+		}
+		n += c
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		counts := map[scheduler.State]uint64{}
+		err := newSchedTx(tx, false).ForEachAssignment("", func(a scheduler.Assignment) error {
+			counts[a.State]++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		b := tx.Bucket(bucketCounts)
+		for _, st := range stateCodes {
+			if err := b.Put([]byte(st), binary.BigEndian.AppendUint64(nil, counts[st])); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bucketMeta), keySchema, 2)
+	})
+	if err != nil {
+		return fmt.Errorf("migrate %s to schema 2: %w", db.path, err)
+	}
+	log.Info("database migrated", "path", db.path, "schema", 2, "records", n, "took", time.Since(t0).Round(time.Millisecond).String())
+	return nil
+}
+
+// convert rewrites the JSON records of bucket name in the binary layout,
+// chunk by chunk, and adds the index entries of each assignment.
+func (db *DB) convert(name []byte) (int, error) {
+	var after []byte
+	total := 0
+	for {
+		var n int
+		var last []byte
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(name)
+			c := b.Cursor()
+			k, v := c.First()
+			if after != nil {
+				k, v = c.Seek(after)
+				if k != nil && string(k) == string(after) {
+					k, v = c.Next()
+				}
+			}
+			var ws []write
+			for ; k != nil && n < migrateChunk; k, v = c.Next() {
+				n++
+				last = append(last[:0], k...)
+				if len(v) == 0 || v[0] != '{' {
+					continue // already converted
+				}
+				w, err := convertRecord(name, k, v)
+				if err != nil {
+					return err
+				}
+				ws = append(ws, w...)
+			}
+			for _, w := range ws { // after the cursor: a put moves it
+				if err := tx.Bucket(w.bucket).Put(w.key, w.value); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < migrateChunk {
+			return total, nil
+		}
+		after = last
+	}
+}
+
+// convertRecord returns the writes that turn one JSON record into schema 2.
+func convertRecord(bucket, k, v []byte) ([]write, error) {
+	key := append([]byte(nil), k...)
+	switch string(bucket) {
+	case string(bucketAssignments):
+		var a scheduler.Assignment
+		if err := json.Unmarshal(v, &a); err != nil {
+			return nil, fmt.Errorf("decode assignment %q: %w", k, err)
+		}
+		raw, err := encodeAssignment(a)
+		if err != nil {
+			return nil, err
+		}
+		ws := []write{{bucketAssignments, key, raw}}
+		switch a.State {
+		case scheduler.StateOpen:
+			ws = append(ws, write{bucketOpen, dateKey(a.DueDay, a.Key), []byte{}})
+		case scheduler.StateDone:
+			ws = append(ws, write{bucketDone, timeKey(a.DoneAt, a.Key), []byte{}})
+		}
+		return ws, nil
+	case string(bucketPending):
+		var p scheduler.Pending
+		if err := json.Unmarshal(v, &p); err != nil {
+			return nil, fmt.Errorf("decode pending %x: %w", k, err)
+		}
+		return []write{{bucketPending, key, encodePending(p)}}, nil
+	case string(bucketSteps):
+		var r scheduler.StepRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("decode step %q: %w", k, err)
+		}
+		return []write{{bucketSteps, key, encodeStep(r)}}, nil
+	}
+	return nil, fmt.Errorf("no conversion for bucket %s", bucket)
+}
