@@ -15,7 +15,20 @@ const bom = "\uFEFF"
 // with a byte-order mark. Cells that a spreadsheet would run as a formula
 // (starting with =, +, -, @) get a leading apostrophe, as OWASP advises:
 // notes come from users.
-func (r Report) WriteCSV(w io.Writer) error {
+func (r Report) WriteCSV(w io.Writer) error { return writeCSV(w, &r, r.each) }
+
+// each calls fn with every row, in order.
+func (r *Report) each(fn func(Row) error) error {
+	for _, row := range r.Rows {
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCSV writes the rows that each yields as WriteCSV describes.
+func writeCSV(w io.Writer, r *Report, each func(func(Row) error) error) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
@@ -29,13 +42,14 @@ func (r Report) WriteCSV(w io.Writer) error {
 	if err := cw.Write(record); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	for _, row := range r.Rows {
+	err := each(func(row Row) error {
 		for i, c := range cols {
-			record[i] = defuse(c.text(&r, row))
+			record[i] = defuse(c.text(r, row))
 		}
-		if err := cw.Write(record); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
+		return cw.Write(record)
+	})
+	if err != nil {
+		return fmt.Errorf("write csv: %w", err)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -111,16 +111,7 @@ func Build(at time.Time, loc *time.Location, tasks []scheduler.Task, assignments
 		if a.State == scheduler.StateArchived {
 			continue
 		}
-		row := newRow(a, byKey[a.Plan+"|"+a.TaskID], at, loc, n)
-		if row.Due.Valid() {
-			switch row.Bucket {
-			case Overdue:
-				row.DaysLate = o.cal.WorkingDaysBetween(row.Due.In(loc), at)
-			case DoneLate:
-				row.DaysLate = o.cal.WorkingDaysBetween(row.Due.In(loc), row.DoneAt)
-			}
-		}
-		rows = append(rows, row)
+		rows = append(rows, o.row(a, byKey[a.Plan+"|"+a.TaskID], at, loc, n))
 	}
 	rows = sortRows(rows, n)
 	r := Report{At: at, Location: loc, Rows: rows, People: n.people}
@@ -131,6 +122,20 @@ func Build(at time.Time, loc *time.Location, tasks []scheduler.Task, assignments
 		r.Totals.add(row.Bucket)
 	}
 	return r
+}
+
+// row makes the row of a as of at, with its working days late.
+func (o *options) row(a scheduler.Assignment, t scheduler.Task, at time.Time, loc *time.Location, n *namer) Row {
+	row := newRow(a, t, at, loc, n)
+	if row.Due.Valid() {
+		switch row.Bucket {
+		case Overdue:
+			row.DaysLate = o.cal.WorkingDaysBetween(row.Due.In(loc), at)
+		case DoneLate:
+			row.DaysLate = o.cal.WorkingDaysBetween(row.Due.In(loc), row.DoneAt)
+		}
+	}
+	return row
 }
 
 // newRow makes the row of a as of at. t is the zero Task when the task is

@@ -17,10 +17,25 @@ const titleWidth = 60
 // counts by section and by unit, then the overdue and the late assignments
 // with who marked them, when, their notes and evidence.
 func (r Report) WriteText(w io.Writer) error {
+	count := func(b Bucket) int {
+		n := 0
+		for _, row := range r.Rows {
+			if row.Bucket == b {
+				n++
+			}
+		}
+		return n
+	}
+	return writeText(w, &r, r.plans(), count, r.each)
+}
+
+// writeText writes the report as WriteText describes: plans are the plan
+// codes of the rows, count the rows of a bucket, each yields the rows.
+func writeText(w io.Writer, r *Report, plans []string, count func(Bucket) int, each func(func(Row) error) error) error {
 	ew := &errWriter{w: w}
 	ew.printf("BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH\n")
 	ew.printf("Tính đến: %s\n", r.At.In(r.loc()).Format("15:04 ngày 02/01/2006"))
-	if plans := r.plans(); len(plans) > 0 {
+	if len(plans) > 0 {
 		ew.printf("Kế hoạch: %s\n", strings.Join(plans, ", "))
 	}
 
@@ -51,59 +66,71 @@ func (r Report) WriteText(w io.Writer) error {
 	tw.row(append([]string{totalsName}, counts(r.Totals)...)...)
 	tw.flush()
 
-	r.writeList(ew, "IV. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH", Overdue)
-	r.writeList(ew, "V. NHIỆM VỤ HOÀN THÀNH QUÁ HẠN", DoneLate)
+	for _, l := range []struct {
+		title string
+		b     Bucket
+	}{{"IV. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH", Overdue}, {"V. NHIỆM VỤ HOÀN THÀNH QUÁ HẠN", DoneLate}} {
+		if err := r.writeList(ew, l.title, l.b, count(l.b), each); err != nil {
+			return fmt.Errorf("write text report: %w", err)
+		}
+	}
 	if ew.err != nil {
 		return fmt.Errorf("write text report: %w", ew.err)
 	}
 	return nil
 }
 
-// writeList writes the rows of one bucket with everything known of them.
-func (r Report) writeList(ew *errWriter, title string, b Bucket) {
-	var rows []Row
-	for _, row := range r.Rows {
-		if row.Bucket == b {
-			rows = append(rows, row)
-		}
-	}
-	ew.printf("\n%s (%d)\n", title, len(rows))
-	if len(rows) == 0 {
+// writeList writes the n rows of one bucket with everything known of them.
+func (r *Report) writeList(ew *errWriter, title string, b Bucket, n int, each func(func(Row) error) error) error {
+	ew.printf("\n%s (%d)\n", title, n)
+	if n == 0 {
 		ew.printf("Không có.\n")
+		return nil
 	}
-	for i, row := range rows {
-		head := fmt.Sprintf("%d. %s", i+1, row.TaskID)
-		if p := period(row); p != "" {
-			head += " (kỳ " + p + ")"
+	i := 0
+	return each(func(row Row) error {
+		if row.Bucket != b {
+			return nil
 		}
-		ew.printf("%s — %s — hạn %s", head, row.UnitName, dateText(row, viDate))
-		if b == Overdue && row.Due.Valid() {
-			ew.printf(", quá hạn %d ngày làm việc", row.DaysLate)
-		}
-		ew.printf("\n")
-		if row.Text != "" {
-			ew.printf("   Nhiệm vụ: %s\n", oneLine(row.Text))
-		}
-		if !row.DoneAt.IsZero() || row.DoneBy != "" {
-			done := joinNonEmpty(", ", timeText(&r, row.DoneAt, viTime), row.DoneByName)
-			if row.DoneVia != "" {
-				done = joinNonEmpty(", ", done, "qua "+viaLabel(row.DoneVia))
-			}
-			if row.Bucket == DoneLate && row.Due.Valid() {
-				if row.DaysLate > 0 {
-					done += fmt.Sprintf(" (muộn %d ngày làm việc)", row.DaysLate)
-				} else {
-					done += " (muộn, trong ngày nghỉ sau hạn)"
-				}
-			}
-			ew.printf("   Hoàn thành: %s\n", done)
-		}
-		if row.Note != "" {
-			ew.printf("   Ghi chú: %s\n", oneLine(row.Note))
-		}
-		writeItems(ew, "Ghi chú tiến độ", r.noteLines(row))
-		writeItems(ew, "Tài liệu kiểm chứng", r.evidenceLines(row))
+		i++
+		r.writeItem(ew, i, row, b)
+		return ew.err
+	})
+}
+
+// writeItem writes the i-th row of a list of bucket b.
+func (r *Report) writeItem(ew *errWriter, i int, row Row, b Bucket) {
+	head := fmt.Sprintf("%d. %s", i, row.TaskID)
+	if p := period(row); p != "" {
+		head += " (kỳ " + p + ")"
 	}
+	ew.printf("%s — %s — hạn %s", head, row.UnitName, dateText(row, viDate))
+	if b == Overdue && row.Due.Valid() {
+		ew.printf(", quá hạn %d ngày làm việc", row.DaysLate)
+	}
+	ew.printf("\n")
+	if row.Text != "" {
+		ew.printf("   Nhiệm vụ: %s\n", oneLine(row.Text))
+	}
+	if !row.DoneAt.IsZero() || row.DoneBy != "" {
+		done := joinNonEmpty(", ", timeText(r, row.DoneAt, viTime), row.DoneByName)
+		if row.DoneVia != "" {
+			done = joinNonEmpty(", ", done, "qua "+viaLabel(row.DoneVia))
+		}
+		if row.Bucket == DoneLate && row.Due.Valid() {
+			if row.DaysLate > 0 {
+				done += fmt.Sprintf(" (muộn %d ngày làm việc)", row.DaysLate)
+			} else {
+				done += " (muộn, trong ngày nghỉ sau hạn)"
+			}
+		}
+		ew.printf("   Hoàn thành: %s\n", done)
+	}
+	if row.Note != "" {
+		ew.printf("   Ghi chú: %s\n", oneLine(row.Note))
+	}
+	writeItems(ew, "Ghi chú tiến độ", r.noteLines(row))
+	writeItems(ew, "Tài liệu kiểm chứng", r.evidenceLines(row))
 }
 
 func writeItems(ew *errWriter, title string, items []string) {

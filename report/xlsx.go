@@ -1,6 +1,7 @@
 package report
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 
@@ -16,19 +17,27 @@ const (
 // WriteXLSX writes the report as an Excel workbook: sheet "Tổng hợp" with
 // the four buckets by section and by unit, sheet "Chi tiết" with one row
 // per assignment (bold, frozen header row; real date cells).
-func (r Report) WriteXLSX(w io.Writer) error {
+func (r Report) WriteXLSX(w io.Writer) error { return writeXLSX(w, &r, r.each) }
+
+// writeXLSX writes the workbook with excelize's stream writer: each row
+// goes to the sheet's XML as it comes (a temporary file past 16 MB), and
+// the archive goes straight to w, so neither the sheet nor the file is
+// built in memory.
+func writeXLSX(w io.Writer, r *Report, each func(func(Row) error) error) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := r.fillXLSX(f); err != nil {
+	if err := fillXLSX(f, r, each); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
-	if err := f.Write(w); err != nil {
+	// File.Write would first build the whole archive in a bytes.Buffer.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if err := f.Write(io.Discard); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
 }
 
-func (r Report) fillXLSX(f *excelize.File) error {
+func fillXLSX(f *excelize.File, r *Report, each func(func(Row) error) error) error {
 	st, err := newStyles(f)
 	if err != nil {
 		return err
@@ -39,13 +48,14 @@ func (r Report) fillXLSX(f *excelize.File) error {
 	if _, err := f.NewSheet(SheetDetail); err != nil {
 		return err
 	}
-	if err := r.summarySheet(f, st); err != nil {
+	// Before the stream writers: SetActiveSheet reads every sheet back.
+	f.SetActiveSheet(0)
+	if err := summarySheet(f, r, st); err != nil {
 		return fmt.Errorf("sheet %s: %w", SheetSummary, err)
 	}
-	if err := r.detailSheet(f, st); err != nil {
+	if err := detailSheet(f, r, st, each); err != nil {
 		return fmt.Errorf("sheet %s: %w", SheetDetail, err)
 	}
-	f.SetActiveSheet(0)
 	return nil
 }
 
@@ -91,14 +101,25 @@ func borders() []excelize.Border {
 
 // summarySheet writes the title, the table by section, then the table by
 // unit; each table ends with the totals.
-func (r Report) summarySheet(f *excelize.File, st styles) error {
-	sh := SheetSummary
-	c := cells{f: f, sheet: sh}
-	c.set(1, 1, "BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", st.title)
-	c.set(1, 2, "Tính đến: "+r.At.In(r.loc()).Format("15:04 ngày 02/01/2006"), 0)
+func summarySheet(f *excelize.File, r *Report, st styles) error {
+	sw, err := f.NewStreamWriter(SheetSummary)
+	if err != nil {
+		return err
+	}
+	for _, w := range []struct {
+		from, to int
+		width    float64
+	}{{1, 1, 11}, {2, 2, 50}, {3, 7, 16}} {
+		if err := sw.SetColWidth(w.from, w.to, w.width); err != nil {
+			return err
+		}
+	}
+	c := rows{sw: sw}
+	c.set(1, []any{cell("BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", st.title)})
+	c.set(2, []any{"Tính đến: " + r.At.In(r.loc()).Format("15:04 ngày 02/01/2006")})
 
 	row := 4
-	c.set(1, row, "TỔNG HỢP THEO MỤC", st.bold)
+	c.set(row, []any{cell("TỔNG HỢP THEO MỤC", st.bold)})
 	row++
 	c.header(row, append([]string{"Mục", "Tên mục"}, countHeaders()...), st.header)
 	for _, s := range r.BySection {
@@ -109,7 +130,7 @@ func (r Report) summarySheet(f *excelize.File, st styles) error {
 	c.summary(row, "", totalsName, r.Totals, st.bold)
 
 	row += 2
-	c.set(1, row, "TỔNG HỢP THEO ĐƠN VỊ", st.bold)
+	c.set(row, []any{cell("TỔNG HỢP THEO ĐƠN VỊ", st.bold)})
 	row++
 	c.header(row, append([]string{"Mã đơn vị", "Đơn vị"}, countHeaders()...), st.header)
 	for _, s := range r.ByUnit {
@@ -118,108 +139,107 @@ func (r Report) summarySheet(f *excelize.File, st styles) error {
 	}
 	row++
 	c.summary(row, "", totalsName, r.Totals, st.bold)
-
-	for _, w := range []struct {
-		from, to string
-		width    float64
-	}{{"A", "A", 11}, {"B", "B", 50}, {"C", "G", 16}} {
-		if c.err == nil {
-			c.err = f.SetColWidth(sh, w.from, w.to, w.width)
-		}
+	if c.err != nil {
+		return c.err
 	}
-	return c.err
+	return sw.Flush()
 }
 
 // detailSheet writes one row per assignment under a frozen header row.
-func (r Report) detailSheet(f *excelize.File, st styles) error {
-	sh := SheetDetail
-	c := cells{f: f, sheet: sh}
+func detailSheet(f *excelize.File, r *Report, st styles, each func(func(Row) error) error) error {
+	sw, err := f.NewStreamWriter(SheetDetail)
+	if err != nil {
+		return err
+	}
 	cols := detailColumns()
+	for j, col := range cols {
+		if err := sw.SetColWidth(j+1, j+1, col.width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
 	headers := make([]string, len(cols))
 	for i, col := range cols {
 		headers[i] = col.header
 	}
+	c := rows{sw: sw}
 	c.header(1, headers, st.header)
-	for i, row := range r.Rows {
+	n := 1
+	values := make([]any, len(cols))
+	err = each(func(row Row) error {
 		for j, col := range cols {
 			switch col.kind {
 			case kindDate, kindTime:
-				if t := col.when(&r, row); !t.IsZero() {
+				values[j] = nil // no cell
+				if t := col.when(r, row); !t.IsZero() {
 					style := st.date
 					if col.kind == kindTime {
 						style = st.moment
 					}
-					c.set(j+1, i+2, t, style)
+					values[j] = cell(t, style)
 				}
 			case kindLong:
-				c.set(j+1, i+2, col.text(&r, row), st.wrap)
+				values[j] = cell(col.text(r, row), st.wrap)
 			default:
-				c.set(j+1, i+2, col.text(&r, row), 0)
+				values[j] = col.text(r, row)
 			}
 		}
-	}
-	for j, col := range cols {
-		name, err := excelize.ColumnNumberToName(j + 1)
-		if err != nil {
-			return err
-		}
-		if c.err == nil {
-			c.err = f.SetColWidth(sh, name, name, col.width)
-		}
-	}
-	if c.err != nil {
+		n++
+		c.set(n, values)
 		return c.err
-	}
-	last, err := excelize.CoordinatesToCellName(len(cols), len(r.Rows)+1)
+	})
 	if err != nil {
 		return err
 	}
-	if err := f.AutoFilter(sh, "A1:"+last, nil); err != nil {
+	last, err := excelize.CoordinatesToCellName(len(cols), n)
+	if err != nil {
 		return err
 	}
-	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	if err := f.AutoFilter(SheetDetail, "A1:"+last, nil); err != nil {
+		return err
+	}
+	return sw.Flush()
 }
 
-// cells writes cells of one sheet, keeping the first error.
-type cells struct {
-	f     *excelize.File
-	sheet string
-	err   error
+// cell is a value with a style (0: none).
+func cell(v any, style int) excelize.Cell { return excelize.Cell{Value: v, StyleID: style} }
+
+// rows writes the rows of one sheet, in order, keeping the first error. A
+// string value is written as text, never as a formula, whatever it starts
+// with.
+type rows struct {
+	sw  *excelize.StreamWriter
+	err error
 }
 
-// set writes v at column col, row row (both from 1) with a style (0: none).
-func (c *cells) set(col, row int, v any, style int) {
+// set writes values from column A of row (from 1).
+func (c *rows) set(row int, values []any) {
 	if c.err != nil {
 		return
 	}
-	ref, err := excelize.CoordinatesToCellName(col, row)
+	ref, err := excelize.CoordinatesToCellName(1, row)
 	if err != nil {
 		c.err = err
 		return
 	}
-	if s, ok := v.(string); ok {
-		// A string cell is never a formula, whatever it starts with.
-		c.err = c.f.SetCellStr(c.sheet, ref, s)
-	} else {
-		c.err = c.f.SetCellValue(c.sheet, ref, v)
-	}
-	if c.err == nil && style != 0 {
-		c.err = c.f.SetCellStyle(c.sheet, ref, ref, style)
-	}
+	c.err = c.sw.SetRow(ref, values)
 }
 
-func (c *cells) header(row int, titles []string, style int) {
+func (c *rows) header(row int, titles []string, style int) {
+	values := make([]any, len(titles))
 	for i, t := range titles {
-		c.set(i+1, row, t, style)
+		values[i] = cell(t, style)
 	}
+	c.set(row, values)
 }
 
 // summary writes key, name, the four counts and the total.
-func (c *cells) summary(row int, key, name string, s Summary, style int) {
-	c.set(1, row, key, style)
-	c.set(2, row, name, style)
-	for i, b := range Buckets() {
-		c.set(3+i, row, s.Counts[b], style)
+func (c *rows) summary(row int, key, name string, s Summary, style int) {
+	values := []any{cell(key, style), cell(name, style)}
+	for _, b := range Buckets() {
+		values = append(values, cell(s.Counts[b], style))
 	}
-	c.set(3+len(Buckets()), row, s.Total, style)
+	c.set(row, append(values, cell(s.Total, style)))
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 
 	"github.com/sct-langson/nhacviec/report"
+	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
 
@@ -66,15 +68,15 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	assignments, err := db.Assignments("")
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if len(assignments) == 0 {
-		fmt.Fprintln(m.stderr, "nhacviec: the database holds no assignments yet: the daemon plans them (nhacviec run)")
-	}
 	if *periodS != "" {
+		assignments, err := db.Assignments("")
+		if err != nil {
+			return err
+		}
+		if len(assignments) == 0 {
+			m.noAssignments()
+		}
+		var buf bytes.Buffer
 		d := report.BuildDraft(period, m.now(), cfg.Location, tasks, assignments, cfg.Directory)
 		switch *format {
 		case "text":
@@ -87,30 +89,53 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return m.writeReport(*out, &buf)
+		return m.writeReport(*out, func(w io.Writer) error { _, err := buf.WriteTo(w); return err })
 	}
-	r := report.Build(at, cfg.Location, tasks, assignments, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
-	switch *format {
-	case "text":
-		err = r.WriteText(&buf)
-	case "csv":
-		err = r.WriteCSV(&buf)
-	case "xlsx":
-		err = r.WriteXLSX(&buf)
-	}
-	if err != nil {
-		return err
-	}
-	return m.writeReport(*out, &buf)
+	// The progress report streams: one read transaction, the assignments
+	// counted in a first pass, then read again one task at a time as the
+	// rows are written (the daemon's 100,000 tasks × 5 units would take
+	// gigabytes as a Report).
+	return m.writeReport(*out, func(w io.Writer) error {
+		return db.Scheduler().View(func(tx scheduler.Tx) error {
+			s, err := report.NewStream(at, cfg.Location, tasks, &releasingTx{Tx: tx, db: db}, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
+			if err != nil {
+				return err
+			}
+			if s.Seen == 0 {
+				m.noAssignments()
+			}
+			switch *format {
+			case "csv":
+				return s.WriteCSV(w)
+			case "xlsx":
+				return s.WriteXLSX(w)
+			}
+			return s.WriteText(w)
+		})
+	})
 }
 
-// writeReport writes buf to the file out, or to stdout when out is empty.
-func (m *Main) writeReport(out string, buf *bytes.Buffer) error {
+func (m *Main) noAssignments() {
+	fmt.Fprintln(m.stderr, "nhacviec: the database holds no assignments yet: the daemon plans them (nhacviec run)")
+}
+
+// writeReport writes what write writes to the file out (atomically), or to
+// stdout when out is empty.
+func (m *Main) writeReport(out string, write func(io.Writer) error) error {
 	if out == "" {
-		_, err := io.Copy(m.stdout, buf)
-		return err
+		bw := bufio.NewWriterSize(m.stdout, 64<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
 	}
-	if err := store.WriteFileAtomic(out, buf); err != nil {
+	if err := store.WriteFileAtomicWith(out, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.stderr, "Report written to %s.\n", out)

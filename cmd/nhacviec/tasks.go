@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/plan"
+	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
 
@@ -90,57 +94,165 @@ func (m *Main) cmdTasks(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeDB()
-	recs, err := db.Tasks(*planCode)
-	if err != nil {
-		return err
-	}
-	assignments, err := db.Assignments("")
-	if err != nil {
-		return err
-	}
-	byTask := map[string][]assignmentView{}
-	for _, a := range assignments {
-		if a.State == "archived" {
-			continue
-		}
-		av := assignmentView{Key: a.Key, Occurrence: a.Occurrence, Unit: a.Unit, Due: a.DueDay.String(), State: string(a.State),
-			DoneBy: a.DoneBy, DoneVia: a.DoneVia, Note: a.Note, Evidence: len(a.Evidence)}
-		if !a.DoneAt.IsZero() {
-			at := a.DoneAt
-			av.DoneAt = &at
-			av.DoneByName = personName(cfg, db, a.DoneBy)
-		}
-		k := store.TaskKey(a.Plan, a.TaskID)
-		byTask[k] = append(byTask[k], av)
-	}
-	views := make([]taskView, 0, len(recs))
-	for _, r := range recs {
-		if r.Archived && !*all {
-			continue
-		}
-		v := newTaskView(r)
-		v.Assignments = byTask[r.Key()]
-		if v.Assignments == nil {
-			v.Assignments = []assignmentView{}
-		}
-		views = append(views, v)
-	}
+	out := bufio.NewWriterSize(m.stdout, 64<<10)
+	var emit func(taskView) error
+	var finish func(n int) error
 	if *asJSON {
-		enc := json.NewEncoder(m.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(views)
+		arr := &jsonArray{w: out}
+		emit, finish = arr.add, func(int) error { return arr.close() }
+	} else {
+		// The table aligns its columns: the tabwriter holds its text (a
+		// line per task) until the end.
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		emit = func(v taskView) error {
+			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Plan, v.ID, orDash(v.Timeline.Text), v.Timeline.Kind,
+				strings.Join(v.LeadIDs, ","), orDash(strings.Join(v.CoordIDs, ",")), v.Status, doneSummary(v.Assignments), orDash(truncate(v.Output, 60)))
+			return err
+		}
+		fmt.Fprintln(tw, "PLAN\tID\tTIMELINE\tKIND\tLEAD\tCOORD\tSTATUS\tDONE\tOUTPUT")
+		finish = func(n int) error {
+			if n == 0 {
+				fmt.Fprintf(out, "No tasks stored. Run 'nhacviec --config %s import' first.\n", m.configPath)
+				return nil
+			}
+			return tw.Flush()
+		}
 	}
-	if len(views) == 0 {
-		fmt.Fprintf(m.stdout, "No tasks stored. Run 'nhacviec --config %s import' first.\n", m.configPath)
-		return nil
+	n, err := m.streamTasks(cfg, db, *planCode, *all, emit)
+	if err != nil {
+		return err
 	}
-	tw := tabwriter.NewWriter(m.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PLAN\tID\tTIMELINE\tKIND\tLEAD\tCOORD\tSTATUS\tDONE\tOUTPUT")
-	for _, v := range views {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Plan, v.ID, orDash(v.Timeline.Text), v.Timeline.Kind,
-			strings.Join(v.LeadIDs, ","), orDash(strings.Join(v.CoordIDs, ",")), v.Status, doneSummary(v.Assignments), orDash(truncate(v.Output, 60)))
+	if err := finish(n); err != nil {
+		return err
 	}
-	return tw.Flush()
+	return out.Flush()
+}
+
+// streamTasks calls emit with each task to list, in plan and document
+// order, and returns how many. It holds the keys of the assignments, not
+// the assignments: a first pass over them in one read transaction keeps
+// each task's keys, then each task is read with its assignments and
+// emitted before the next is read. The task records come from a second
+// read transaction inside the first; both only read.
+func (m *Main) streamTasks(cfg *config.Config, db *store.DB, planCode string, all bool, emit func(taskView) error) (int, error) {
+	names := map[string]string{} // who marked done → name
+	n := 0
+	err := db.Scheduler().View(func(view scheduler.Tx) error {
+		tx := &releasingTx{Tx: view, db: db}
+		var keys taskKeys
+		err := tx.ForEachAssignment(planCode, func(a scheduler.Assignment) error {
+			if a.State != scheduler.StateArchived {
+				keys.add(store.TaskKey(a.Plan, a.TaskID), a.Key)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return db.ForEachTask(planCode, func(r store.TaskRecord) error {
+			if r.Archived && !all {
+				return nil
+			}
+			v := newTaskView(r)
+			v.Assignments = []assignmentView{}
+			for _, k := range keys.of(r.Key()) {
+				a, ok, err := tx.Assignment(k)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("assignment %s vanished in a read transaction", k)
+				}
+				av := assignmentView{Key: a.Key, Occurrence: a.Occurrence, Unit: a.Unit, Due: a.DueDay.String(), State: string(a.State),
+					DoneBy: a.DoneBy, DoneVia: a.DoneVia, Note: a.Note, Evidence: len(a.Evidence)}
+				if !a.DoneAt.IsZero() {
+					at := a.DoneAt
+					av.DoneAt = &at
+					name, ok := names[a.DoneBy]
+					if !ok {
+						name = personName(cfg, db, a.DoneBy)
+						names[a.DoneBy] = name
+					}
+					av.DoneByName = name
+				}
+				v.Assignments = append(v.Assignments, av)
+			}
+			n++
+			return emit(v)
+		})
+	})
+	return n, err
+}
+
+// taskKeys keeps the assignment keys of each task in one byte slice: a
+// key costs its bytes and eight more, not a string and a decoded
+// assignment.
+type taskKeys struct {
+	data   []byte
+	ends   []uint32
+	byTask map[string][]uint32
+}
+
+func (k *taskKeys) add(task, key string) {
+	if k.byTask == nil {
+		k.byTask = map[string][]uint32{}
+	}
+	k.data = append(k.data, key...)
+	k.ends = append(k.ends, uint32(len(k.data)))
+	k.byTask[task] = append(k.byTask[task], uint32(len(k.ends)-1))
+}
+
+// of returns the keys of a task's assignments, in the order added.
+func (k *taskKeys) of(task string) []string {
+	idx := k.byTask[task]
+	out := make([]string, len(idx))
+	for i, j := range idx {
+		start := uint32(0)
+		if j > 0 {
+			start = k.ends[j-1]
+		}
+		out[i] = string(k.data[start:k.ends[j]])
+	}
+	return out
+}
+
+// jsonArray writes a JSON array one element at a time, byte for byte as a
+// json.Encoder with SetIndent("", "  ") writes the whole slice.
+type jsonArray struct {
+	w   io.Writer
+	n   int
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func (j *jsonArray) add(v taskView) error {
+	if j.enc == nil {
+		j.enc = json.NewEncoder(&j.buf)
+		j.enc.SetIndent("  ", "  ")
+	}
+	j.buf.Reset()
+	if err := j.enc.Encode(v); err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if j.n == 0 {
+		sep = "[\n  "
+	}
+	j.n++
+	if _, err := io.WriteString(j.w, sep); err != nil {
+		return err
+	}
+	_, err := j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return err
+}
+
+func (j *jsonArray) close() error {
+	end := "\n]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
 }
 
 func orDash(s string) string {

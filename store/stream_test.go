@@ -1,0 +1,144 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+func TestForEachTaskInTasksOrder(t *testing.T) {
+	c := &clock{t: time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)}
+	db := mustOpen(t, filepath.Join(t.TempDir(), "n.db"), c)
+	// Key order (I.1, I.10, I.2, …) is not document order; an archived
+	// task goes last; a second plan comes after.
+	var idsDoc []string
+	for i := range 30 {
+		idsDoc = append(idsDoc, fmt.Sprintf("I.%d", 30-i))
+	}
+	if _, err := db.ImportPlan(samplePlan(idsDoc...)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportPlan(samplePlan(slices.Delete(slices.Clone(idsDoc), 4, 5)...)); err != nil { // archives I.26
+		t.Fatal(err)
+	}
+	other := samplePlan("II.2", "II.1")
+	other.Code = "70/KH-SCT"
+	if _, err := db.ImportPlan(other); err != nil {
+		t.Fatal(err)
+	}
+	for _, planCode := range []string{"", "60/KH-SCT", "70/KH-SCT", "none"} {
+		want, err := db.Tasks(planCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []TaskRecord
+		if err := db.ForEachTask(planCode, func(r TaskRecord) error { got = append(got, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		key := func(r TaskRecord) string { return r.Key() + " " + strconv.FormatBool(r.Archived) }
+		if g, w := mapped(got, key), mapped(want, key); !slices.Equal(g, w) {
+			t.Errorf("plan %q: ForEachTask order %q, want Tasks' %q", planCode, g, w)
+		}
+	}
+}
+
+func mapped[T any](s []T, f func(T) string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = f(v)
+	}
+	return out
+}
+
+// TestReleaseMappedDropsPagesKeepsData reads 20 MB of assignments through
+// the mapping, releases it within the same read transaction, and checks
+// that the file's pages left the process's resident set while every value
+// still reads the same.
+func TestReleaseMappedDropsPagesKeepsData(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ReleaseMapped acts on Linux only")
+	}
+	c := &clock{t: time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)}
+	path := filepath.Join(t.TempDir(), "n.db")
+	db := mustOpen(t, path, c)
+	note := strings.Repeat("ghi chú tiến độ ", 250) // 4 KB
+	const n = 5000
+	err := db.Scheduler().Update(func(tx scheduler.Tx) error {
+		for i := range n {
+			occ := fmt.Sprintf("I.%d@2024", i)
+			a := scheduler.Assignment{Key: scheduler.AssignmentKey("60/KH-SCT", occ, "vp"), Plan: "60/KH-SCT", TaskID: fmt.Sprintf("I.%d", i),
+				Occurrence: occ, Unit: "vp", DueDay: calendar.Date{Year: 2024, Month: 12, Day: 31}, State: scheduler.StateOpen, Note: note}
+			if err := tx.PutAssignment(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Scheduler().View(func(tx scheduler.Tx) error {
+		count := func() int {
+			k := 0
+			if err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+				if a.Note == note {
+					k++
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return k
+		}
+		if k := count(); k != n {
+			t.Fatalf("%d assignments read, want %d", k, n)
+		}
+		before := mappedRSS(t, path)
+		if before < 15<<20 {
+			t.Fatalf("the file's resident pages are %d KB after reading it all, want > 15 MB", before>>10)
+		}
+		if err := db.ReleaseMapped(); err != nil {
+			t.Fatal(err)
+		}
+		if after := mappedRSS(t, path); after > before/4 {
+			t.Errorf("resident pages of the file: %d KB before the release, %d KB after", before>>10, after>>10)
+		}
+		if k := count(); k != n {
+			t.Errorf("after the release, %d assignments read the same, want %d", k, n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mappedRSS sums the resident bytes of this process's mappings of path.
+func mappedRSS(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, in := 0, false
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":"):
+			in = len(fields) >= 6 && fields[len(fields)-1] == path
+		case in && len(fields) == 3 && fields[0] == "Rss:":
+			kb, _ := strconv.Atoi(fields[1])
+			total += kb << 10
+		}
+	}
+	return total
+}
