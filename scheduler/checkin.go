@@ -32,14 +32,14 @@ func cutoff(r Report, y int) calendar.Date {
 // the second request.
 func (s *state) checkinSteps(a Assignment) []Step {
 	c := s.Checkins
-	t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]
-	if !ok || c.Before <= 0 || !c.Kinds[t.Timeline.Kind] || c.Off[a.TaskID] {
+	start, ok := s.checkinStart(a)
+	if !ok {
 		return nil
 	}
 	cal, pol := s.Calendar, s.policy(a.Plan, a.TaskID)
 	loc := cal.Location()
 	var out []Step
-	for y := t.Plan.Start.Year; y <= a.DueDay.Year; y++ {
+	for y := start.Year; y <= a.DueDay.Year; y++ {
 		for _, r := range Reports {
 			cut := cutoff(r, y)
 			if !cut.Before(a.DueDay) {
@@ -49,7 +49,7 @@ func (s *state) checkinSteps(a Assignment) []Step {
 			// days earlier.
 			last := calendar.DateOf(cal.AddWorkingDays(cut.AddDays(1).In(loc), -1))
 			first := calendar.DateOf(cal.AddWorkingDays(last.In(loc), -c.Before))
-			if first.Before(t.Plan.Start) {
+			if first.Before(start) {
 				continue
 			}
 			name := "checkin-" + r.Label(y)
@@ -60,6 +60,19 @@ func (s *state) checkinSteps(a Assignment) []Step {
 		}
 	}
 	return out
+}
+
+// checkinStart is the start of a's plan when a is asked for progress.
+func (s *state) checkinStart(a Assignment) (calendar.Date, bool) {
+	c := s.Checkins
+	if c.Before <= 0 {
+		return calendar.Date{}, false
+	}
+	t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]
+	if !ok || !c.Kinds[t.Timeline.Kind] || c.Off[a.TaskID] {
+		return calendar.Date{}, false
+	}
+	return t.Plan.Start, true
 }
 
 // with adds steps to s, in order.

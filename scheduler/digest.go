@@ -47,8 +47,44 @@ func (s *state) unitTargets(unitID string, copy bool) []target {
 	return out
 }
 
-// targets returns who receives step st of assignment a.
+// targets returns who receives step st of assignment a. The list is
+// shared (memo): callers never change it.
 func (s *state) targets(a Assignment, st Step) []target {
+	k := targetsKey{unit: a.Unit, kind: st.Kind, level: st.Level}
+	switch st.Kind {
+	case notify.KindEscalation:
+		k.by, _ = s.policyOf(a.Plan, a.TaskID)
+	case notify.KindDue, notify.KindOverdue:
+		if t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; ok {
+			k.by = strings.Join(t.CoordIDs, "\x00")
+		}
+	}
+	s.memo.mu.Lock()
+	out, ok := s.memo.targets[k]
+	s.memo.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = s.findTargets(a, st)
+	s.memo.mu.Lock()
+	if s.memo.targets == nil {
+		s.memo.targets = map[targetsKey][]target{}
+	}
+	s.memo.targets[k] = out
+	s.memo.mu.Unlock()
+	return out
+}
+
+// targetsKey is what the recipients of a step depend on: the unit, the
+// kind and level of step, and by: the policy for an escalation, the task's
+// coordinating units for a due day or overdue step.
+type targetsKey struct {
+	unit, by string
+	kind     notify.Kind
+	level    int
+}
+
+func (s *state) findTargets(a Assignment, st Step) []target {
 	d := s.Directory
 	if st.Kind == notify.KindEscalation {
 		pol := s.policy(a.Plan, a.TaskID)
@@ -247,17 +283,18 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			have[itemKey(it)] = true
 		}
 		if r.LastDigest != today {
+			shown := s.shownYesterday(r, today)
 			for _, c := range cands {
-				k := itemKey(c.item)
-				if have[k] || s.shownYesterday(r, today, k) {
+				k := c.key()
+				if have[k] || shown(k) {
 					continue
 				}
 				have[k] = true
-				it := c.item
+				it := s.candidateItem(now, c)
 				if it.Copy {
 					ls, ok := leads[c.a.Plan+"|"+c.a.Occurrence]
 					if !ok {
-						if ls, err = s.leadStates(tx, c.a); err != nil {
+						if ls, err = s.leadStates(tx, *c.a); err != nil {
 							return nil, nil, nil, err
 						}
 						leads[c.a.Plan+"|"+c.a.Occurrence] = ls
@@ -307,16 +344,20 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			}
 		}
 		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leading[it.Occurrence] })
-		slices.SortStableFunc(b.items, compareItems)
+		b.items = sortItems(b.items)
 		slices.Sort(b.steps)
+		var title string // the same on every channel
 		for _, ch := range Channels(s.Directory, b.to, s.Channels, s.AllChannels) {
+			if title == "" {
+				title = notify.Subject(s.who(b.to), now, b.items)
+			}
 			m := &notify.Message{
 				ID:      messageID(b.to.ID, ch, now, b.steps, b.items),
 				Channel: ch,
 				Kind:    messageKind(b.items),
 				To:      b.to,
 				At:      now,
-				Title:   notify.Subject(s.who(b.to), now, b.items),
+				Title:   title,
 				Items:   b.items,
 				Footer:  strings.Join(s.Signature, "\n"),
 			}
@@ -389,7 +430,7 @@ func (s *state) item(now time.Time, f fired) notify.Item {
 		it.Text, it.Output = t.Text, t.Output
 	}
 	if _, period, ok := strings.Cut(f.a.Occurrence, "@"); ok && !isYearPeriod(period) {
-		it.Period = PeriodName(period)
+		it.Period = s.periodName(period)
 	}
 	if f.step.Kind == notify.KindCheckin {
 		label := checkinReport(f.step.Name)
@@ -423,6 +464,21 @@ func compareItems(a, b notify.Item) int {
 		strings.Compare(a.Occurrence, b.Occurrence),
 		strings.Compare(a.Unit, b.Unit),
 	)
+}
+
+// sortItems sorts items by compareItems, stably, moving each item once:
+// a digest carries hundreds of them and an item is large.
+func sortItems(items []notify.Item) []notify.Item {
+	idx := make([]int32, len(items))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return compareItems(items[a], items[b]) })
+	out := make([]notify.Item, len(items))
+	for i, j := range idx {
+		out[i] = items[j]
+	}
+	return out
 }
 
 func boolInt(b bool) int {

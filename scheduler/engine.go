@@ -11,7 +11,6 @@ import (
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/plan"
-	"github.com/sct-langson/nhacviec/rules"
 )
 
 // Config is everything the engine plans with.
@@ -70,6 +69,8 @@ type state struct {
 	*Config
 	// tasks are the tasks of the last Sync, by taskKey.
 	tasks map[string]Task
+	// memo holds what is computed from the above alone (memo.go).
+	memo memo
 }
 
 // taskKey identifies a task across plans.
@@ -120,19 +121,8 @@ func (e *Engine) Apply(cfg Config, tasks []Task, now time.Time) (SyncResult, err
 // policy is the reminder policy of a task of a plan: its plan's override,
 // else one written by its bare id, else the general one.
 func (s *state) policy(planCode, taskID string) Policy {
-	if p, ok := s.TaskPolicies[rules.TaskKey(planCode, taskID)]; ok {
-		return p
-	}
-	if p, ok := s.TaskPolicies[taskID]; ok {
-		return p
-	}
-	return s.Policy
-}
-
-// steps returns the step sequence of a: its policy's, and its progress
-// check-ins.
-func (s *state) steps(a Assignment) Steps {
-	return NewSteps(s.Calendar, s.policy(a.Plan, a.TaskID), a.DueDay).with(s.checkinSteps(a))
+	_, p := s.policyOf(planCode, taskID)
+	return p
 }
 
 // next computes a's next pending step after its last one, honouring a
@@ -332,7 +322,7 @@ func (e *Engine) NextWake(now time.Time) (time.Time, bool, error) {
 		// second reminder.
 		day := s.today(round)
 		errFound := fmt.Errorf("found")
-		err = tx.ForEachAssignment("", func(a Assignment) error {
+		err = tx.ForEachOpen(s.reminderReach(day), func(a Assignment) error {
 			if s.repeatable(a, day) {
 				return errFound
 			}

@@ -15,12 +15,18 @@ import (
 // MemStore is a Store in memory, for preview and tests. Update is atomic
 // only in the sense that it holds a lock: a failed fn leaves its writes.
 // Pending steps sit in a min-heap with lazy deletion: an entry no longer
-// equal to its assignment's Next is dropped when it surfaces.
+// equal to its assignment's Next is dropped when it surfaces. The orders
+// the scans promise are kept in sorted indices (memindex.go), sorted again
+// only after a change of membership, not on every scan.
 type MemStore struct {
 	mu          sync.Mutex
 	assignments map[string]Assignment
+	keys        keyIndex  // every assignment key
+	open        openIndex // open assignments by due day
+	done        doneIndex // done assignments by done time
 	steps       map[string]StepRecord
 	outbox      []*notify.Message
+	discard     bool // Enqueue keeps nothing (DiscardOutbox)
 	heap        pendingHeap
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
@@ -42,6 +48,14 @@ func (s *MemStore) Update(fn func(Tx) error) error {
 
 // View runs fn with the lock held.
 func (s *MemStore) View(fn func(Tx) error) error { return s.Update(fn) }
+
+// DiscardOutbox makes Enqueue keep nothing: a preview reads what Fire
+// returns and needs no copy of every message.
+func (s *MemStore) DiscardOutbox() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.discard, s.outbox = true, nil
+}
 
 // Outbox returns the enqueued messages.
 func (s *MemStore) Outbox() []*notify.Message {
@@ -92,6 +106,11 @@ func (t memTx) PutAssignment(a Assignment) error {
 	t.write()
 	old, found := t.s.assignments[a.Key]
 	t.s.assignments[a.Key] = a
+	if !found {
+		t.s.keys.add(a.Key)
+	}
+	t.s.open.update(old, found, a)
+	t.s.done.update(old, found, a)
 	wasDone := found && old.State == StateDone
 	switch {
 	case a.State == StateDone && !wasDone:
@@ -109,14 +128,7 @@ func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
 	if err := t.scan(); err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(t.s.assignments))
-	for k := range t.s.assignments {
-		if plan == "" || strings.HasPrefix(k, plan+"|") {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range t.s.keys.of(plan) {
 		if err := fn(t.s.assignments[k]); err != nil {
 			return err
 		}
@@ -128,17 +140,8 @@ func (t memTx) ForEachOpen(through calendar.Date, fn func(Assignment) error) err
 	if err := t.scan(); err != nil {
 		return err
 	}
-	var open []Assignment
-	for _, a := range t.s.assignments {
-		if a.State == StateOpen && !a.DueDay.After(through) {
-			open = append(open, a)
-		}
-	}
-	slices.SortFunc(open, func(a, b Assignment) int {
-		return cmp.Or(a.DueDay.Compare(b.DueDay), strings.Compare(a.Key, b.Key))
-	})
-	for _, a := range open {
-		if err := fn(a); err != nil {
+	for _, e := range t.s.open.through(through) {
+		if err := fn(t.s.assignments[e.key]); err != nil {
 			return err
 		}
 	}
@@ -149,17 +152,8 @@ func (t memTx) ForEachDoneSince(since time.Time, fn func(Assignment) error) erro
 	if err := t.scan(); err != nil {
 		return err
 	}
-	var done []Assignment
-	for _, a := range t.s.assignments {
-		if a.State == StateDone && !a.DoneAt.Before(since) {
-			done = append(done, a)
-		}
-	}
-	slices.SortFunc(done, func(a, b Assignment) int {
-		return cmp.Or(a.DoneAt.Compare(b.DoneAt), strings.Compare(a.Key, b.Key))
-	})
-	for _, a := range done {
-		if err := fn(a); err != nil {
+	for _, e := range t.s.done.since(since) {
+		if err := fn(t.s.assignments[e.key]); err != nil {
 			return err
 		}
 	}
@@ -219,7 +213,9 @@ func (t memTx) RecordStep(r StepRecord) error {
 }
 
 func (t memTx) Enqueue(m *notify.Message) error {
-	t.s.outbox = append(t.s.outbox, m)
+	if !t.s.discard {
+		t.s.outbox = append(t.s.outbox, m)
+	}
 	return nil
 }
 

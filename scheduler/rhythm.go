@@ -48,11 +48,25 @@ func (s *state) nextRound(now time.Time, last calendar.Date) time.Time {
 	}
 }
 
-// candidate is an overdue item to repeat to one recipient.
+// candidate is an overdue item to repeat to one recipient. Candidates
+// share their assignment (a round lists hundreds for each of dozens of
+// recipients); the item is built only for those a digest takes (item).
 type candidate struct {
-	to   target
-	a    Assignment
-	item notify.Item
+	to   *target // in the state's memo: shared
+	a    *Assignment
+	kind notify.Kind // overdue, or reminder when coming due
+}
+
+// key is the candidate's item key (itemKey).
+func (c candidate) key() string {
+	return itemKey(notify.Item{Kind: c.kind, Assignment: c.a.Key, Occurrence: c.a.Occurrence, Copy: c.to.copy})
+}
+
+// item is the candidate's item at now.
+func (s *state) candidateItem(now time.Time, c candidate) notify.Item {
+	it := s.item(now, fired{a: *c.a, step: Step{Kind: c.kind}})
+	it.Copy = c.to.copy
+	return it
 }
 
 // repeats are what each recipient is reminded of, to repeat on their
@@ -66,36 +80,49 @@ type candidate struct {
 func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string, []notify.Item, error) {
 	today := s.today(now)
 	out := map[string][]candidate{}
-	var order []string
 	var done []notify.Item
-	err := tx.ForEachAssignment("", func(a Assignment) error {
-		if a.State == StateDone && !a.DoneAt.After(now) && now.Sub(a.DoneAt) < recentDone {
+	err := tx.ForEachDoneSince(now.Add(-recentDone), func(a Assignment) error {
+		if !a.DoneAt.After(now) && now.Sub(a.DoneAt) < recentDone {
 			it := s.item(now, fired{a: a, step: Step{Kind: notify.KindDone}})
 			it.DoneAt, it.DoneBy = a.DoneAt, s.personName(a.DoneBy)
 			done = append(done, it)
-			return nil
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// Only the open assignments within reach of a reminder can be
+	// repeated: the store reads those, not every assignment.
+	var as []*Assignment
+	err = tx.ForEachOpen(s.reminderReach(today), func(a Assignment) error {
 		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
 			return nil
 		}
 		if _, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; !ok {
 			return nil
 		}
+		as = append(as, &a)
+		return nil
+	})
+	// By key, as a digest has always listed them: the first of two copies
+	// of an occurrence wins.
+	slices.SortFunc(as, func(a, b *Assignment) int { return strings.Compare(a.Key, b.Key) })
+	var order []string
+	for _, a := range as {
 		st := Step{Kind: notify.KindOverdue}
 		if !a.DueDay.Before(today) {
 			st = Step{Kind: notify.KindReminder}
 		}
-		it := s.item(now, fired{a: a, step: st})
-		for _, t := range s.targets(a, st) {
+		ts := s.targets(*a, st)
+		for i := range ts {
+			t := &ts[i]
 			if _, ok := out[t.to.ID]; !ok {
 				order = append(order, t.to.ID)
 			}
-			c := candidate{to: t, a: a, item: it}
-			c.item.Copy = t.copy
-			out[t.to.ID] = append(out[t.to.ID], c)
+			out[t.to.ID] = append(out[t.to.ID], candidate{to: t, a: a, kind: st.Kind})
 		}
-		return nil
-	})
+	}
 	slices.SortStableFunc(done, func(a, b notify.Item) int { return a.DoneAt.Compare(b.DoneAt) })
 	return out, order, done, err
 }
@@ -145,9 +172,15 @@ func (s *state) rhythmDue(r Rhythm, d calendar.Date) bool {
 	return s.Calendar.WorkingDaysBetween(s.Calendar.At(r.LastDigest, s.Policy.At), s.Calendar.At(d, s.Policy.At)) >= every
 }
 
-// shownYesterday reports whether key was in r's digest of the working day
-// before d.
-func (s *state) shownYesterday(r Rhythm, d calendar.Date, key string) bool {
+// shownYesterday returns whether a key was in r's digest of the working
+// day before d.
+func (s *state) shownYesterday(r Rhythm, d calendar.Date) func(key string) bool {
 	prev := calendar.DateOf(s.Calendar.AddWorkingDays(d.In(s.Calendar.Location()), -1))
-	return r.LastDigest == prev && slices.Contains(r.Shown, key)
+	if r.LastDigest != prev || len(r.Shown) == 0 {
+		return func(string) bool { return false }
+	}
+	if slices.IsSorted(r.Shown) { // as messages writes it
+		return func(key string) bool { _, ok := slices.BinarySearch(r.Shown, key); return ok }
+	}
+	return func(key string) bool { return slices.Contains(r.Shown, key) }
 }

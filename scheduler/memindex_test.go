@@ -1,0 +1,89 @@
+package scheduler
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestMemStoreIndicesFollowChanges: the MemStore's scans keep their order
+// and membership through writes between scans (keys added out of order, a
+// due day moved, a done mark and its undo), and a plan's scan does not
+// take a plan whose code starts with it.
+func TestMemStoreIndicesFollowChanges(t *testing.T) {
+	st := NewMemStore()
+	put := func(as ...Assignment) {
+		t.Helper()
+		err := st.Update(func(tx Tx) error {
+			for _, a := range as {
+				if err := tx.PutAssignment(a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	scan := func() (all, p, open, done []string) {
+		t.Helper()
+		err := st.View(func(tx Tx) error {
+			keys := func(out *[]string) func(Assignment) error {
+				return func(a Assignment) error { *out = append(*out, a.Key); return nil }
+			}
+			if err := tx.ForEachAssignment("", keys(&all)); err != nil {
+				return err
+			}
+			if err := tx.ForEachAssignment("P", keys(&p)); err != nil {
+				return err
+			}
+			if err := tx.ForEachOpen(day(2024, 3, 10), keys(&open)); err != nil {
+				return err
+			}
+			return tx.ForEachDoneSince(at(2024, 3, 2, 0, 0), keys(&done))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	check := func(step string, got, want []string) {
+		t.Helper()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %q, want %q", step, got, want)
+		}
+	}
+	open := func(key string, d int) Assignment {
+		return Assignment{Key: key, DueDay: day(2024, 3, d), State: StateOpen}
+	}
+	put(open("P|c|u", 5), open("P2|a|u", 1), open("P|a|u", 5))
+	all, p, o, d := scan()
+	check("first", all, []string{"P2|a|u", "P|a|u", "P|c|u"})
+	check("first plan P", p, []string{"P|a|u", "P|c|u"})
+	check("first open", o, []string{"P2|a|u", "P|a|u", "P|c|u"})
+	check("first done", d, nil)
+
+	// A key added after a scan, before the others; a due day moved past
+	// the day; another moved earlier.
+	put(open("P|b|u", 7), open("P|a|u", 11), open("P|c|u", 2))
+	all, p, o, _ = scan()
+	check("second", all, []string{"P2|a|u", "P|a|u", "P|b|u", "P|c|u"})
+	check("second plan P", p, []string{"P|a|u", "P|b|u", "P|c|u"})
+	check("second open", o, []string{"P2|a|u", "P|c|u", "P|b|u"})
+
+	// Done marks: by done time, since the moment; an undo takes it back.
+	doneAt := func(a Assignment, t time.Time) Assignment {
+		a.State, a.DoneAt = StateDone, t
+		return a
+	}
+	put(doneAt(open("P|b|u", 7), at(2024, 3, 4, 9, 0)), doneAt(open("P|c|u", 2), at(2024, 3, 3, 9, 0)),
+		doneAt(open("P2|a|u", 1), at(2024, 3, 1, 9, 0)))
+	_, _, o, d = scan()
+	check("third open", o, nil)
+	check("third done", d, []string{"P|c|u", "P|b|u"})
+	put(open("P|c|u", 2))
+	_, _, o, d = scan()
+	check("undo open", o, []string{"P|c|u"})
+	check("undo done", d, []string{"P|b|u"})
+}

@@ -1,0 +1,115 @@
+package scheduler
+
+import (
+	"sync"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/rules"
+)
+
+// memo keeps what a state computes again and again from its config alone:
+// the step sequences, shared by every assignment with the same policy, due
+// day and check-ins (thousands of assignments, a few hundred sequences).
+// Its zero value is ready; it lives as long as its state, so a reload
+// starts afresh.
+type memo struct {
+	mu    sync.Mutex
+	steps map[stepsKey]Steps
+	// targets are the recipients of a kind of step (digest.go).
+	targets map[targetsKey][]target
+	// periods are the names of occurrence periods (PeriodName).
+	periods map[string]string
+	// lead is 1 + the longest reminder lead of any policy, once known.
+	lead int
+}
+
+// stepsKey is what an assignment's steps depend on.
+type stepsKey struct {
+	policy string        // which policy applies: "" the general one, else its TaskPolicies key
+	due    calendar.Date // the due day
+	// checkins: the task is asked for progress, from its plan's start.
+	checkins bool
+	start    calendar.Date
+}
+
+// policyOf is policy with the key of the TaskPolicies entry that gives it
+// ("" for the general policy).
+func (s *state) policyOf(planCode, taskID string) (string, Policy) {
+	if len(s.TaskPolicies) == 0 {
+		return "", s.Policy
+	}
+	k := rules.TaskKey(planCode, taskID)
+	if p, ok := s.TaskPolicies[k]; ok {
+		return "k:" + k, p
+	}
+	if p, ok := s.TaskPolicies[taskID]; ok {
+		return "b:" + taskID, p
+	}
+	return "", s.Policy
+}
+
+// steps returns the step sequence of a: its policy's, and its progress
+// check-ins. The sequence is shared: callers never change its steps.
+func (s *state) steps(a Assignment) Steps {
+	k := stepsKey{due: a.DueDay}
+	var pol Policy
+	k.policy, pol = s.policyOf(a.Plan, a.TaskID)
+	k.start, k.checkins = s.checkinStart(a)
+	s.memo.mu.Lock()
+	st, ok := s.memo.steps[k]
+	s.memo.mu.Unlock()
+	if ok {
+		return st
+	}
+	st = NewSteps(s.Calendar, pol, a.DueDay).with(s.checkinSteps(a))
+	s.memo.mu.Lock()
+	if s.memo.steps == nil {
+		s.memo.steps = map[stepsKey]Steps{}
+	}
+	s.memo.steps[k] = st
+	s.memo.mu.Unlock()
+	return st
+}
+
+// reminderReach is the last day whose open assignments may have had a
+// reminder by day d: one with a later due day is more working days ahead
+// than the longest reminder lead of any policy. Engine.repeats and NextWake
+// read the open assignments due by then, not every assignment.
+func (s *state) reminderReach(d calendar.Date) calendar.Date {
+	s.memo.mu.Lock()
+	lead := s.memo.lead
+	if lead == 0 {
+		lead = 1 + maxLead(s.Policy)
+		for _, p := range s.TaskPolicies {
+			lead = max(lead, 1+maxLead(p))
+		}
+		s.memo.lead = lead
+	}
+	s.memo.mu.Unlock()
+	// A reminder n working days ahead, given by day d, leaves at most n
+	// working days after d up to the due day.
+	return calendar.DateOf(s.Calendar.AddWorkingDays(d.In(s.Calendar.Location()), lead))
+}
+
+func maxLead(p Policy) int {
+	n := 0
+	for _, b := range p.Before {
+		n = max(n, b)
+	}
+	return n
+}
+
+// periodName is PeriodName(p), computed once per period.
+func (s *state) periodName(p string) string {
+	s.memo.mu.Lock()
+	defer s.memo.mu.Unlock()
+	name, ok := s.memo.periods[p]
+	if !ok {
+		if s.memo.periods == nil {
+			s.memo.periods = map[string]string{}
+		}
+		name = PeriodName(p)
+		s.memo.periods[p] = name
+	}
+	return name
+}
