@@ -101,12 +101,16 @@ func (db *DB) convert(name []byte) (int, error) {
 				}
 				ws = append(ws, w...)
 			}
-			for _, w := range ws { // after the cursor: a put moves it
-				if err := tx.Bucket(w.bucket).Put(w.key, w.value); err != nil {
+			// After the cursor (a put moves it), and in key order per
+			// bucket: the index entries come in another order than the
+			// records, and bbolt inserts in random order in quadratic time.
+			t := newSchedTx(tx, true)
+			for _, w := range ws {
+				if err := t.setRaw(w.bucket, w.key, w.value); err != nil {
 					return err
 				}
 			}
-			return nil
+			return t.flush()
 		})
 		if err != nil {
 			return total, err

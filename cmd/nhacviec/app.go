@@ -185,9 +185,9 @@ func (m *Main) loadConfig() (*config.Config, error) {
 	return cfg, nil
 }
 
-// openStore opens the config's database.
+// openStore opens the config's database (migrating an older one, logged).
 func (m *Main) openStore(cfg *config.Config) (*store.DB, error) {
-	return store.Open(cfg.DatabasePath(), store.Options{Now: m.now})
+	return store.Open(cfg.DatabasePath(), store.Options{Now: m.now, Log: m.logger(cfg)})
 }
 
 // logger builds the daemon's logger from the config.
