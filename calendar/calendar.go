@@ -22,7 +22,14 @@ type Calendar struct {
 	start, end Clock
 	official   map[int]Year
 	years      yearCache
+	// fingerprint is the config the calendar was made from, to tell two
+	// calendars apart (Fingerprint).
+	fingerprint string
 }
+
+// Fingerprint identifies the calendar's days: two calendars with the same
+// fingerprint have the same working days, hours and location name.
+func (c *Calendar) Fingerprint() string { return c.fingerprint }
 
 // Location returns the location days are read in.
 func (c *Calendar) Location() *time.Location { return c.loc }

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -130,5 +131,14 @@ func New(cfg Config) (*Calendar, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("invalid calendar config: %w", errors.Join(errs...))
 	}
+	fp, err := json.Marshal(struct {
+		Location   string
+		Start, End Clock
+		Official   map[int]Year
+	}{c.loc.String(), c.start, c.end, c.official})
+	if err != nil {
+		return nil, fmt.Errorf("calendar fingerprint: %w", err)
+	}
+	c.fingerprint = string(fp)
 	return c, nil
 }

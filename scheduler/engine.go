@@ -3,6 +3,8 @@ package scheduler
 import (
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -167,6 +169,10 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 }
 
 // sync is Sync with a new config when cfg is not nil.
+//
+// Only the tasks whose planning changed since their last Sync are planned
+// again (fingerprints): each task's fingerprint is stored with its
+// assignments, in the same transaction.
 func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, error) {
 	var res SyncResult
 	byKey := make(map[string]Task, len(tasks))
@@ -182,38 +188,54 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	e.state.Store(s)
 	e.swap.Unlock()
 	through := calendar.DateOf(now.Add(s.Horizon).In(s.Calendar.Location()))
-	want := map[string]bool{}
+	fps, err := newFingerprints(s)
+	if err != nil {
+		return res, fmt.Errorf("sync: %w", err)
+	}
 	plans := map[string]bool{}
+	for _, t := range tasks {
+		plans[t.Plan.Code] = true
+	}
 	// One transaction per chunk of tasks: bbolt splits its nodes only at
 	// commit, so one huge transaction inserts in quadratic time. Sync is
 	// idempotent: a crash between chunks is finished by the next Sync.
 	for start := 0; start < len(tasks); start += syncChunk {
 		chunk := tasks[start:min(start+syncChunk, len(tasks))]
 		err := e.store.Update(func(tx Tx) error {
+			// Reads first (see Store): what changed, and what it has now.
+			var todo []taskPlan
 			for _, t := range chunk {
-				plans[t.Plan.Code] = true
+				tp := taskPlan{t: t}
 				rule := s.Schedules.For(t.Plan.Code, t.Task)
 				if rule.Unscheduled {
 					res.Unscheduled++
+					tp.unscheduled = true
+				} else {
+					tp.units = s.leadUnits(t.Task)
+					tp.occs = Occurrences(s.Calendar, t.Plan, t.Task, rule, s.ReportDay, through)
+				}
+				fp, err := fps.task(t, tp.unscheduled, tp.units, tp.occs)
+				if err != nil {
+					return err
+				}
+				tp.fp = fp
+				if was, ok, err := tx.SyncMark(t.Plan.Code, t.ID); err != nil {
+					return err
+				} else if ok && was == fp {
 					continue
 				}
-				units := s.leadUnits(t.Task)
-				for _, occ := range Occurrences(s.Calendar, t.Plan, t.Task, rule, s.ReportDay, through) {
-					for _, unit := range units {
-						key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
-						want[key] = true
-						ch, changed, created, err := s.syncOne(tx, key, t, occ, unit)
-						if err != nil {
-							return err
-						}
-						switch {
-						case created:
-							res.Created++
-						case changed:
-							res.Updated++
-							res.Changes = append(res.Changes, ch)
-						}
-					}
+				err = tx.ForEachTaskAssignment(t.Plan.Code, t.ID, func(a Assignment) error {
+					tp.has = append(tp.has, a)
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				todo = append(todo, tp)
+			}
+			for _, tp := range todo {
+				if err := s.planTask(tx, tp, through, &res); err != nil {
+					return err
 				}
 			}
 			return nil
@@ -222,36 +244,155 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 			return res, err
 		}
 	}
-	err := e.store.Update(func(tx Tx) error {
-		var stale []Assignment
-		err := tx.ForEachAssignment("", func(a Assignment) error {
-			if plans[a.Plan] && !want[a.Key] && a.State != StateArchived && !a.DueDay.After(through) {
-				stale = append(stale, a)
+	for _, code := range slices.Sorted(maps.Keys(plans)) {
+		if err := e.store.Update(func(tx Tx) error { return s.syncGone(tx, code, through, &res) }); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// taskPlan is one task Sync plans again: its units and occurrences up to
+// the horizon, its fingerprint, and the assignments it has.
+type taskPlan struct {
+	t           Task
+	unscheduled bool
+	units       []string
+	occs        []Occurrence
+	fp          uint64
+	has         []Assignment
+}
+
+// planTask writes tp's assignments, archives those it no longer has up to
+// the horizon, and stores its fingerprint.
+func (s *state) planTask(tx Tx, tp taskPlan, through calendar.Date, res *SyncResult) error {
+	t := tp.t
+	has := make(map[string]Assignment, len(tp.has))
+	for _, a := range tp.has {
+		has[a.Key] = a
+	}
+	want := map[string]bool{}
+	for _, occ := range tp.occs {
+		for _, unit := range tp.units {
+			key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
+			want[key] = true
+			a, ok := has[key]
+			ch, changed, created, err := s.syncOne(tx, key, a, ok, t, occ, unit)
+			if err != nil {
+				return err
+			}
+			switch {
+			case created:
+				res.Created++
+			case changed:
+				res.Updated++
+				res.Changes = append(res.Changes, ch)
+			}
+		}
+	}
+	later := false // kept beyond the horizon: to look at again
+	for _, a := range tp.has {
+		if want[a.Key] || a.State == StateArchived {
+			continue
+		}
+		if a.DueDay.After(through) {
+			later = true
+			continue
+		}
+		if err := s.archive(tx, a, res); err != nil {
+			return err
+		}
+	}
+	fp := tp.fp
+	if later {
+		fp = ^fp // never equal: the next Sync looks again
+	}
+	return tx.PutSyncMark(t.Plan.Code, t.ID, fp)
+}
+
+// archive archives an assignment whose task, occurrence or unit is gone.
+func (s *state) archive(tx Tx, a Assignment, res *SyncResult) error {
+	before := a
+	a.State, a.Next = StateArchived, nil
+	if err := tx.PutAssignment(a); err != nil {
+		return err
+	}
+	res.Archived++
+	res.Changes = append(res.Changes, Change{Before: before, After: a})
+	return nil
+}
+
+// syncGone archives, up to the horizon, the assignments of the plan's tasks
+// that are no longer in it: the tasks with a mark but no longer planned,
+// or, at a plan's first Sync with marks (a database of an older nhacviec),
+// every assignment of a task not planned.
+func (s *state) syncGone(tx Tx, code string, through calendar.Date, res *SyncResult) error {
+	_, marked, err := tx.SyncMark(code, "")
+	if err != nil {
+		return err
+	}
+	var gone []Assignment
+	var goneTasks []string
+	planned := func(task string) bool { _, ok := s.tasks[taskKey(code, task)]; return ok }
+	if marked {
+		err = tx.ForEachSyncMark(code, func(task string, _ uint64) error {
+			if !planned(task) {
+				goneTasks = append(goneTasks, task)
 			}
 			return nil
 		})
-		if err != nil {
+		for _, task := range goneTasks {
+			if err != nil {
+				break
+			}
+			err = tx.ForEachTaskAssignment(code, task, func(a Assignment) error {
+				gone = append(gone, a)
+				return nil
+			})
+		}
+	} else {
+		err = tx.ForEachAssignment(code, func(a Assignment) error {
+			if !planned(a.TaskID) {
+				gone = append(gone, a)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	later := map[string]bool{}
+	for _, a := range gone {
+		if a.State == StateArchived {
+			continue
+		}
+		if a.DueDay.After(through) {
+			later[a.TaskID] = true
+			continue
+		}
+		if err := s.archive(tx, a, res); err != nil {
 			return err
 		}
-		for _, a := range stale {
-			before := a
-			a.State, a.Next = StateArchived, nil
-			if err := tx.PutAssignment(a); err != nil {
+	}
+	for _, task := range goneTasks {
+		if !later[task] {
+			if err := tx.DropSyncMark(code, task); err != nil {
 				return err
 			}
-			res.Archived++
-			res.Changes = append(res.Changes, Change{Before: before, After: a})
 		}
-		return nil
-	})
-	return res, err
+	}
+	for task := range later {
+		if err := tx.PutSyncMark(code, task, 0); err != nil { // a task gone, with assignments left to archive later
+			return err
+		}
+	}
+	if !marked {
+		return tx.PutSyncMark(code, "", 1)
+	}
+	return nil
 }
 
-func (s *state) syncOne(tx Tx, key string, t Task, occ Occurrence, unit string) (ch Change, changed, created bool, err error) {
-	a, ok, err := tx.Assignment(key)
-	if err != nil {
-		return ch, false, false, err
-	}
+func (s *state) syncOne(tx Tx, key string, a Assignment, ok bool, t Task, occ Occurrence, unit string) (ch Change, changed, created bool, err error) {
 	if !ok {
 		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
 			DueDay: occ.DueDay, State: StateOpen}

@@ -30,6 +30,7 @@ type MemStore struct {
 	heap        pendingHeap
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
+	marks       map[string]uint64 // memstore_sync.go
 }
 
 // NewMemStore returns an empty MemStore.

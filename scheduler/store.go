@@ -13,7 +13,8 @@ import (
 // engine writes steps, messages and the next pending step together, so a
 // crash never leaves a step produced without its message or the reverse.
 //
-// In an Update, scans (ForEachAssignment, ForEachOpen, ForEachDoneSince, Due, NextDue, Completions) come
+// In an Update, scans (ForEachAssignment, ForEachTaskAssignment, ForEachSyncMark,
+// ForEachOpen, ForEachDoneSince, Due, NextDue, Completions) come
 // before the first write (PutAssignment, RecordStep, Reported); a scan after
 // a write fails with ErrReadAfterWrite. Point reads (Assignment,
 // StepRecorded) may come at any time and see the writes. The database
@@ -57,6 +58,18 @@ type Tx interface {
 	// none is stored. The id "" holds the engine's own (the last round).
 	Rhythm(id string) (Rhythm, error)
 	PutRhythm(id string, r Rhythm) error
+
+	// ForEachTaskAssignment calls fn for every assignment of one task of a
+	// plan, in key order.
+	ForEachTaskAssignment(plan, task string, fn func(Assignment) error) error
+	// SyncMark returns the fingerprint Sync stored for a task of a plan
+	// (task "" marks a plan whose every task has its mark).
+	SyncMark(plan, task string) (uint64, bool, error)
+	PutSyncMark(plan, task string, fp uint64) error
+	DropSyncMark(plan, task string) error
+	// ForEachSyncMark calls fn for every task mark of the plan (not the
+	// plan's own), in task id order.
+	ForEachSyncMark(plan string, fn func(task string, fp uint64) error) error
 }
 
 // ErrReadAfterWrite is returned by a scan made in an Update after a write.

@@ -175,7 +175,7 @@ func addCount(tx *bolt.Tx, st scheduler.State, d int64) error {
 const fillPercent = 0.9
 
 // appendBuckets are the buckets filled that way.
-var appendBuckets = [][]byte{bucketAssignments, bucketSteps, bucketOpen, bucketDone}
+var appendBuckets = [][]byte{bucketAssignments, bucketSteps, bucketOpen, bucketDone, bucketSynced}
 
 // flush applies the buffered writes in key order, when fn returns.
 func (t schedTx) flush() error {

@@ -146,7 +146,7 @@ func (db *DB) init(log *slog.Logger) error {
 }
 
 // allBuckets are created when the database is opened for writing.
-var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm, bucketOpen, bucketDone, bucketCounts,
+var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm, bucketOpen, bucketDone, bucketCounts, bucketSynced,
 	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot, bucketInbox,
 	bucketWebTokens, bucketWebSessions, bucketWebKeys}
 

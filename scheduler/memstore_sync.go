@@ -1,0 +1,68 @@
+package scheduler
+
+import (
+	"slices"
+	"strings"
+)
+
+// The sync marks of a MemStore (see Store).
+
+func (t memTx) ForEachTaskAssignment(plan, task string, fn func(Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	prefix := plan + "|" + task + "@"
+	var keys []string
+	for k := range t.s.assignments {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := fn(t.s.assignments[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t memTx) SyncMark(plan, task string) (uint64, bool, error) {
+	fp, ok := t.s.marks[plan+"|"+task]
+	return fp, ok, nil
+}
+
+func (t memTx) PutSyncMark(plan, task string, fp uint64) error {
+	t.write()
+	if t.s.marks == nil {
+		t.s.marks = map[string]uint64{}
+	}
+	t.s.marks[plan+"|"+task] = fp
+	return nil
+}
+
+func (t memTx) DropSyncMark(plan, task string) error {
+	t.write()
+	delete(t.s.marks, plan+"|"+task)
+	return nil
+}
+
+func (t memTx) ForEachSyncMark(plan string, fn func(task string, fp uint64) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	prefix := plan + "|"
+	var tasks []string
+	for k := range t.s.marks {
+		if task, ok := strings.CutPrefix(k, prefix); ok && task != "" {
+			tasks = append(tasks, task)
+		}
+	}
+	slices.Sort(tasks)
+	for _, task := range tasks {
+		if err := fn(task, t.s.marks[prefix+task]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
