@@ -162,9 +162,10 @@ func Parse(data []byte, path string) (*Config, error) {
 // Validate checks a raw config and resolves it into the Config the daemon
 // runs on, or returns every problem, each at the line of its field in the
 // raw's YAML nodes. raw is not changed: the defaults go into the Config's
-// copy of its settings.
+// settings, a deep copy of its File that shares no slice, map or pointer
+// with it.
 func Validate(raw *Raw) (*Config, error) {
-	c := &Config{Settings: Settings(raw.File), Path: raw.Path}
+	c := &Config{Settings: Settings(clone(raw.File)), Path: raw.Path}
 	v := &validator{file: raw.Path, loc: locator{raw.root}}
 	c.check(v)
 	if len(v.errs) > 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 
 	"go.yaml.in/yaml/v4"
@@ -95,4 +96,47 @@ func loadError(file string, err error) *Error {
 		e.Msg += fmt.Sprintf(" (%s from line %d)", le.ContextMsg, le.ContextMark.Line)
 	}
 	return e
+}
+
+// clone returns a deep copy of v: its slices, maps and pointers are new,
+// so that writing into the copy never reaches the original.
+func clone[T any](v T) T {
+	out := reflect.New(reflect.TypeOf(v)).Elem()
+	cloneValue(out, reflect.ValueOf(v))
+	return out.Interface().(T)
+}
+
+func cloneValue(dst, src reflect.Value) {
+	switch src.Kind() {
+	case reflect.Struct:
+		for i := range src.NumField() {
+			cloneValue(dst.Field(i), src.Field(i))
+		}
+	case reflect.Slice:
+		if src.IsNil() {
+			return
+		}
+		dst.Set(reflect.MakeSlice(src.Type(), src.Len(), src.Len()))
+		for i := range src.Len() {
+			cloneValue(dst.Index(i), src.Index(i))
+		}
+	case reflect.Map:
+		if src.IsNil() {
+			return
+		}
+		dst.Set(reflect.MakeMapWithSize(src.Type(), src.Len()))
+		for k, v := range src.Seq2() {
+			e := reflect.New(v.Type()).Elem()
+			cloneValue(e, v)
+			dst.SetMapIndex(k, e)
+		}
+	case reflect.Pointer:
+		if src.IsNil() {
+			return
+		}
+		dst.Set(reflect.New(src.Type().Elem()))
+		cloneValue(dst.Elem(), src.Elem())
+	default:
+		dst.Set(src)
+	}
 }

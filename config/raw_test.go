@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"reflect"
 	"testing"
 	"time"
@@ -44,6 +45,79 @@ func TestValidateLeavesRawAsWritten(t *testing.T) {
 	if f.Timezone != "" || f.HorizonDays != 0 || f.Reports.DepartmentDay != 0 || f.Reports.Weekly != "" {
 		t.Errorf("raw holds defaults: timezone %q, horizon_days %d, reports %+v", f.Timezone, f.HorizonDays, f.Reports)
 	}
+}
+
+// TestResolvedSharesNothingWithRaw: writing into every string, number and
+// flag the resolved settings reach through a slice, a map or a pointer
+// leaves the raw File as written (the shipped example has each of these).
+func TestResolvedSharesNothingWithRaw(t *testing.T) {
+	data, err := os.ReadFile("../examples/nhacviec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := Decode(data, "nhacviec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Validate(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := scribble(reflect.ValueOf(&c.Settings).Elem(), false); n < 50 {
+		t.Fatalf("only %d values reached through slices, maps and pointers: the example no longer exercises them", n)
+	}
+	fresh, err := Decode(data, "nhacviec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(raw.File, fresh.File) {
+		t.Error("writing into the resolved settings changed the raw file")
+	}
+}
+
+// scribble overwrites every string, integer and bool reachable from v
+// through a slice, map or pointer (behind is whether one was crossed), and
+// counts them.
+func scribble(v reflect.Value, behind bool) int {
+	n := 0
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			n += scribble(v.Field(i), behind)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			n += scribble(v.Index(i), true)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			n += scribble(v.Elem(), true)
+		}
+	case reflect.Map:
+		for k, e := range v.Seq2() {
+			cp := reflect.New(e.Type()).Elem()
+			cp.Set(e)
+			n += scribble(cp, true)
+			v.SetMapIndex(k, cp)
+			n++
+		}
+	case reflect.String:
+		if behind {
+			v.SetString(v.String() + "~")
+			n++
+		}
+	case reflect.Int, reflect.Int64:
+		if behind {
+			v.SetInt(v.Int() + 1)
+			n++
+		}
+	case reflect.Bool:
+		if behind {
+			v.SetBool(!v.Bool())
+			n++
+		}
+	}
+	return n
 }
 
 // TestResolvedDefaults: what the file leaves unset, the resolved config
