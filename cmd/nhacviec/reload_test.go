@@ -162,8 +162,13 @@ func TestDaemonOperations(t *testing.T) {
 	if !strings.Contains(logs, "III.2.1: due 2024-12-31 → 2024-11-29") {
 		t.Errorf("the reload did not log the change of III.2.1:\n%s", logs)
 	}
-	if !strings.Contains(logs, `unknown key \"ofice\"`) || !strings.Contains(logs, "reload refused") {
-		t.Errorf("the refused reload is not logged with its error:\n%s", logs)
+	edited, err := os.ReadFile(filepath.Join(e.dir, "nhacviec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(string(edited[:strings.Index(string(edited), "\nofice:")+1]), "\n") + 1
+	if want := fmt.Sprintf(`nhacviec.yaml:%d: unknown key \"ofice\"`, line); !strings.Contains(logs, want) || !strings.Contains(logs, "reload refused") {
+		t.Errorf("the refused reload is not logged with its file:line and error (%s):\n%s", want, logs)
 	}
 	if _, err := os.Stat(backup); err != nil {
 		t.Error(err)
