@@ -29,6 +29,9 @@ type Main struct {
 	opsAddr string
 	// hup receives on SIGHUP: reload the config.
 	hup chan struct{}
+	// onPhase, when set (tests), is called as the daemon enters each start
+	// phase and "" when it is ready (readiness.hook).
+	onPhase func(phase string)
 }
 
 // NewMain returns a Main writing to stdout and stderr, reading the

@@ -13,7 +13,7 @@ import (
 // nothing else. It is a TCP port, reachable by anyone who can reach the
 // address; nothing there changes state or reveals task content.
 func (m *Main) opsHandler(d *daemon) http.Handler {
-	return ops.Handler(ops.HandlerConfig{Metrics: d.metrics, Log: d.log})
+	return ops.Handler(ops.HandlerConfig{Metrics: d.metrics, Log: d.log, Ready: d.start.err})
 }
 
 // serveAdmin starts the admin socket next to the database, for the CLI's

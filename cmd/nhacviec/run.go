@@ -44,7 +44,9 @@ type daemon struct {
 	metrics *ops.Metrics
 	log     *slog.Logger
 	wake    chan struct{} // tells the pipeline messages were queued
-	synced  calendar.Date // day of the last Sync
+	// start is the phase of the daemon's start, for /readyz.
+	start  readiness
+	synced calendar.Date // day of the last Sync
 	// weeklySent is the weekly moment last summarised by this process.
 	weeklySent time.Time
 	// draftSent is the period whose report draft this process queued last.
@@ -73,9 +75,21 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	defer db.Close()
 	d := &daemon{m: m, cfg: cfg, db: db, log: log, wake: make(chan struct{}, 1), metrics: ops.NewMetrics(version)}
 	d.current = liveConfig{d}
+	d.start.hook = m.onPhase
+	d.start.phase.Store(new(phaseImporting))
+	// The ops listener first, so that /readyz tells what the start is
+	// doing (a large plan takes seconds to import and plan).
+	opsCtx, stopOps := context.WithCancel(ctx)
+	var opsWG sync.WaitGroup
+	defer func() { stopOps(); opsWG.Wait() }()
+	if err := d.serveOps(opsCtx, &opsWG); err != nil {
+		return err
+	}
+	d.start.enter(phaseImporting)
 	if err := d.importPlans(cfg); err != nil {
 		return err
 	}
+	d.start.enter(phasePlanning)
 	var theBot atomic.Pointer[bot.Bot] // set before any message is sent, or when Telegram starts late
 	links := &webLinks{}
 	d.chans, err = m.openChannels(ctx, cfg, log, links.links, telegram.WithKeyboard(bot.Keyboard),
@@ -130,9 +144,6 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := d.serveAdmin(ctx, &wg); err != nil {
-		return err
-	}
-	if err := d.serveOps(ctx, &wg); err != nil {
 		return err
 	}
 	if err := d.serveWeb(ctx, &wg, ws); err != nil {
@@ -256,9 +267,16 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 			}
 			d.synced = today
 		}
+		starting := !d.start.ready()
+		if starting {
+			d.start.enter(phaseCatchingUp)
+		}
 		msgs, err := d.eng.Fire(now)
 		if err != nil {
 			d.log.Error("fire due steps", "err", err)
+		}
+		if starting && err == nil {
+			d.start.enter("")
 		}
 		d.weekly(rt, now)
 		d.draft(rt, now)
