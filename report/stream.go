@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/internal/keyarena"
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/scheduler"
 )
@@ -21,6 +22,25 @@ type Assignments interface {
 	// all), in key order.
 	ForEachAssignment(plan string, fn func(scheduler.Assignment) error) error
 	Assignment(key string) (scheduler.Assignment, bool, error)
+}
+
+// TaskLookup finds a task by plan code and task id; NewStream asks once
+// per task that has assignments.
+type TaskLookup func(plan, id string) (scheduler.Task, bool)
+
+// Lookup is the TaskLookup of tasks (the last of equal identities wins,
+// as in Build).
+func Lookup(tasks []scheduler.Task) TaskLookup {
+	byKey := make(map[string]*scheduler.Task, len(tasks))
+	for i := range tasks {
+		byKey[tasks[i].Plan.Code+"|"+tasks[i].ID] = &tasks[i]
+	}
+	return func(plan, id string) (scheduler.Task, bool) {
+		if t := byKey[plan+"|"+id]; t != nil {
+			return *t, true
+		}
+		return scheduler.Task{}, false
+	}
 }
 
 // Stream is the report of Build read from a store without holding its
@@ -40,19 +60,22 @@ type Stream struct {
 	src     Assignments
 	o       options
 	n       *namer
-	keys    keyArena
+	keys    keyarena.Arena
 	batches [][]*group // groups of rows in report order
 	plans   []string   // plan codes in row order
 }
 
-// group is one task's assignments, as the first pass leaves them.
+// group is one task's assignments, as the first pass leaves them: at
+// 100,000 tasks every byte here counts, so strings are shared (taskID is
+// part of gk, plan and unit are interned) and the task is what rows show.
 type group struct {
-	plan, taskID string
-	task         scheduler.Task // the zero Task when unknown
-	section      string
-	parts        []string // the task id split at its dots
-	keys         []uint32 // into the Stream's key arena, in key order
-	counts       [4]int   // per bucket, in Buckets() order
+	gk      string // plan|task id: the prefix of its keys
+	plan    string // interned
+	task    taskInfo
+	section string
+	parts   []string       // the task id split at its dots
+	keys    []keyarena.Ref // in the Stream's arena, without gk; in key order
+	counts  [4]int32       // per bucket, in Buckets() order
 	// first is the group's first row in report order (due day, then
 	// occurrence, then unit): the section's name is the title of the first
 	// row that has one.
@@ -60,10 +83,35 @@ type group struct {
 	firstOcc, unit string
 }
 
+func (g *group) taskID() string { return g.gk[len(g.plan)+1:] }
+
+func (g *group) title() string { return g.task.title }
+
+// taskInfo is what a row shows of its task; zero when the task is unknown.
+type taskInfo struct{ section, title, text string }
+
+func newTaskInfo(t scheduler.Task) taskInfo {
+	i := taskInfo{section: t.Section, text: t.Text}
+	if len(t.Headings) > 0 {
+		i.title = t.Headings[0]
+	}
+	return i
+}
+
+// asTask is the task as newRow reads it.
+func (i taskInfo) asTask() scheduler.Task {
+	var t scheduler.Task
+	t.Section, t.Text = i.section, i.text
+	if i.title != "" {
+		t.Headings = []string{i.title}
+	}
+	return t
+}
+
 // NewStream counts the assignments of src as Build would report them as of
 // at, keeping only their keys; the Stream's writers read them again. The
-// arguments are those of Build.
-func NewStream(at time.Time, loc *time.Location, tasks []scheduler.Task, src Assignments, dir *org.Directory, opts ...Option) (*Stream, error) {
+// arguments are those of Build, the tasks as a lookup (Lookup(tasks)).
+func NewStream(at time.Time, loc *time.Location, tasks TaskLookup, src Assignments, dir *org.Directory, opts ...Option) (*Stream, error) {
 	if loc == nil {
 		loc = at.Location()
 	}
@@ -74,46 +122,49 @@ func NewStream(at time.Time, loc *time.Location, tasks []scheduler.Task, src Ass
 	if s.o.cal == nil {
 		s.o.cal, _ = calendar.New(calendar.Config{Location: loc}) // cannot fail without years
 	}
-	byKey := make(map[string]*scheduler.Task, len(tasks))
-	for i := range tasks {
-		byKey[tasks[i].Plan.Code+"|"+tasks[i].ID] = &tasks[i]
-	}
 	s.Report = Report{At: at, Location: loc, People: s.n.people, Totals: newSummary("", totalsName)}
 	groups := map[string]*group{}
-	var order []*group // first seen first: key order
-	units := map[string]int{}
+	var order []*group           // first seen first: key order
+	units := map[string]int{}    // unit id → index in ByUnit
+	plans := map[string]string{} // interned plan codes
 	err := src.ForEachAssignment("", func(a scheduler.Assignment) error {
 		s.Seen++
 		if a.State == scheduler.StateArchived {
 			return nil
 		}
+		unit, ok := units[a.Unit]
+		if !ok {
+			unit = len(s.ByUnit)
+			units[a.Unit] = unit
+			s.ByUnit = append(s.ByUnit, newSummary(a.Unit, s.n.unit(a.Unit)))
+		}
+		plan, ok := plans[a.Plan]
+		if !ok {
+			plan = a.Plan
+			plans[plan] = plan
+		}
 		gk := a.Plan + "|" + a.TaskID
 		g := groups[gk]
 		if g == nil {
-			g = &group{plan: a.Plan, taskID: a.TaskID, parts: strings.Split(a.TaskID, "."), firstDue: a.DueDay, firstOcc: a.Occurrence, unit: a.Unit}
-			if t := byKey[gk]; t != nil {
-				g.task = *t
+			g = &group{gk: gk, plan: plan, firstDue: a.DueDay, firstOcc: a.Occurrence, unit: s.ByUnit[unit].Key}
+			g.parts = strings.Split(g.taskID(), ".")
+			if t, ok := tasks(a.Plan, a.TaskID); ok {
+				g.task = newTaskInfo(t)
 			}
-			g.section = g.task.Section
+			g.section = g.task.section
 			if g.section == "" {
-				g.section = sectionOf(a.TaskID)
+				g.section = sectionOf(g.taskID())
 			}
 			groups[gk] = g
 			order = append(order, g)
 		} else if cmp.Or(a.DueDay.Compare(g.firstDue), cmp.Compare(a.Occurrence, g.firstOcc), s.n.compareUnits(a.Unit, g.unit)) < 0 {
-			g.firstDue, g.firstOcc, g.unit = a.DueDay, a.Occurrence, a.Unit
+			g.firstDue, g.firstOcc, g.unit = a.DueDay, a.Occurrence, s.ByUnit[unit].Key
 		}
 		b := classify(a, at, loc)
 		g.counts[bucketIndex(b)]++
-		g.keys = append(g.keys, s.keys.add(a.Key))
+		g.keys = append(g.keys, s.keys.Add(gk, a.Key))
 		s.Totals.add(b)
-		i, ok := units[a.Unit]
-		if !ok {
-			i = len(s.ByUnit)
-			units[a.Unit] = i
-			s.ByUnit = append(s.ByUnit, newSummary(a.Unit, s.n.unit(a.Unit)))
-		}
-		s.ByUnit[i].add(b)
+		s.ByUnit[unit].add(b)
 		return nil
 	})
 	if err != nil {
@@ -156,10 +207,7 @@ func (s *Stream) sectionSummaries() []Summary {
 			})
 		}
 		for _, g := range batch {
-			title := ""
-			if len(g.task.Headings) > 0 {
-				title = g.task.Headings[0]
-			}
+			title := g.title()
 			if len(out) == 0 || g.plan != plan || g.section != section {
 				plan, section = g.plan, g.section
 				key := g.section
@@ -173,8 +221,8 @@ func (s *Stream) sectionSummaries() []Summary {
 				sum.Name = title
 			}
 			for i, b := range Buckets() {
-				sum.Counts[b] += g.counts[i]
-				sum.Total += g.counts[i]
+				sum.Counts[b] += int(g.counts[i])
+				sum.Total += int(g.counts[i])
 			}
 		}
 	}
@@ -184,19 +232,25 @@ func (s *Stream) sectionSummaries() []Summary {
 // each reads the rows again, one task at a time, and calls fn with each in
 // report order.
 func (s *Stream) each(fn func(Row) error) error {
+	type ref struct {
+		g *group
+		k keyarena.Ref
+	}
 	var rows []Row
-	var keys []uint32
+	var refs []ref
 	for _, batch := range s.batches {
-		keys = keys[:0]
+		refs = refs[:0]
 		for _, g := range batch {
-			keys = append(keys, g.keys...)
+			for _, k := range g.keys {
+				refs = append(refs, ref{g, k})
+			}
 		}
-		if len(batch) > 1 {
-			slices.Sort(keys) // the first pass's order, as Build gets them
+		if len(batch) > 1 { // the first pass's order, as Build gets them
+			slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.k, b.k) })
 		}
 		rows = rows[:0]
-		for _, k := range keys {
-			key := s.keys.get(k)
+		for _, r := range refs {
+			key := s.keys.Get(r.g.gk, r.k)
 			a, ok, err := s.src.Assignment(key)
 			if err != nil {
 				return fmt.Errorf("read assignment %s: %w", key, err)
@@ -204,7 +258,7 @@ func (s *Stream) each(fn func(Row) error) error {
 			if !ok || a.State == scheduler.StateArchived {
 				return fmt.Errorf("read assignment %s: it changed while the report was written", key)
 			}
-			rows = append(rows, s.o.row(a, taskIn(batch, a), s.At, s.Location, s.n))
+			rows = append(rows, s.o.row(a, r.g.task.asTask(), s.At, s.Location, s.n))
 		}
 		slices.SortStableFunc(rows, func(a, b Row) int { return compareRows(a, b, s.n) })
 		for _, r := range rows {
@@ -215,16 +269,6 @@ func (s *Stream) each(fn func(Row) error) error {
 		clear(rows) // let the rows' strings go before the next task
 	}
 	return nil
-}
-
-// taskIn returns the task of a, whose group is in batch.
-func taskIn(batch []*group, a scheduler.Assignment) scheduler.Task {
-	for _, g := range batch {
-		if g.plan == a.Plan && g.taskID == a.TaskID {
-			return g.task
-		}
-	}
-	return scheduler.Task{}
 }
 
 // WriteCSV writes the report as Report.WriteCSV does, reading the rows as
@@ -252,25 +296,4 @@ func bucketIndex(b Bucket) int {
 		return 2
 	}
 	return 3
-}
-
-// keyArena keeps many short strings in one byte slice: a key costs its
-// bytes and four more, not a string header and an allocation.
-type keyArena struct {
-	data []byte
-	ends []uint32
-}
-
-func (k *keyArena) add(s string) uint32 {
-	k.data = append(k.data, s...)
-	k.ends = append(k.ends, uint32(len(k.data)))
-	return uint32(len(k.ends) - 1)
-}
-
-func (k *keyArena) get(i uint32) string {
-	start := uint32(0)
-	if i > 0 {
-		start = k.ends[i-1]
-	}
-	return string(k.data[start:k.ends[i]])
 }

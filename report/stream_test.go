@@ -87,7 +87,7 @@ func TestStreamEqualsBuild(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			want := Build(asOf, ict, c.tasks, c.as, c.dir)
-			s, err := NewStream(asOf, ict, c.tasks, memSource(t, c.as), c.dir)
+			s, err := NewStream(asOf, ict, Lookup(c.tasks), memSource(t, c.as), c.dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +185,7 @@ func TestStreamWritesWhileReading(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			src := &countingSource{Assignments: memSource(t, as)}
-			s, err := NewStream(asOf, ict, tasks, src, testDirectory(t))
+			s, err := NewStream(asOf, ict, Lookup(tasks), src, testDirectory(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,7 +209,7 @@ func TestStreamWritesWhileReading(t *testing.T) {
 // TestStreamXLSXOpens checks the streamed workbook as a reader sees it:
 // sheets, typed cells, styles, the frozen header, the filter and widths.
 func TestStreamXLSXOpens(t *testing.T) {
-	s, err := NewStream(asOf, ict, testTasks(), memSource(t, testAssignments()), testDirectory(t))
+	s, err := NewStream(asOf, ict, Lookup(testTasks()), memSource(t, testAssignments()), testDirectory(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 		var order []entry
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(order)%8192 == 8191 {
+			if len(order)%1024 == 1023 {
 				_ = db.ReleaseMapped()
 			}
 			var e struct {
@@ -58,7 +58,7 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 			return a.seq - b.seq
 		})
 		for i, e := range order {
-			if i%8192 == 8191 {
+			if i%1024 == 1023 {
 				_ = db.ReleaseMapped() // see ReleaseMapped: only memory accounting is at stake
 			}
 			var rec TaskRecord

@@ -6,8 +6,9 @@ import (
 )
 
 // releaseEvery is how many assignments a long read reads between two
-// store.DB.ReleaseMapped: about 10 MB of database pages.
-const releaseEvery = 8192
+// store.DB.ReleaseMapped: read by key in another order than the file's,
+// each may touch its own 4 KB page.
+const releaseEvery = 1024
 
 // releasingTx is a read transaction over every assignment (tasks, report)
 // that gives back the database pages it has read every releaseEvery

@@ -64,11 +64,11 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeDB()
-	tasks, err := storedTasks(cfg.Scheduling.Calendar, db)
-	if err != nil {
-		return err
-	}
 	if *periodS != "" {
+		tasks, err := storedTasks(cfg.Scheduling.Calendar, db)
+		if err != nil {
+			return err
+		}
 		assignments, err := db.Assignments("")
 		if err != nil {
 			return err
@@ -95,6 +95,10 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	// counted in a first pass, then read again one task at a time as the
 	// rows are written (the daemon's 100,000 tasks × 5 units would take
 	// gigabytes as a Report).
+	tasks, err := reportTasks(db)
+	if err != nil {
+		return err
+	}
 	return m.writeReport(*out, func(w io.Writer) error {
 		return db.Scheduler().View(func(tx scheduler.Tx) error {
 			s, err := report.NewStream(at, cfg.Location, tasks, &releasingTx{Tx: tx, db: db}, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
@@ -113,6 +117,37 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 			return s.WriteText(w)
 		})
 	})
+}
+
+// reportTasks returns the active tasks with what the progress report
+// shows of them (section, its title, text): at 100,000 tasks the full
+// records would be the largest thing the report holds.
+func reportTasks(db *store.DB) (report.TaskLookup, error) {
+	type shown struct{ section, title, text string }
+	byKey := map[string]shown{}
+	err := db.ForEachTask("", func(r store.TaskRecord) error {
+		if r.Archived {
+			return nil
+		}
+		t := shown{section: r.Section, text: r.Text}
+		if len(r.Headings) > 0 {
+			t.title = r.Headings[0]
+		}
+		byKey[r.Key()] = t
+		return nil
+	})
+	return func(planCode, id string) (scheduler.Task, bool) {
+		s, ok := byKey[store.TaskKey(planCode, id)]
+		if !ok {
+			return scheduler.Task{}, false
+		}
+		t := scheduler.Task{Plan: scheduler.PlanInfo{Code: planCode}}
+		t.ID, t.Section, t.Text = id, s.section, s.text
+		if s.title != "" {
+			t.Headings = []string{s.title}
+		}
+		return t, true
+	}, err
 }
 
 func (m *Main) noAssignments() {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sct-langson/nhacviec/config"
+	"github.com/sct-langson/nhacviec/internal/keyarena"
 	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
@@ -184,34 +185,27 @@ func (m *Main) streamTasks(cfg *config.Config, db *store.DB, planCode string, al
 	return n, err
 }
 
-// taskKeys keeps the assignment keys of each task in one byte slice: a
-// key costs its bytes and eight more, not a string and a decoded
-// assignment.
+// taskKeys keeps the assignment keys of each task: a key costs the bytes
+// after its task's key and a few more (keyarena), not a string and a
+// decoded assignment.
 type taskKeys struct {
-	data   []byte
-	ends   []uint32
-	byTask map[string][]uint32
+	arena  keyarena.Arena
+	byTask map[string][]keyarena.Ref
 }
 
 func (k *taskKeys) add(task, key string) {
 	if k.byTask == nil {
-		k.byTask = map[string][]uint32{}
+		k.byTask = map[string][]keyarena.Ref{}
 	}
-	k.data = append(k.data, key...)
-	k.ends = append(k.ends, uint32(len(k.data)))
-	k.byTask[task] = append(k.byTask[task], uint32(len(k.ends)-1))
+	k.byTask[task] = append(k.byTask[task], k.arena.Add(task, key))
 }
 
 // of returns the keys of a task's assignments, in the order added.
 func (k *taskKeys) of(task string) []string {
-	idx := k.byTask[task]
-	out := make([]string, len(idx))
-	for i, j := range idx {
-		start := uint32(0)
-		if j > 0 {
-			start = k.ends[j-1]
-		}
-		out[i] = string(k.data[start:k.ends[j]])
+	refs := k.byTask[task]
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = k.arena.Get(task, r)
 	}
 	return out
 }
