@@ -85,6 +85,17 @@ func (m *Main) openChannels(ctx context.Context, cfg *config.Config, log *slog.L
 	return ch, nil
 }
 
+// emailLanes is how many e-mail recipients the pipeline serves at once:
+// one per connection of the pool, and one more that renders its message
+// while the others send.
+func emailLanes(cfg *config.Config) int {
+	c := cfg.Email.Connections
+	if c <= 0 {
+		c = email.DefaultConnections
+	}
+	return c + 1
+}
+
 func (m *Main) emailNotifier(cfg *config.Config, log *slog.Logger, links email.LinkFunc) (*email.Notifier, error) {
 	e := cfg.Email
 	password, err := cfg.Secret("email.password", e.PasswordEnv, e.PasswordFile, m.getenv)

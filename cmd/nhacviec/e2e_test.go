@@ -179,6 +179,12 @@ func TestBlockedTelegramFallsBackToEmail(t *testing.T) {
 // servers, with the secrets in the environment.
 func (e *env) useChannels(t testing.TB, smtp *smtptest.Server, tg *telegramtest.Server) {
 	t.Helper()
+	e.useChannelsWith(t, smtp, tg, "")
+}
+
+// useChannelsWith is useChannels with more settings of email: ("  key: value\n" lines).
+func (e *env) useChannelsWith(t testing.TB, smtp *smtptest.Server, tg *telegramtest.Server, emailExtra string) {
+	t.Helper()
 	e.appendConfig(t, fmt.Sprintf(`email:
   host: %s
   port: %d
@@ -187,10 +193,10 @@ func (e *env) useChannels(t testing.TB, smtp *smtptest.Server, tg *telegramtest.
   password_env: TEST_SMTP_PASSWORD
   from: nhacviec@sct-langson.example
   from_name: Văn phòng Sở Công Thương
-telegram:
+%stelegram:
   token_env: TEST_TG_TOKEN
   api_endpoint: %s
-`, smtp.Host(), smtp.Port(), tg.Endpoint()))
+`, smtp.Host(), smtp.Port(), emailExtra, tg.Endpoint()))
 	e.vars["TEST_SMTP_PASSWORD"] = e2ePassword
 	e.vars["TEST_TG_TOKEN"] = e2eToken
 	e.setup = func(m *Main) { m.rootCAs = smtp.CertPool() }

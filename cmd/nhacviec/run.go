@@ -134,7 +134,8 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 	})
 	d.metrics.ReloadResult(true, m.now())
 	pipe, err := notify.New(notify.Config{Notifiers: d.chans.notifiers, Outbox: db, Now: m.now, Log: log,
-		Observer: d.metrics, Live: func() notify.Live { return pipelineLive(d.snap().cfg) }})
+		Observer: d.metrics, Live: func() notify.Live { return pipelineLive(d.snap().cfg) },
+		Concurrency: map[string]int{notify.ChannelEmail: emailLanes(cfg)}})
 	if err != nil {
 		return err
 	}

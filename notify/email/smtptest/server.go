@@ -195,6 +195,14 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.messages...)
 }
 
+// Count is the number of messages received: len(Messages()) without the
+// copy, for loops that wait for a number.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.messages)
+}
+
 // FailData makes the next n DATA commands answer code (451 for a
 // temporary failure, 554 for a permanent one) after the message content;
 // the messages are not recorded.
