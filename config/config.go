@@ -22,8 +22,19 @@ import (
 	"github.com/sct-langson/nhacviec/org"
 )
 
-// DefaultTimezone is the zone of every date and time in the config.
-const DefaultTimezone = "Asia/Ho_Chi_Minh"
+// The defaults of the settings that the config resolves itself; those of a
+// channel (timeouts, connections, TLS) are its adapter's.
+const (
+	// DefaultTimezone is the zone of every date and time in the config.
+	DefaultTimezone = "Asia/Ho_Chi_Minh"
+	// DefaultDepartmentDay is reports.department_day: the province's usual
+	// deadline for its departments, two days after the data cut-off.
+	DefaultDepartmentDay = 16
+	// DefaultWeekly is reports.weekly: Monday 08:00.
+	DefaultWeekly = "0 8 * * 1"
+	// DefaultHorizonDays is horizon_days.
+	DefaultHorizonDays = 120
+)
 
 // File is the config file's settings as written: its YAML, read strictly
 // (every key a field, every value of its field's type), defaults not
@@ -68,6 +79,24 @@ type File struct {
 // reports.weekly, horizon_days). A type of its own, so that a File as
 // written cannot be taken for one.
 type Settings File
+
+// fillDefaults writes the default of every setting the file leaves unset
+// and the config resolves itself. It runs on the Config's copy, never on a
+// Raw's File.
+func (s *Settings) fillDefaults() {
+	if s.Timezone == "" {
+		s.Timezone = DefaultTimezone
+	}
+	if s.Reports.DepartmentDay == 0 {
+		s.Reports.DepartmentDay = DefaultDepartmentDay
+	}
+	if s.Reports.Weekly == "" {
+		s.Reports.Weekly = DefaultWeekly
+	}
+	if s.HorizonDays == 0 {
+		s.HorizonDays = DefaultHorizonDays
+	}
+}
 
 // Config is a config file checked and resolved into what the daemon runs
 // on: its settings with their defaults filled in, and what is built from
@@ -187,9 +216,7 @@ func (v *validator) fail(path []any, format string, a ...any) {
 }
 
 func (c *Config) check(v *validator) {
-	if c.Timezone == "" {
-		c.Timezone = DefaultTimezone
-	}
+	c.Settings.fillDefaults()
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
 		v.fail([]any{"timezone"}, "unknown time zone %q", c.Timezone)

@@ -199,9 +199,6 @@ func (c *Config) checkScheduling(v *validator) {
 		}
 	}
 
-	if c.Reports.DepartmentDay == 0 {
-		c.Reports.DepartmentDay = 16
-	}
 	// Data are cut off on the 14th and the province sends by the 20th; the
 	// department's deadline must leave at least one working day after the
 	// cut-off (Nghị định 09/2019, Điều 8).
@@ -209,18 +206,12 @@ func (c *Config) checkScheduling(v *validator) {
 		v.fail([]any{"reports", "department_day"}, "%d must be between 15 and 20: after the data cut-off on the 14th, by the province's 20th", d)
 	}
 	s.ReportDay = rules.ReportDay(c.Reports.DepartmentDay)
-	if c.Reports.Weekly == "" {
-		c.Reports.Weekly = "0 8 * * 1"
-	}
 	if c.Reports.Weekly != "off" {
 		w, err := rules.ParseCron(c.Reports.Weekly)
 		if err != nil {
 			v.fail([]any{"reports", "weekly"}, "%v", err)
 		}
 		s.Weekly = w
-	}
-	if c.HorizonDays == 0 {
-		c.HorizonDays = 120
 	}
 	if c.HorizonDays < 1 || c.HorizonDays > 1000 {
 		v.fail([]any{"horizon_days"}, "%d is not between 1 and 1000", c.HorizonDays)
