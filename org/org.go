@@ -3,6 +3,7 @@
 package org
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,7 +103,13 @@ type Directory struct {
 	people map[string]*Person
 	order  []string // unit ids in config order
 	names  map[string]Ref
+	// names is what resolving a document's names depends on (Names).
+	namesKey string
 }
+
+// NamesKey identifies what the directory resolves a document's unit names
+// to: two directories with the same key resolve every name alike.
+func (d *Directory) NamesKey() string { return d.namesKey }
 
 // New checks the units, groups and people and indexes their names.
 func New(units []Unit, groups []Group, people []Person) (*Directory, error) {
@@ -203,6 +210,24 @@ func New(units []Unit, groups []Group, people []Person) (*Directory, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	type named struct {
+		ID, Name string
+		Aliases  []string
+		External bool
+		Members  []string
+	}
+	var ns []named
+	for _, u := range units {
+		ns = append(ns, named{ID: u.ID, Name: u.Name, Aliases: u.Aliases, External: u.External})
+	}
+	for _, g := range groups {
+		ns = append(ns, named{ID: g.ID, Name: g.Name, Aliases: g.Aliases, Members: g.Members})
+	}
+	raw, err := json.Marshal(ns)
+	if err != nil {
+		return nil, err
+	}
+	d.namesKey = string(raw)
 	return d, nil
 }
 

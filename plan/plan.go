@@ -17,6 +17,9 @@ type Plan struct {
 	Title  string    `json:"title"`  // title line of the appendix
 	Source string    `json:"source"` // file the plan was read from
 	Tasks  []Task    `json:"tasks"`
+	// Digest identifies what the plan was made from: the document's bytes
+	// and the names its units were resolved with (set by the reader).
+	Digest string `json:"digest,omitempty"`
 }
 
 // Task is one numbered leaf row of a plan. Rows that have children are

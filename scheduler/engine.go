@@ -192,9 +192,36 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	if err != nil {
 		return res, fmt.Errorf("sync: %w", err)
 	}
-	plans := map[string]bool{}
+	// Plans whose fingerprint is the one of their last complete Sync have
+	// nothing to plan.
+	byPlan := map[string][]Task{}
 	for _, t := range tasks {
-		plans[t.Plan.Code] = true
+		byPlan[t.Plan.Code] = append(byPlan[t.Plan.Code], t)
+		if s.Schedules.For(t.Plan.Code, t.Task).Unscheduled {
+			res.Unscheduled++
+		}
+	}
+	planFP := map[string]uint64{}
+	for code, ts := range byPlan {
+		if planFP[code], err = fps.plan(code, ts, through); err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+	}
+	err = e.store.View(func(tx Tx) error {
+		for code, fp := range planFP {
+			if was, ok, err := tx.SyncMark(code, ""); err != nil {
+				return err
+			} else if ok && was == fp {
+				delete(byPlan, code)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if len(byPlan) < len(planFP) {
+		tasks = slices.DeleteFunc(slices.Clone(tasks), func(t Task) bool { return byPlan[t.Plan.Code] == nil })
 	}
 	// One transaction per chunk of tasks: bbolt splits its nodes only at
 	// commit, so one huge transaction inserts in quadratic time. Sync is
@@ -208,7 +235,6 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 				tp := taskPlan{t: t}
 				rule := s.Schedules.For(t.Plan.Code, t.Task)
 				if rule.Unscheduled {
-					res.Unscheduled++
 					tp.unscheduled = true
 				} else {
 					tp.units = s.leadUnits(t.Task)
@@ -244,8 +270,14 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 			return res, err
 		}
 	}
-	for _, code := range slices.Sorted(maps.Keys(plans)) {
-		if err := e.store.Update(func(tx Tx) error { return s.syncGone(tx, code, through, &res) }); err != nil {
+	for _, code := range slices.Sorted(maps.Keys(byPlan)) {
+		err := e.store.Update(func(tx Tx) error {
+			if err := s.syncGone(tx, code, through, &res); err != nil {
+				return err
+			}
+			return tx.PutSyncMark(code, "", planFP[code])
+		})
+		if err != nil {
 			return res, err
 		}
 	}
@@ -385,9 +417,6 @@ func (s *state) syncGone(tx Tx, code string, through calendar.Date, res *SyncRes
 		if err := tx.PutSyncMark(code, task, 0); err != nil { // a task gone, with assignments left to archive later
 			return err
 		}
-	}
-	if !marked {
-		return tx.PutSyncMark(code, "", 1)
 	}
 	return nil
 }

@@ -40,6 +40,7 @@ type fingerprints struct {
 	s        *state
 	base     []byte
 	policies map[string]uint64 // by policyKey
+	config   []byte            // for plan: the config's part, once
 	buf      []byte
 }
 
@@ -125,4 +126,52 @@ func (f *fingerprints) task(t Task, unscheduled bool, units []string, occs []Occ
 	h := fnv.New64a()
 	h.Write(f.buf)
 	return h.Sum64(), nil
+}
+
+// plan is the fingerprint of a whole plan's planning up to through: what
+// every task fingerprint of the plan depends on, taken together (the
+// config's policies, rules and unit names; the tasks' ids, sections,
+// timelines and lead units; the horizon's last day). The same fingerprint
+// as at the plan's last complete Sync means no task of it changed: a
+// restart on the same day reads nothing of the plan but its mark.
+func (f *fingerprints) plan(code string, tasks []Task, through calendar.Date) (uint64, error) {
+	if f.config == nil {
+		raw, err := json.Marshal(struct {
+			Policy       Policy
+			TaskPolicies map[string]Policy
+			Schedules    Schedules
+			Names        string
+		}{f.s.Policy, f.s.TaskPolicies, f.s.Schedules, f.s.Directory.NamesKey()})
+		if err != nil {
+			return 0, err
+		}
+		f.config = raw
+	}
+	h := fnv.New64a()
+	h.Write(f.base)
+	h.Write(f.config)
+	f.buf = f.buf[:0]
+	f.str(code)
+	f.date(through)
+	h.Write(f.buf)
+	for _, t := range tasks {
+		f.buf = f.buf[:0]
+		f.buf = binary.AppendVarint(f.buf, int64(t.Plan.Year))
+		f.date(t.Plan.Start)
+		f.str(t.ID)
+		f.str(t.Section)
+		tl := t.Timeline
+		f.str(string(tl.Kind))
+		for _, n := range []int{tl.Year, tl.Half, tl.Quarter, tl.Month, tl.Day} {
+			f.buf = binary.AppendVarint(f.buf, int64(n))
+		}
+		f.str(string(tl.Every))
+		f.str(tl.Ref)
+		f.buf = binary.AppendUvarint(f.buf, uint64(len(t.LeadIDs)))
+		for _, id := range t.LeadIDs {
+			f.str(id)
+		}
+		h.Write(f.buf)
+	}
+	return h.Sum64() | 2, nil // never 0 nor 1: those mark a plan known but not fingerprinted
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/plan"
 )
 
@@ -165,6 +166,19 @@ func TestSyncSkipsWhatDidNotChange(t *testing.T) {
 	year := findTask(t, tasks, "I.1") // "Trong năm 2024": one occurrence, "2024"
 	c.Schedules = Schedules{Tasks: map[string]Rule{year.ID: {Due: "2024-11-29"}}}
 	changed("a task's due day, same period", c, tasks)
+
+	dir, err := org.New(
+		[]org.Unit{{ID: "vp", Name: "Văn phòng Sở", Head: "chanh-vp", Superior: "pgd"},
+			{ID: "qlcn", Name: "Phòng Quản lý công nghiệp", Head: "tp-qlcn", Superior: "pgd"},
+			{ID: "qltm", Name: "Phòng Quản lý thương mại", Head: "tp-qltm", Superior: "pgd"}},
+		[]org.Group{{ID: "cac-phong", Name: "Các phòng thuộc Sở", Members: []string{"vp", "qlcn"}},
+			{ID: "phong-cm", Name: "Các phòng chuyên môn thuộc Sở", Members: []string{"qlcn", "qltm"}}},
+		[]org.Person{{ID: "pgd", Role: org.RoleLeader}, {ID: "chanh-vp", Unit: "vp"}, {ID: "tp-qlcn", Unit: "qlcn"}, {ID: "tp-qltm", Unit: "qltm"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Directory = dir
+	changed("a group without one of its units", c, tasks)
 
 	moved := slices.Clone(tasks)
 	for i := range moved {

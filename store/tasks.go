@@ -24,6 +24,9 @@ type PlanRecord struct {
 	Source     string    `json:"source"`
 	Tasks      int       `json:"tasks"` // active tasks
 	ImportedAt time.Time `json:"imported_at"`
+	// Digest identifies the document's bytes and the names it was resolved
+	// with (plan.Plan.Digest): the same digest again is the same import.
+	Digest string `json:"digest,omitempty"`
 }
 
 // TaskRecord is a stored task: the task as last imported, and when it came,
@@ -124,7 +127,7 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 		}
 		return putJSON(tx.Bucket(bucketPlans), []byte(p.Code), PlanRecord{
 			Code: p.Code, Date: p.Date, Year: p.Year, Issuer: p.Issuer, Title: p.Title,
-			Source: p.Source, Tasks: len(p.Tasks), ImportedAt: now,
+			Source: p.Source, Tasks: len(p.Tasks), ImportedAt: now, Digest: p.Digest,
 		})
 	})
 	if err != nil {
@@ -162,6 +165,39 @@ func (db *DB) Plans() ([]PlanRecord, error) {
 		})
 	})
 	return out, err
+}
+
+// Imported returns the stored plan last imported from source with this
+// digest: importing it again would change nothing.
+func (db *DB) Imported(source, digest string) (PlanRecord, bool, error) {
+	var out PlanRecord
+	var found bool
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPlans).ForEach(func(k, v []byte) error {
+			var p PlanRecord
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("decode plan %s: %w", k, err)
+			}
+			if p.Source == source && p.Digest == digest && digest != "" {
+				out, found = p, true
+			}
+			return nil
+		})
+	})
+	return out, found, err
+}
+
+// TaskIDs returns the ids of a plan's tasks that are not archived, reading
+// no more than each task's record.
+func (db *DB) TaskIDs(planCode string) ([]string, error) {
+	recs, err := db.Tasks(planCode)
+	var ids []string
+	for _, r := range recs {
+		if !r.Archived {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, err
 }
 
 // Tasks returns the stored tasks, archived ones included, ordered by plan

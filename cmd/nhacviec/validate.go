@@ -41,7 +41,7 @@ func (m *Main) cmdValidate(_ context.Context, args []string) error {
 	for _, p := range problems {
 		fmt.Fprintln(m.stdout, p)
 	}
-	if _, warnings := bareRules(cfg, plans); len(warnings) > 0 {
+	if _, warnings := bareRules(cfg, planIDs(plans)); len(warnings) > 0 {
 		for _, w := range warnings {
 			fmt.Fprintln(m.stdout, "warning:", w)
 		}

@@ -38,12 +38,16 @@ func main() {
 	runs := flag.Int("runs", 1, "runs per measure (the median is reported)")
 	bin := flag.String("bin", "", "nhacviec binary (default: build ./cmd/nhacviec)")
 	keep := flag.Bool("keep", false, "keep the generated folders")
+	flag.BoolVar(&daemonOnly, "daemon-only", false, "measure the daemon only (start, restart, RSS, database, scrape), not preview, tasks and report")
 	flag.Parse()
 	if err := run(*sizes, *runs, *bin, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
 		os.Exit(1)
 	}
 }
+
+// daemonOnly skips the commands (-daemon-only).
+var daemonOnly bool
 
 // row is one size's figures.
 type row struct {
@@ -94,7 +98,10 @@ func run(sizesFlag string, runs int, bin string, keep bool) error {
 		}
 		rows = append(rows, median(samples))
 	}
-	seed, err := seedPreview(bin, work, runs)
+	var seed measure
+	if !daemonOnly {
+		seed, err = seedPreview(bin, work, runs)
+	}
 	if err != nil {
 		return err
 	}
@@ -130,6 +137,9 @@ func measureSize(bin, dir string, n int) (row, error) {
 	r.rssRestart = d.stop()
 	if fi, err := os.Stat(filepath.Join(dir, "nhacviec.db")); err == nil {
 		r.dbSize = fi.Size()
+	}
+	if daemonOnly {
+		return r, nil
 	}
 	if r.preview, err = timeCmd(bin, "--config", cfg, "preview", "--from", "2025-03-01", "--to", "2025-03-31", "--now", "2025-03-01T07:00"); err != nil {
 		return r, err
