@@ -35,7 +35,15 @@ func (x *keyIndex) of(plan string) []string {
 	if plan == "" {
 		return x.keys
 	}
-	prefix := plan + "|"
+	return x.prefixed(plan + "|")
+}
+
+// prefixed returns the keys that start with prefix, in order.
+func (x *keyIndex) prefixed(prefix string) []string {
+	if !x.sorted {
+		slices.Sort(x.keys)
+		x.sorted = true
+	}
 	i, _ := slices.BinarySearch(x.keys, prefix)
 	j := i
 	for j < len(x.keys) && strings.HasPrefix(x.keys[j], prefix) {

@@ -87,3 +87,41 @@ func TestMemStoreIndicesFollowChanges(t *testing.T) {
 	check("undo open", o, []string{"P|c|u"})
 	check("undo done", d, []string{"P|b|u"})
 }
+
+// TestMemStoreTaskAssignments: a task's assignments, in key order, not
+// those of a task whose id starts with it, also for keys added after a scan.
+func TestMemStoreTaskAssignments(t *testing.T) {
+	st := NewMemStore()
+	put := func(keys ...string) {
+		t.Helper()
+		err := st.Update(func(tx Tx) error {
+			for _, k := range keys {
+				if err := tx.PutAssignment(Assignment{Key: k, State: StateOpen}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	task := func(plan, id string) (got []string) {
+		t.Helper()
+		err := st.View(func(tx Tx) error {
+			return tx.ForEachTaskAssignment(plan, id, func(a Assignment) error { got = append(got, a.Key); return nil })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	put("P|I.1@2024-02|u", "P|I.10@2024|u", "P|I.1@2024-01|v", "Q|I.1@2024|u")
+	if got, want := task("P", "I.1"), []string{"P|I.1@2024-01|v", "P|I.1@2024-02|u"}; !slices.Equal(got, want) {
+		t.Errorf("P I.1: %q, want %q", got, want)
+	}
+	put("P|I.1@2024-01|a")
+	if got, want := task("P", "I.1"), []string{"P|I.1@2024-01|a", "P|I.1@2024-01|v", "P|I.1@2024-02|u"}; !slices.Equal(got, want) {
+		t.Errorf("P I.1 after a write: %q, want %q", got, want)
+	}
+}

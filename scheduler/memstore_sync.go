@@ -11,15 +11,7 @@ func (t memTx) ForEachTaskAssignment(plan, task string, fn func(Assignment) erro
 	if err := t.scan(); err != nil {
 		return err
 	}
-	prefix := plan + "|" + task + "@"
-	var keys []string
-	for k := range t.s.assignments {
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range t.s.keys.prefixed(plan + "|" + task + "@") {
 		if err := fn(t.s.assignments[k]); err != nil {
 			return err
 		}

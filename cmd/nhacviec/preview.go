@@ -2,19 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
@@ -43,12 +42,23 @@ type previewItem struct {
 // preview runs the daemon's own engine over [from, to] on a fresh in-memory
 // store: every message that would go out, assuming nothing is done.
 func preview(cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
-	return previewOn(scheduler.NewMemStore(), cfg, tasks, from, to)
+	st := scheduler.NewMemStore()
+	st.DiscardOutbox()
+	e, err := previewPlan(st, cfg, tasks, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []previewEntry
+	err = previewFire(e, from, to, func(pe previewEntry) error {
+		out = append(out, pe)
+		return nil
+	})
+	return out, err
 }
 
-// previewOn runs the engine over [from, to] on st: a scratch store, maybe
-// holding a copy of the database's state.
-func previewOn(st scheduler.Store, cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
+// previewPlan plans the tasks on st as of from, with a horizon that covers
+// [from, to].
+func previewPlan(st scheduler.Store, cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) (*scheduler.Engine, error) {
 	if span := to.Sub(from) + 60*24*time.Hour; cfg.Horizon < span {
 		cfg.Horizon = span
 	}
@@ -56,33 +66,50 @@ func previewOn(st scheduler.Store, cfg scheduler.Config, tasks []scheduler.Task,
 	if _, err := e.Sync(tasks, from); err != nil {
 		return nil, err
 	}
-	var out []previewEntry
-	index := map[string]int{}
+	return e, nil
+}
+
+// previewFire runs the planned engine e from from until to and hands emit
+// each message as it comes, all its channels together, in time order:
+// nothing is held but the messages of one moment.
+func previewFire(e *scheduler.Engine, from, to time.Time, emit func(previewEntry) error) error {
 	now := from
 	for {
 		msgs, err := e.Fire(now)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		// One entry per moment and recipient: a message per channel.
+		var moment []previewEntry
+		index := map[string]int{}
 		for _, m := range msgs {
 			key := fmt.Sprint(m.At.Unix(), m.To.ID)
 			if i, ok := index[key]; ok {
-				out[i].Channels = append(out[i].Channels, m.Channel)
+				moment[i].Channels = append(moment[i].Channels, m.Channel)
 				continue
 			}
-			index[key] = len(out)
-			pe := previewEntry{At: m.At, Recipient: m.To, Channels: []string{m.Channel}, Kind: m.Kind, Title: m.Title}
+			index[key] = len(moment)
+			pe := previewEntry{At: m.At, Recipient: m.To, Channels: []string{m.Channel}, Kind: m.Kind, Title: m.Title,
+				Items: make([]previewItem, 0, len(m.Items))}
 			for _, it := range m.Items {
 				pe.Items = append(pe.Items, previewItem{Kind: it.Kind, TaskID: it.TaskID, Occurrence: it.Occurrence, Unit: it.Unit, Due: it.Due, Copy: it.Copy})
 			}
-			out = append(out, pe)
+			if len(pe.Items) == 0 {
+				pe.Items = nil
+			}
+			moment = append(moment, pe)
+		}
+		for _, pe := range moment {
+			if err := emit(pe); err != nil {
+				return err
+			}
 		}
 		next, ok, err := e.NextWake(now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok || next.After(to) {
-			return out, nil
+			return nil
 		}
 		now = next
 	}
@@ -106,40 +133,89 @@ func (m *Main) previewStore(ctx context.Context, cfg *config.Config, fresh bool)
 		return nil, "", nil, err
 	}
 	defer closeDB()
-	as, err := db.Assignments("")
+	mem, c, err := memCopy(db, cfg.Directory, m.now())
 	if err != nil {
 		return nil, "", nil, err
 	}
-	var open, doneN, snoozed int
-	now := m.now()
-	for _, a := range as {
-		switch {
-		case a.State == scheduler.StateDone:
-			doneN++
-		case a.State == scheduler.StateOpen:
-			open++
-			if a.SnoozedUntil.After(now) {
-				snoozed++
-			}
+	state = fmt.Sprintf("the state of %s: %d assignments open (%d snoozed), %d done, and the steps already sent (--fresh ignores it)", path, c.open, c.snoozed, c.done)
+	return mem, state, none, nil
+}
+
+// stateCounts are what the preview's header says of a database's state.
+type stateCounts struct{ open, snoozed, done int }
+
+// memCopy copies the engine's state in db into a MemStore, for a preview
+// to plan and fire on: every assignment with its next step, the steps
+// produced, the completions not yet reported and the rhythm of every
+// person and unit mailbox of dir (the engine's only recipients). A
+// scratch database would do the same at the cost of a disk write and an
+// fsync per moment of the preview. The MemStore keeps no outbox.
+func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemStore, stateCounts, error) {
+	var c stateCounts
+	mem := scheduler.NewMemStore()
+	mem.DiscardOutbox()
+	steps, err := db.StepRecords()
+	if err != nil {
+		return nil, c, err
+	}
+	ids := []string{""}
+	for _, p := range dir.People() {
+		ids = append(ids, p.ID)
+	}
+	for _, u := range dir.Units() {
+		ids = append(ids, "unit:"+u.ID)
+	}
+	err = db.Scheduler().View(func(tx scheduler.Tx) error {
+		unreported, err := tx.Completions(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return err
 		}
-	}
-	dir, err := os.MkdirTemp("", "nhacviec-preview-")
-	if err != nil {
-		return nil, "", nil, err
-	}
-	cleanup := func() { os.RemoveAll(dir) }
-	scratch := filepath.Join(dir, "preview.db")
-	if err := db.Backup(scratch); err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	cp, err := store.Open(scratch, store.Options{Now: m.now})
-	if err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	state = fmt.Sprintf("the state of %s: %d assignments open (%d snoozed), %d done, and the steps already sent (--fresh ignores it)", path, open, snoozed, doneN)
-	return cp.Scheduler(), state, func() { cp.Close(); cleanup() }, nil
+		pending := make(map[string]bool, len(unreported))
+		for _, k := range unreported {
+			pending[k] = true
+		}
+		return mem.Update(func(mt scheduler.Tx) error {
+			err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+				switch {
+				case a.State == scheduler.StateDone:
+					c.done++
+				case a.State == scheduler.StateOpen:
+					c.open++
+					if a.SnoozedUntil.After(now) {
+						c.snoozed++
+					}
+				}
+				if err := mt.PutAssignment(a); err != nil {
+					return err
+				}
+				if a.State == scheduler.StateDone && !pending[a.Key] {
+					return mt.Reported(a.Key)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, r := range steps {
+				if err := mt.RecordStep(r); err != nil {
+					return err
+				}
+			}
+			for _, id := range ids {
+				r, err := tx.Rhythm(id)
+				if err != nil {
+					return err
+				}
+				if r.LastDigest != (calendar.Date{}) || len(r.Shown) > 0 {
+					if err := mt.PutRhythm(id, r); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	})
+	return mem, c, err
 }
 
 func (m *Main) cmdPreview(ctx context.Context, args []string) error {
@@ -189,48 +265,66 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	}
 	defer closeStore()
 	tasks := tasksFromPlans(cfg.Scheduling.Calendar, plans)
-	entries, err := previewOn(st, schedulerConfig(cfg), tasks, from, to)
+	e, err := previewPlan(st, schedulerConfig(cfg), tasks, from, to)
 	if err != nil {
 		return err
 	}
+	// Firing changes no assignment's state or due day: the weekly
+	// summaries are known once planned.
 	weekly, err := previewWeekly(cfg, st, tasks, from, to, !strings.HasPrefix(state, "the state of"))
 	if err != nil {
 		return err
 	}
-	entries = mergeByTime(entries, weekly)
-	entries = mergeByTime(entries, previewDraft(cfg, from, to))
 	if *asJSON {
 		fmt.Fprintf(m.stderr, "nhacviec: preview from %s\n", state) // stdout stays JSON
 	} else {
 		fmt.Fprintf(m.stdout, "Preview from %s.\n", state)
 	}
-	if *stats {
-		return previewStats(m.stdout, cfg.Scheduling.Calendar, entries, from, to)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(m.stdout)
-		enc.SetIndent("", "  ")
-		if entries == nil {
-			entries = []previewEntry{}
+	var out previewOutput
+	switch {
+	case *stats:
+		out = newPreviewStats(m.stdout, cfg.Scheduling.Calendar)
+	case *asJSON:
+		out = &previewJSON{w: m.stdout}
+	default:
+		if out, err = newPreviewTable(m.stdout, cfg.Location); err != nil {
+			return err
 		}
-		return enc.Encode(entries)
 	}
-	tw := tabwriter.NewWriter(m.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tRECIPIENT\tCHANNELS\tKIND\tTASKS")
-	for _, e := range entries {
-		var tasks []string
-		for _, it := range e.Items {
-			s := it.Occurrence + " " + string(it.Kind)
-			if it.Copy {
-				s += " (copy)"
+	defer out.close()
+	// In time order, the engine's messages first at equal times, then the
+	// weekly summaries, then the report drafts.
+	others := [][]previewEntry{weekly, previewDraft(cfg, from, to)}
+	flush := func(before time.Time, all bool) error {
+		for {
+			best := -1
+			for i, l := range others {
+				if len(l) > 0 && (all || l[0].At.Before(before)) && (best < 0 || l[0].At.Before(others[best][0].At)) {
+					best = i
+				}
 			}
-			tasks = append(tasks, s)
+			if best < 0 {
+				return nil
+			}
+			if err := out.add(others[best][0]); err != nil {
+				return err
+			}
+			others[best] = others[best][1:]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.In(cfg.Location).Format("2006-01-02 15:04"), e.Recipient.ID,
-			orDash(strings.Join(e.Channels, ",")), e.Kind, strings.Join(tasks, "; "))
 	}
-	fmt.Fprintf(tw, "%d messages from %s to %s.\n", len(entries), from.In(cfg.Location).Format("2006-01-02 15:04"), to.In(cfg.Location).Format("2006-01-02 15:04"))
-	return tw.Flush()
+	err = previewFire(e, from, to, func(pe previewEntry) error {
+		if err := flush(pe.At, false); err != nil {
+			return err
+		}
+		return out.add(pe)
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(time.Time{}, true); err != nil {
+		return err
+	}
+	return out.finish(from, to)
 }
 
 // previewWeekly lists the weekly summaries to the office's head that run
@@ -250,12 +344,19 @@ func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Tas
 	if !ok {
 		return nil, nil
 	}
+	// A title counts the done assignments and the overdue ones: every done
+	// one (a later mark counts as open before it), and the open ones due by
+	// the window's last day. The others are open in time at every moment.
 	var as []scheduler.Assignment
+	keep := func(a scheduler.Assignment) error {
+		as = append(as, a)
+		return nil
+	}
 	err := st.View(func(tx scheduler.Tx) error {
-		return tx.ForEachAssignment("", func(a scheduler.Assignment) error {
-			as = append(as, a)
-			return nil
-		})
+		if err := tx.ForEachOpen(calendar.DateOf(to.In(cfg.Location)), keep); err != nil {
+			return err
+		}
+		return tx.ForEachDoneSince(time.Time{}, keep)
 	})
 	if err != nil {
 		return nil, err
@@ -308,19 +409,6 @@ func enabledChannels(cfg *config.Config) []string {
 	}
 	if cfg.TelegramEnabled() {
 		out = append(out, notify.ChannelTelegram)
-	}
-	return out
-}
-
-// mergeByTime merges two lists ordered by time, a's first at equal times.
-func mergeByTime(a, b []previewEntry) []previewEntry {
-	out := make([]previewEntry, 0, len(a)+len(b))
-	for len(a) > 0 || len(b) > 0 {
-		if len(b) == 0 || len(a) > 0 && !a[0].At.After(b[0].At) {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
 	}
 	return out
 }

@@ -15,37 +15,52 @@ import (
 
 // previewStats prints, per recipient, the working days with mail, the
 // messages and the items of a preview over [from, to].
-func previewStats(w io.Writer, cal *calendar.Calendar, entries []previewEntry, from, to time.Time) error {
+type previewStats struct {
+	w     io.Writer
+	cal   *calendar.Calendar
+	stats map[string]*recipientStat
+}
+
+type recipientStat struct {
+	name        string
+	days        map[calendar.Date]bool
+	msgs, items int
+}
+
+func newPreviewStats(w io.Writer, cal *calendar.Calendar) *previewStats {
+	return &previewStats{w: w, cal: cal, stats: map[string]*recipientStat{}}
+}
+
+func (p *previewStats) add(e previewEntry) error {
+	s := p.stats[e.Recipient.ID]
+	if s == nil {
+		s = &recipientStat{name: e.Recipient.Name, days: map[calendar.Date]bool{}}
+		p.stats[e.Recipient.ID] = s
+	}
+	s.days[p.cal.Date(e.At)] = true
+	s.msgs++
+	s.items += len(e.Items)
+	return nil
+}
+
+func (p *previewStats) finish(from, to time.Time) error {
+	cal := p.cal
 	workdays := 0
 	for d := cal.Date(from); !d.After(cal.Date(to)); d = d.AddDays(1) {
 		if cal.IsWorkingDay(d.In(cal.Location())) {
 			workdays++
 		}
 	}
-	type stat struct {
-		name        string
-		days        map[calendar.Date]bool
-		msgs, items int
-	}
-	stats := map[string]*stat{}
-	for _, e := range entries {
-		s := stats[e.Recipient.ID]
-		if s == nil {
-			s = &stat{name: e.Recipient.Name, days: map[calendar.Date]bool{}}
-			stats[e.Recipient.ID] = s
-		}
-		s.days[cal.Date(e.At)] = true
-		s.msgs++
-		s.items += len(e.Items)
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(p.w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RECIPIENT\tNAME\tDAYS WITH MAIL\tMESSAGES\tITEMS")
-	for _, id := range slices.Sorted(mapsKeys(stats)) {
-		s := stats[id]
+	for _, id := range slices.Sorted(mapsKeys(p.stats)) {
+		s := p.stats[id]
 		fmt.Fprintf(tw, "%s\t%s\t%d of %d working days (%d%%)\t%d\t%d\n", id, s.name, len(s.days), workdays, percent(len(s.days), workdays), s.msgs, s.items)
 	}
 	return tw.Flush()
 }
+
+func (p *previewStats) close() {}
 
 func percent(n, of int) int {
 	if of == 0 {

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// previewSamples are entries of every shape the outputs print: a
+// recipient id wider than the header, one with diacritics (a rune is one
+// column), no channel, no item, a copy.
+func previewSamples() []previewEntry {
+	at := time.Date(2024, 6, 17, 1, 0, 0, 0, time.UTC)
+	return []previewEntry{
+		{At: at, Recipient: notify.Recipient{ID: "chanh-vp", Name: "Chánh Văn phòng"}, Channels: []string{"email", "telegram"}, Kind: notify.KindDigest,
+			Title: "[Nhắc việc CCHC] <b>&</b>", Items: []previewItem{{Kind: notify.KindDue, TaskID: "I.2", Occurrence: "I.2@2024-H1", Unit: "vp", Due: at},
+				{Kind: notify.KindOverdue, TaskID: "I.4.1", Occurrence: "I.4.1@2024-05", Unit: "vp", Due: at, Copy: true}}},
+		{At: at.Add(time.Hour), Recipient: notify.Recipient{ID: "unit:phòng-quản-lý-thương-mại"}, Kind: notify.KindInfo, Title: "Dự thảo"},
+		{At: at.Add(2 * time.Hour), Recipient: notify.Recipient{ID: "a"}, Channels: []string{"email"}, Kind: notify.KindReminder,
+			Items: []previewItem{{Kind: notify.KindReminder, TaskID: "II.1", Occurrence: "II.1@2024", Unit: "qltm", Due: at}}},
+	}
+}
+
+// TestPreviewTableAlignsAsTabwriter: the streamed table is byte for byte
+// what text/tabwriter printed from all the entries at once.
+func TestPreviewTableAlignsAsTabwriter(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	from, to := time.Date(2024, 6, 1, 0, 0, 0, 0, loc), time.Date(2024, 6, 30, 23, 59, 59, 0, loc)
+	for n := 0; n <= len(previewSamples()); n++ {
+		entries := previewSamples()[:n]
+		var want bytes.Buffer
+		tw := tabwriter.NewWriter(&want, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "TIME\tRECIPIENT\tCHANNELS\tKIND\tTASKS")
+		for _, e := range entries {
+			var tasks []string
+			for _, it := range e.Items {
+				s := it.Occurrence + " " + string(it.Kind)
+				if it.Copy {
+					s += " (copy)"
+				}
+				tasks = append(tasks, s)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.In(loc).Format("2006-01-02 15:04"), e.Recipient.ID,
+				orDash(strings.Join(e.Channels, ",")), e.Kind, strings.Join(tasks, "; "))
+		}
+		fmt.Fprintf(tw, "%d messages from %s to %s.\n", len(entries), from.Format("2006-01-02 15:04"), to.Format("2006-01-02 15:04"))
+		tw.Flush()
+
+		var got bytes.Buffer
+		p, err := newPreviewTable(&got, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if err := p.add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.finish(from, to); err != nil {
+			t.Fatal(err)
+		}
+		p.close()
+		if got.String() != want.String() {
+			t.Errorf("%d entries:\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+}
+
+// TestPreviewJSONStreamsTheArray: the streamed JSON is byte for byte what
+// json.Encoder with a two-space indent printed for the whole array
+// ("[]" for none).
+func TestPreviewJSONStreamsTheArray(t *testing.T) {
+	for n := 0; n <= len(previewSamples()); n++ {
+		entries := previewSamples()[:n]
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(entries); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		p := &previewJSON{w: &got}
+		for _, e := range entries {
+			if err := p.add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.finish(time.Time{}, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d entries:\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+}
