@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/scheduler"
 )
 
@@ -386,4 +387,115 @@ func decodeStep(key, v []byte) (scheduler.StepRecord, error) {
 		}
 	}
 	return r, d.done("step", key)
+}
+
+// strs writes a list of strings, telling nil from empty as JSON does.
+func (e *enc) strs(ss []string) {
+	if ss == nil {
+		e.uint(0)
+		return
+	}
+	e.uint(uint64(len(ss)) + 1)
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+func (d *dec) strs() []string {
+	n := d.uint()
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	if n-1 > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	out := make([]string, n-1)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+// encodeTask is the value of a stored task (schema 2; schema 1 wrote JSON).
+func encodeTask(r TaskRecord) []byte {
+	e := enc{b: make([]byte, 0, 256)}
+	e.byte(recordV2)
+	e.str(r.Plan)
+	e.int(int64(r.Seq))
+	t := r.Task
+	e.str(t.ID)
+	e.str(t.Section)
+	e.strs(t.Headings)
+	e.str(t.Text)
+	tl := t.Timeline
+	e.str(tl.Text)
+	e.str(string(tl.Kind))
+	for _, n := range []int{tl.Year, tl.Half, tl.Quarter, tl.Month, tl.Day} {
+		e.int(int64(n))
+	}
+	e.str(string(tl.Every))
+	e.str(tl.Ref)
+	e.strs(t.Lead)
+	e.strs(t.Coord)
+	e.str(t.Output)
+	e.strs(t.LeadIDs)
+	e.strs(t.CoordIDs)
+	if t.Lines == nil {
+		e.uint(0)
+	} else {
+		e.uint(uint64(len(t.Lines)) + 1)
+		for _, l := range t.Lines {
+			e.int(int64(l))
+		}
+	}
+	e.time(r.Created)
+	e.time(r.Updated)
+	e.bool(r.Archived)
+	e.time(r.ArchivedAt)
+	return e.b
+}
+
+// decodeTask decodes a stored task, in either schema.
+func decodeTask(key, v []byte) (TaskRecord, error) {
+	var r TaskRecord
+	if len(v) > 0 && v[0] == '{' {
+		if err := json.Unmarshal(v, &r); err != nil {
+			return r, fmt.Errorf("decode task %q: %w", key, err)
+		}
+		return r, nil
+	}
+	d := dec{b: v}
+	if d.byte() != recordV2 {
+		d.fail()
+	}
+	r.Plan = d.str()
+	r.Seq = int(d.int())
+	t := &r.Task
+	t.ID, t.Section = d.str(), d.str()
+	t.Headings = d.strs()
+	t.Text = d.str()
+	tl := &t.Timeline
+	tl.Text = d.str()
+	tl.Kind = plan.Kind(d.str())
+	tl.Year, tl.Half, tl.Quarter, tl.Month, tl.Day = int(d.int()), int(d.int()), int(d.int()), int(d.int()), int(d.int())
+	tl.Every = plan.Every(d.str())
+	tl.Ref = d.str()
+	t.Lead, t.Coord = d.strs(), d.strs()
+	t.Output = d.str()
+	t.LeadIDs, t.CoordIDs = d.strs(), d.strs()
+	if n := d.uint(); n > 0 && d.err == nil {
+		if n-1 > uint64(len(d.b)) {
+			d.fail()
+		} else {
+			t.Lines = make([]int, n-1)
+			for i := range t.Lines {
+				t.Lines[i] = int(d.int())
+			}
+		}
+	}
+	r.Created, r.Updated = d.time(), d.time()
+	r.Archived = d.bool()
+	r.ArchivedAt = d.time()
+	return r, d.done("task", key)
 }

@@ -17,7 +17,8 @@ import (
 //	1  JSON records.
 //	2  binary assignments, pending steps and step records (codec.go); the
 //	   indices of open assignments by due day and done ones by done time;
-//	   the counts by state; the sync marks.
+//	   the counts by state; the sync marks. Tasks are written binary
+//	   too, from their next import on (JSON ones are still read).
 //
 // Open migrates a database of an older schema in place, and refuses one of
 // a newer schema.

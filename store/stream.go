@@ -2,8 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -35,13 +33,9 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 			if len(order)%1024 == 1023 {
 				_ = db.ReleaseMapped()
 			}
-			var e struct {
-				Plan     string `json:"plan"`
-				Seq      int    `json:"seq"`
-				Archived bool   `json:"archived"`
-			}
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("decode task %s: %w", k, err)
+			e, err := decodeTask(k, v)
+			if err != nil {
+				return err
 			}
 			order = append(order, entry{key: string(k), plan: e.Plan, seq: e.Seq, archived: e.Archived})
 		}
@@ -61,9 +55,9 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 			if i%1024 == 1023 {
 				_ = db.ReleaseMapped() // see ReleaseMapped: only memory accounting is at stake
 			}
-			var rec TaskRecord
-			if err := json.Unmarshal(b.Get([]byte(e.key)), &rec); err != nil {
-				return fmt.Errorf("decode task %s: %w", e.key, err)
+			rec, err := decodeTask([]byte(e.key), b.Get([]byte(e.key)))
+			if err != nil {
+				return err
 			}
 			if err := fn(rec); err != nil {
 				return err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -78,9 +77,13 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 			key := []byte(TaskKey(p.Code, t.ID))
 			seen[string(key)] = true
 			var old TaskRecord
-			found, err := getJSON(tasks, key, &old)
-			if err != nil {
-				return err
+			raw := tasks.Get(key)
+			found := raw != nil
+			if found {
+				var err error
+				if old, err = decodeTask(key, raw); err != nil {
+					return err
+				}
 			}
 			rec := TaskRecord{Plan: p.Code, Seq: i, Task: t, Created: now, Updated: now}
 			switch {
@@ -102,28 +105,32 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 				rec.Created = old.Created
 				res.Updated = append(res.Updated, t.ID)
 			}
-			if err := putJSON(tasks, key, rec); err != nil {
+			if err := tasks.Put(key, encodeTask(rec)); err != nil {
 				return err
 			}
 		}
 		prefix := []byte(TaskKey(p.Code, ""))
+		var archived []TaskRecord
 		c := tasks.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if seen[string(k)] {
 				continue
 			}
-			var rec TaskRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("decode %s: %w", k, err)
+			rec, err := decodeTask(k, v)
+			if err != nil {
+				return err
 			}
 			if rec.Archived {
 				continue
 			}
 			rec.Archived, rec.ArchivedAt, rec.Updated = true, now, now
-			if err := putJSON(tasks, slices.Clone(k), rec); err != nil {
+			archived = append(archived, rec)
+			res.Archived = append(res.Archived, rec.ID)
+		}
+		for _, rec := range archived { // after the cursor: a put moves it
+			if err := tasks.Put([]byte(rec.Key()), encodeTask(rec)); err != nil {
 				return err
 			}
-			res.Archived = append(res.Archived, rec.ID)
 		}
 		return putJSON(tx.Bucket(bucketPlans), []byte(p.Code), PlanRecord{
 			Code: p.Code, Date: p.Date, Year: p.Year, Issuer: p.Issuer, Title: p.Title,
@@ -137,18 +144,13 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 }
 
 // sameContent reports whether two versions of a task say the same thing,
-// wherever they stand in the document (source lines aside).
+// wherever they stand in the document (source lines aside); a nil list and
+// an empty one are the same.
 func sameContent(a, b plan.Task) bool {
-	a.Lines, b.Lines = nil, nil
-	return reflect.DeepEqual(normalized(a), normalized(b))
-}
-
-// normalized makes nil and empty slices compare equal after a JSON round trip.
-func normalized(t plan.Task) plan.Task {
-	raw, _ := json.Marshal(t)
-	var out plan.Task
-	_ = json.Unmarshal(raw, &out)
-	return out
+	return a.ID == b.ID && a.Section == b.Section && a.Text == b.Text && a.Output == b.Output &&
+		a.Timeline == b.Timeline &&
+		slices.Equal(a.Headings, b.Headings) && slices.Equal(a.Lead, b.Lead) && slices.Equal(a.Coord, b.Coord) &&
+		slices.Equal(a.LeadIDs, b.LeadIDs) && slices.Equal(a.CoordIDs, b.CoordIDs)
 }
 
 // Plans returns every stored plan, by code.
@@ -211,9 +213,9 @@ func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
 			prefix = []byte(TaskKey(planCode, ""))
 		}
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var rec TaskRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("decode task %s: %w", k, err)
+			rec, err := decodeTask(k, v)
+			if err != nil {
+				return err
 			}
 			out = append(out, rec)
 		}
