@@ -17,8 +17,7 @@ import (
 //	1  JSON records.
 //	2  binary assignments, pending steps and step records (codec.go); the
 //	   indices of open assignments by due day and done ones by done time;
-//	   the counts by state; the sync marks. Tasks are written binary
-//	   too, from their next import on (JSON ones are still read).
+//	   the counts by state; the sync marks; tasks binary too.
 //
 // Open migrates a database of an older schema in place, and refuses one of
 // a newer schema.
@@ -40,7 +39,7 @@ func (db *DB) migrate(from int, log *slog.Logger) error {
 	t0 := time.Now()
 	log.Info("migrating the database", "path", db.path, "from_schema", from, "to_schema", 2)
 	var n int
-	for _, b := range [][]byte{bucketAssignments, bucketPending, bucketSteps} {
+	for _, b := range [][]byte{bucketTasks, bucketAssignments, bucketPending, bucketSteps} {
 		c, err := db.convert(b)
 		if err != nil {
 			return fmt.Errorf("migrate %s to schema 2: %w", db.path, err)
@@ -151,6 +150,12 @@ func convertRecord(bucket, k, v []byte) ([]write, error) {
 			return nil, fmt.Errorf("decode pending %x: %w", k, err)
 		}
 		return []write{{bucketPending, key, encodePending(p)}}, nil
+	case string(bucketTasks):
+		var r TaskRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("decode task %q: %w", k, err)
+		}
+		return []write{{bucketTasks, key, encodeTask(r)}}, nil
 	case string(bucketSteps):
 		var r scheduler.StepRecord
 		if err := json.Unmarshal(v, &r); err != nil {

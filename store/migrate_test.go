@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/scheduler"
 )
 
@@ -110,7 +111,7 @@ func storedSchema(t *testing.T, path string) (int, map[string][]byte) {
 	values := map[string][]byte{}
 	b.View(func(tx *bolt.Tx) error {
 		json.Unmarshal(tx.Bucket(bucketMeta).Get(keySchema), &v)
-		for _, name := range [][]byte{bucketAssignments, bucketPending, bucketSteps} {
+		for _, name := range [][]byte{bucketTasks, bucketAssignments, bucketPending, bucketSteps} {
 			tx.Bucket(name).ForEach(func(k, val []byte) error {
 				values[string(name)+"/"+string(k)] = append([]byte(nil), val...)
 				return nil
@@ -129,11 +130,29 @@ func TestMigrateSchema1(t *testing.T) {
 	defer func(n int) { migrateChunk = n }(migrateChunk)
 	migrateChunk = 1
 	path, want := copyFixture(t)
+	// A task as schema 1 stored it (the fixture was planned without an
+	// import): JSON.
+	task := TaskRecord{Plan: "60/KH-SCT", Seq: 3, Task: plan.Task{ID: "I.1", Section: "I", Text: "Rà soát thủ tục hành chính",
+		Timeline: plan.ParseTimeline("Trong năm 2024"), Lead: []string{"Văn phòng Sở"}, LeadIDs: []string{"vp"}, Lines: []int{12}},
+		Created: time.Date(2024, 6, 14, 7, 0, 0, 0, time.UTC), Updated: time.Date(2024, 6, 14, 7, 0, 0, 0, time.UTC)}
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketTasks), []byte(task.Key()), task) }); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
 	db, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkContents(t, db, want)
+	tasks, err := db.Tasks("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "tasks", tasks, []TaskRecord{task})
 	db.Close()
 	v, values := storedSchema(t, path)
 	if v != 2 {
