@@ -66,7 +66,9 @@ func TestHotReloadEndToEnd(t *testing.T) {
 	defer func() { cancel(); <-done }()
 	m := <-mains
 	e.setup = channelsSetup
-	waitFor(t, "the daemon", func() bool { code, _ := get(t, "http://"+addr+"/healthz"); return code == 200 })
+	// Ready, not only up: the ops listener answers while the plans are
+	// imported, before the file watcher and SIGHUP are listened to.
+	waitFor(t, "the daemon", func() bool { code, _ := get(t, "http://"+addr+"/readyz"); return code == 200 })
 	reload := func() {
 		select {
 		case m.hup <- struct{}{}:
@@ -216,7 +218,9 @@ func TestReloadsWhileBotAndSchedulerWork(t *testing.T) {
 	}()
 	defer func() { cancel(); <-done }()
 	m := <-mains
-	waitFor(t, "the daemon", func() bool { code, _ := get(t, "http://"+addr+"/healthz"); return code == 200 })
+	// Ready, not only up: the ops listener answers while the plans are
+	// imported, before the file watcher and SIGHUP are listened to.
+	waitFor(t, "the daemon", func() bool { code, _ := get(t, "http://"+addr+"/readyz"); return code == 200 })
 	an := telegramtest.User{ID: 4242, FirstName: "Chánh"}
 	const rounds = 5
 	for i := range rounds {

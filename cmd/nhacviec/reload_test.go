@@ -65,7 +65,9 @@ func TestDaemonOperations(t *testing.T) {
 	}()
 	defer func() { cancel(); <-done }()
 	base := "http://" + addr
-	waitFor(t, "the http listener", func() bool { code, _ := get(t, base+"/healthz"); return code == 200 })
+	// Ready, not only up: the ops listener answers while the plans are
+	// imported, before the file watcher and SIGHUP are listened to.
+	waitFor(t, "the daemon ready", func() bool { code, _ := get(t, base+"/readyz"); return code == 200 })
 
 	// The TCP listener serves health and metrics only: no backup, no admin
 	// action, whatever the Host or Origin (DNS rebinding, a foreign page).
