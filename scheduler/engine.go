@@ -145,7 +145,7 @@ func (s *state) next(a Assignment) *Pending {
 }
 
 // syncChunk is the number of tasks Sync plans in one transaction.
-const syncChunk = 500
+const syncChunk = 4000
 
 // SyncResult counts what Sync changed.
 type SyncResult struct {
@@ -426,7 +426,7 @@ func (s *state) syncOne(tx Tx, key string, a Assignment, ok bool, t Task, occ Oc
 		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
 			DueDay: occ.DueDay, State: StateOpen}
 		a.Next = s.next(a)
-		return Change{After: a}, true, true, tx.PutAssignment(a)
+		return Change{After: a}, true, true, tx.CreateAssignment(a)
 	}
 	before := a
 	a.DueDay = occ.DueDay

@@ -63,6 +63,11 @@ func (t countTx) PutAssignment(a Assignment) error {
 	return t.Tx.PutAssignment(a)
 }
 
+func (t countTx) CreateAssignment(a Assignment) error {
+	t.c.writes++
+	return t.Tx.CreateAssignment(a)
+}
+
 func allAssignments(t *testing.T, s Store) string {
 	t.Helper()
 	var as []Assignment

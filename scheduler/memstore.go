@@ -125,6 +125,8 @@ func (t memTx) PutAssignment(a Assignment) error {
 	return nil
 }
 
+func (t memTx) CreateAssignment(a Assignment) error { return t.PutAssignment(a) }
+
 func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
 	if err := t.scan(); err != nil {
 		return err

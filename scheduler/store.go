@@ -30,6 +30,10 @@ type Tx interface {
 	Assignment(key string) (Assignment, bool, error)
 	// PutAssignment writes a and keeps the time index in step with a.Next.
 	PutAssignment(a Assignment) error
+	// CreateAssignment is PutAssignment for an assignment known not to be
+	// stored (its task's assignments were just read): the store need not
+	// look for the old one.
+	CreateAssignment(a Assignment) error
 	// ForEachAssignment calls fn for every assignment of the plan ("" for
 	// all), in key order.
 	ForEachAssignment(plan string, fn func(Assignment) error) error

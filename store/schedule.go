@@ -230,11 +230,20 @@ func (t schedTx) Assignment(key string) (scheduler.Assignment, bool, error) {
 // the time index of next steps, the completions to report, the open ones
 // by due day, the done ones by done time, and the counts by state.
 func (t schedTx) PutAssignment(a scheduler.Assignment) error {
-	raw, err := encodeAssignment(a)
+	old, found, err := t.Assignment(a.Key)
 	if err != nil {
 		return err
 	}
-	old, found, err := t.Assignment(a.Key)
+	return t.putAssignment(a, old, found)
+}
+
+// CreateAssignment writes a new assignment without looking for an old one.
+func (t schedTx) CreateAssignment(a scheduler.Assignment) error {
+	return t.putAssignment(a, scheduler.Assignment{}, false)
+}
+
+func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
+	raw, err := encodeAssignment(a)
 	if err != nil {
 		return err
 	}
