@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,6 +55,7 @@ type row struct {
 	tasks                          int
 	assignments                    string
 	first, restart, ready          time.Duration
+	firstCPU, restartCPU           time.Duration
 	rssFirst, rssRestart, dbSize   int64
 	scrape                         time.Duration
 	preview, tasksJSON, reportXLSX measure
@@ -61,7 +63,8 @@ type row struct {
 
 type measure struct {
 	wall time.Duration
-	rss  int64 // bytes
+	cpu  time.Duration // user + system: what the work cost, whatever else the machine ran
+	rss  int64         // bytes
 }
 
 func run(sizesFlag string, runs int, bin string, keep bool) error {
@@ -123,7 +126,7 @@ func measureSize(bin, dir string, n int) (row, error) {
 	if err != nil {
 		return r, err
 	}
-	r.first, r.ready, r.assignments = d.planned, d.ready, d.created
+	r.first, r.ready, r.assignments, r.firstCPU = d.planned, d.ready, d.created, d.cpu
 	r.scrape = d.scrape()
 	r.rssFirst = d.stop()
 	if d.err != nil {
@@ -133,7 +136,7 @@ func measureSize(bin, dir string, n int) (row, error) {
 	if err != nil {
 		return r, err
 	}
-	r.restart = d.planned
+	r.restart, r.restartCPU = d.planned, d.cpu
 	r.rssRestart = d.stop()
 	if fi, err := os.Stat(filepath.Join(dir, "nhacviec.db")); err == nil {
 		r.dbSize = fi.Size()
@@ -158,6 +161,7 @@ type daemon struct {
 	cmd            *exec.Cmd
 	addr           string
 	planned, ready time.Duration
+	cpu            time.Duration // CPU used until planned
 	created        string
 	err            error
 }
@@ -208,6 +212,7 @@ func startDaemon(bin, cfg, addr string) (*daemon, error) {
 	select {
 	case line := <-planned:
 		d.planned = time.Since(start)
+		d.cpu = procCPU(cmd.Process.Pid)
 		d.created = field(line, "created")
 	case <-time.After(10 * time.Minute):
 		d.stop()
@@ -249,6 +254,27 @@ func (d *daemon) stop() int64 {
 	return hwm
 }
 
+// procCPU is the user and system CPU time a running process has used,
+// from /proc (clock ticks of 1/100 s, Linux's USER_HZ).
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	_, rest, ok := strings.Cut(string(data), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
+}
+
 // vmHWM is a process's peak resident set size in bytes, from /proc.
 func vmHWM(pid int) int64 {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -275,7 +301,7 @@ func timeCmd(bin string, args ...string) (measure, error) {
 	if err := cmd.Run(); err != nil {
 		return measure{}, fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, stderr.String())
 	}
-	m := measure{wall: time.Since(t0)}
+	m := measure{wall: time.Since(t0), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		m.rss = ru.Maxrss << 10
 	}
@@ -326,27 +352,33 @@ func median(rs []row) row {
 		return time.Duration(pick(func(r row) int64 { return int64(get(r)) }))
 	}
 	out.first = dur(func(r row) time.Duration { return r.first })
+	out.firstCPU = dur(func(r row) time.Duration { return r.firstCPU })
+	out.restartCPU = dur(func(r row) time.Duration { return r.restartCPU })
 	out.restart = dur(func(r row) time.Duration { return r.restart })
 	out.ready = dur(func(r row) time.Duration { return r.ready })
 	out.scrape = dur(func(r row) time.Duration { return r.scrape })
 	out.rssFirst = pick(func(r row) int64 { return r.rssFirst })
 	out.rssRestart = pick(func(r row) int64 { return r.rssRestart })
 	out.dbSize = pick(func(r row) int64 { return r.dbSize })
-	out.preview = measure{dur(func(r row) time.Duration { return r.preview.wall }), pick(func(r row) int64 { return r.preview.rss })}
-	out.tasksJSON = measure{dur(func(r row) time.Duration { return r.tasksJSON.wall }), pick(func(r row) int64 { return r.tasksJSON.rss })}
-	out.reportXLSX = measure{dur(func(r row) time.Duration { return r.reportXLSX.wall }), pick(func(r row) int64 { return r.reportXLSX.rss })}
+	out.preview = measure{dur(func(r row) time.Duration { return r.preview.wall }), dur(func(r row) time.Duration { return r.preview.cpu }), pick(func(r row) int64 { return r.preview.rss })}
+	out.tasksJSON = measure{dur(func(r row) time.Duration { return r.tasksJSON.wall }), dur(func(r row) time.Duration { return r.tasksJSON.cpu }), pick(func(r row) int64 { return r.tasksJSON.rss })}
+	out.reportXLSX = measure{dur(func(r row) time.Duration { return r.reportXLSX.wall }), dur(func(r row) time.Duration { return r.reportXLSX.cpu }), pick(func(r row) int64 { return r.reportXLSX.rss })}
 	return out
 }
 
 func printTable(w io.Writer, rows []row, seed measure, runs int) {
-	fmt.Fprintf(w, "| tasks (× 5 units) | assignments planned | first start → planned | restart → planned | /readyz 200 after | peak RSS first / restart | database | /metrics scrape | preview 1 month | tasks --json | report xlsx |\n")
+	fmt.Fprintf(w, "| tasks (× 5 units) | assignments planned | first start → planned (CPU) | restart → planned (CPU) | /readyz 200 after | peak RSS first / restart | database | /metrics scrape | preview 1 month (CPU), RSS | tasks --json (CPU), RSS | report xlsx (CPU), RSS |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s / %s | %s | %s | %s, %s | %s, %s | %s, %s |\n",
-			r.tasks, r.assignments, secs(r.first), secs(r.restart), secs(r.ready), mib(r.rssFirst), mib(r.rssRestart), mib(r.dbSize),
-			ms(r.scrape), secs(r.preview.wall), mib(r.preview.rss), secs(r.tasksJSON.wall), mib(r.tasksJSON.rss), secs(r.reportXLSX.wall), mib(r.reportXLSX.rss))
+		fmt.Fprintf(w, "| %d | %s | %s (%s) | %s (%s) | %s | %s / %s | %s | %s | %s (%s), %s | %s (%s), %s | %s (%s), %s |\n",
+			r.tasks, r.assignments, secs(r.first), secs(r.firstCPU), secs(r.restart), secs(r.restartCPU), secs(r.ready), mib(r.rssFirst), mib(r.rssRestart), mib(r.dbSize),
+			ms(r.scrape), secs(r.preview.wall), secs(r.preview.cpu), mib(r.preview.rss), secs(r.tasksJSON.wall), secs(r.tasksJSON.cpu), mib(r.tasksJSON.rss),
+			secs(r.reportXLSX.wall), secs(r.reportXLSX.cpu), mib(r.reportXLSX.rss))
 	}
-	fmt.Fprintf(w, "\nSeed plan (46 tasks), `preview` of 2024: %s, %s peak RSS. Median of %d run(s).\n", ms(seed.wall), mib(seed.rss), runs)
+	fmt.Fprintf(w, "\nSeed plan (46 tasks), `preview` of 2024: %s (%s CPU), %s peak RSS. Median of %d run(s).\n", ms(seed.wall), ms(seed.cpu), mib(seed.rss), runs)
+	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Fprintf(w, "Load average at the end (%d cores): %s", goruntime.NumCPU(), load)
+	}
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
