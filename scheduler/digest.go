@@ -454,12 +454,27 @@ func mustClock(cal *calendar.Calendar) calendar.Clock {
 	return end
 }
 
-var kindOrder = map[notify.Kind]int{notify.KindEscalation: 0, notify.KindOverdue: 1, notify.KindDue: 2, notify.KindReminder: 3, notify.KindDone: 4}
+// kindOrder ranks the kinds of items in a digest: escalations first.
+func kindOrder(k notify.Kind) int {
+	switch k {
+	case notify.KindEscalation:
+		return 0
+	case notify.KindOverdue:
+		return 1
+	case notify.KindDue:
+		return 2
+	case notify.KindReminder:
+		return 3
+	case notify.KindDone:
+		return 4
+	}
+	return 0 // as a missing key of the map this was
+}
 
 func compareItems(a, b notify.Item) int {
 	return cmp.Or(
 		cmp.Compare(boolInt(a.Copy), boolInt(b.Copy)),
-		cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+		cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)),
 		a.Due.Compare(b.Due),
 		strings.Compare(a.Occurrence, b.Occurrence),
 		strings.Compare(a.Unit, b.Unit),

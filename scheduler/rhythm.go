@@ -59,7 +59,11 @@ type candidate struct {
 
 // key is the candidate's item key (itemKey).
 func (c candidate) key() string {
-	return itemKey(notify.Item{Kind: c.kind, Assignment: c.a.Key, Occurrence: c.a.Occurrence, Copy: c.to.copy})
+	if c.to.copy { // as itemKey: a candidate is never an escalation
+		plan, _, _ := strings.Cut(c.a.Key, "|")
+		return "copy|" + plan + "|" + c.a.Occurrence
+	}
+	return c.a.Key
 }
 
 // item is the candidate's item at now.

@@ -346,17 +346,20 @@ func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Tas
 	}
 	// A title counts the done assignments and the overdue ones: every done
 	// one (a later mark counts as open before it), and the open ones due by
-	// the window's last day. The others are open in time at every moment.
-	var as []scheduler.Assignment
-	keep := func(a scheduler.Assignment) error {
-		as = append(as, a)
-		return nil
-	}
+	// the moment's day. The others are open in time then.
+	var open, done []scheduler.Assignment
 	err := st.View(func(tx scheduler.Tx) error {
-		if err := tx.ForEachOpen(calendar.DateOf(to.In(cfg.Location)), keep); err != nil {
+		err := tx.ForEachOpen(calendar.DateOf(to.In(cfg.Location)), func(a scheduler.Assignment) error {
+			open = append(open, a) // by due day
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		return tx.ForEachDoneSince(time.Time{}, keep)
+		return tx.ForEachDoneSince(time.Time{}, func(a scheduler.Assignment) error {
+			done = append(done, a)
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -365,6 +368,14 @@ func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Tas
 	cal := cfg.Scheduling.Calendar
 	var out []previewEntry
 	add := func(at, moment time.Time) {
+		day := calendar.DateOf(at.In(cfg.Location))
+		n, _ := slices.BinarySearchFunc(open, day, func(a scheduler.Assignment, d calendar.Date) int {
+			if a.DueDay.After(d) {
+				return 1
+			}
+			return -1
+		})
+		as := append(open[:n:n], done...)
 		r := report.Build(at, cfg.Location, tasks, as, cfg.Directory, report.WithCalendar(cal))
 		title, _ := r.Weekly(moment.AddDate(0, 0, -7))
 		out = append(out, previewEntry{At: at, Recipient: to0, Kind: notify.KindInfo,
