@@ -32,7 +32,7 @@ const benchNow = "2024-06-13T06:00"
 var benchAt = time.Date(2024, 6, 12, 23, 0, 0, 0, time.UTC) // 06:00 in Lạng Sơn
 
 // prefill puts msgs in the outbox of e's database before the daemon starts.
-func prefill(b *testing.B, e *env, msgs []*notify.Message) {
+func prefill(b testing.TB, e *env, msgs []*notify.Message) {
 	b.Helper()
 	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
 	if err != nil {

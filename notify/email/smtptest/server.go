@@ -51,6 +51,41 @@ type Server struct {
 	failData    []failure
 	hangUps     int
 	rejectRcpt  map[string]failure
+	meet        *meet // sessions held in DATA until enough are there, if any
+}
+
+// meet holds DATA until n sessions are in it at once (MeetInData).
+type meet struct {
+	n, in int
+	met   chan struct{}
+}
+
+// MeetInData holds every DATA until n sessions are in DATA at the same
+// time, then lets them all go, and the later ones without waiting: met
+// is closed then. A test proves so that a client uses n connections at
+// once without timing anything. Close lets the held sessions go too.
+func (s *Server) MeetInData(n int) (met <-chan struct{}) {
+	m := &meet{n: n, met: make(chan struct{})}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.meet = m
+	return m.met
+}
+
+// arrive counts a session in DATA and returns the meeting it must wait
+// for, nil when none.
+func (s *Server) arrive() *meet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.meet
+	if m == nil {
+		return nil
+	}
+	if m.in++; m.in >= m.n {
+		close(m.met)
+		s.meet = nil
+	}
+	return m
 }
 
 // failure is an injected SMTP error reply.
@@ -124,6 +159,10 @@ func (s *Server) Close() error {
 	s.mu.Lock()
 	srv, l := s.srv, s.listener
 	s.srv, s.listener = nil, nil
+	if s.meet != nil {
+		close(s.meet.met)
+		s.meet = nil
+	}
 	s.mu.Unlock()
 	if srv == nil {
 		return nil

@@ -3,6 +3,8 @@ package smtptest
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
+	netsmtp "net/smtp"
 	"strings"
 	"testing"
 
@@ -200,5 +202,32 @@ func TestServerHangUpAfterData(t *testing.T) {
 	}
 	if n := len(s.Messages()); n != 1 {
 		t.Errorf("recorded %d messages, want 1", n)
+	}
+}
+
+// TestMeetInData: three clients sending at once all reach DATA before any
+// is answered, then all are.
+func TestMeetInData(t *testing.T) {
+	s := New(t, Options{NoTLS: true})
+	met := s.MeetInData(3)
+	errs := make(chan error, 3)
+	for i := range 3 {
+		go func() {
+			errs <- netsmtp.SendMail(s.Addr(), nil, "a@x.vn", []string{fmt.Sprintf("b%d@x.vn", i)}, []byte(rawMessage))
+		}()
+	}
+	for range 3 {
+		err := <-errs
+		select {
+		case <-met: // closed before any DATA is answered
+		default:
+			t.Fatalf("a client ended before all three were in DATA: %v", err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.Count(); n != 3 {
+		t.Errorf("%d messages, want 3", n)
 	}
 }

@@ -83,6 +83,9 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("smtptest: read data: %w", err)
 	}
+	if m := ss.s.arrive(); m != nil {
+		<-m.met
+	}
 	msg := Message{From: ss.from, To: append([]string(nil), ss.to...), Data: data}
 	if parsed, err := mail.ReadMessage(bytes.NewReader(data)); err == nil {
 		msg.Header = parsed.Header
