@@ -68,7 +68,7 @@ func (s *state) checkinStart(a Assignment) (calendar.Date, bool) {
 	if c.Before <= 0 {
 		return calendar.Date{}, false
 	}
-	t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]
+	t, ok := s.task(a.Plan, a.TaskID)
 	if !ok || !c.Kinds[t.Timeline.Kind] || c.Off[a.TaskID] {
 		return calendar.Date{}, false
 	}

@@ -55,7 +55,7 @@ func (s *state) targets(a Assignment, st Step) []target {
 	case notify.KindEscalation:
 		k.by, _ = s.policyOf(a.Plan, a.TaskID)
 	case notify.KindDue, notify.KindOverdue:
-		if t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; ok {
+		if t, ok := s.task(a.Plan, a.TaskID); ok {
 			k.by = strings.Join(t.CoordIDs, "\x00")
 		}
 	}
@@ -117,7 +117,7 @@ func (s *state) findTargets(a Assignment, st Step) []target {
 	}
 	out := s.unitTargets(a.Unit, false)
 	if st.Kind == notify.KindDue || st.Kind == notify.KindOverdue {
-		if t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; ok {
+		if t, ok := s.task(a.Plan, a.TaskID); ok {
 			for _, id := range t.CoordIDs {
 				for _, u := range s.Directory.ExpandAll([]org.Ref{{ID: id, Group: isGroup(d, id)}}) {
 					if u != a.Unit {
@@ -373,7 +373,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 // leadStates are the lead units of a's occurrence with their states, for
 // the copies of it: a coordinating unit sees every unit that is due.
 func (s *state) leadStates(tx Tx, a Assignment) ([]notify.LeadState, error) {
-	t, ok := s.tasks[taskKey(a.Plan, a.TaskID)]
+	t, ok := s.task(a.Plan, a.TaskID)
 	if !ok {
 		return nil, nil
 	}
@@ -426,7 +426,7 @@ func (s *state) item(now time.Time, f fired) notify.Item {
 	if u, ok := s.Directory.Unit(f.a.Unit); ok {
 		it.Unit = u.Name
 	}
-	if t, ok := s.tasks[taskKey(f.a.Plan, f.a.TaskID)]; ok {
+	if t, ok := s.task(f.a.Plan, f.a.TaskID); ok {
 		it.Text, it.Output = t.Text, t.Output
 	}
 	if _, period, ok := strings.Cut(f.a.Occurrence, "@"); ok && !isYearPeriod(period) {

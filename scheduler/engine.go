@@ -69,10 +69,20 @@ type Engine struct {
 // tasks of the last Sync. It is never changed once stored.
 type state struct {
 	*Config
-	// tasks are the tasks of the last Sync, by taskKey.
-	tasks map[string]Task
+	// tasks are the tasks of the last Sync, by taskKey: pointers into the
+	// slice Sync was given (a copy each held 100,000 tasks twice).
+	tasks map[string]*Task
 	// memo holds what is computed from the above alone (memo.go).
 	memo memo
+}
+
+// task returns the task id of plan as of the last Sync.
+func (s *state) task(plan, id string) (Task, bool) {
+	t, ok := s.tasks[taskKey(plan, id)]
+	if !ok {
+		return Task{}, false
+	}
+	return *t, true
 }
 
 // taskKey identifies a task across plans.
@@ -163,7 +173,8 @@ type Change struct {
 // Sync makes the stored assignments match the tasks and the config as of
 // now: new occurrences within the horizon get assignments, changed due days
 // and policies move the future steps, and assignments whose task, occurrence
-// or unit is gone are archived. Produced steps are never touched.
+// or unit is gone are archived. Produced steps are never touched. The
+// engine keeps pointers into tasks: the caller must not change them after.
 func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 	return e.sync(nil, tasks, now)
 }
@@ -175,9 +186,9 @@ func (e *Engine) Sync(tasks []Task, now time.Time) (SyncResult, error) {
 // assignments, in the same transaction.
 func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, error) {
 	var res SyncResult
-	byKey := make(map[string]Task, len(tasks))
-	for _, t := range tasks {
-		byKey[taskKey(t.Plan.Code, t.ID)] = t
+	byKey := make(map[string]*Task, len(tasks))
+	for i := range tasks {
+		byKey[taskKey(tasks[i].Plan.Code, tasks[i].ID)] = &tasks[i]
 	}
 	e.swap.Lock()
 	old := e.state.Load()
@@ -194,8 +205,9 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	}
 	// Plans whose fingerprint is the one of their last complete Sync have
 	// nothing to plan.
-	byPlan := map[string][]Task{}
-	for _, t := range tasks {
+	byPlan := map[string][]*Task{}
+	for i := range tasks {
+		t := &tasks[i]
 		byPlan[t.Plan.Code] = append(byPlan[t.Plan.Code], t)
 		if s.Schedules.For(t.Plan.Code, t.Task).Unscheduled {
 			res.Unscheduled++
@@ -365,7 +377,7 @@ func (s *state) syncGone(tx Tx, code string, through calendar.Date, res *SyncRes
 	}
 	var gone []Assignment
 	var goneTasks []string
-	planned := func(task string) bool { _, ok := s.tasks[taskKey(code, task)]; return ok }
+	planned := func(task string) bool { _, ok := s.task(code, task); return ok }
 	if marked {
 		err = tx.ForEachSyncMark(code, func(task string, _ uint64) error {
 			if !planned(task) {
@@ -811,7 +823,7 @@ func (p Pinned) Calendar() *calendar.Calendar { return p.s.Calendar }
 
 // Task is the pinned state's task id of plan, as of the last Sync.
 func (p Pinned) Task(plan, id string) (Task, bool) {
-	t, ok := p.s.tasks[taskKey(plan, id)]
+	t, ok := p.s.task(plan, id)
 	return t, ok
 }
 

@@ -134,7 +134,7 @@ func (f *fingerprints) task(t Task, unscheduled bool, units []string, occs []Occ
 // timelines and lead units; the horizon's last day). The same fingerprint
 // as at the plan's last complete Sync means no task of it changed: a
 // restart on the same day reads nothing of the plan but its mark.
-func (f *fingerprints) plan(code string, tasks []Task, through calendar.Date) (uint64, error) {
+func (f *fingerprints) plan(code string, tasks []*Task, through calendar.Date) (uint64, error) {
 	if f.config == nil {
 		raw, err := json.Marshal(struct {
 			Policy       Policy

@@ -103,7 +103,7 @@ func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string,
 		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
 			return nil
 		}
-		if _, ok := s.tasks[taskKey(a.Plan, a.TaskID)]; !ok {
+		if _, ok := s.task(a.Plan, a.TaskID); !ok {
 			return nil
 		}
 		as = append(as, &a)

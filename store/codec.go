@@ -456,6 +456,41 @@ func encodeTask(r TaskRecord) []byte {
 	return e.b
 }
 
+// interner shares the strings many tasks repeat (headings, unit names and
+// ids, timelines, plan codes): 100,000 tasks held each its own copies.
+type interner map[string]string
+
+func (in interner) str(s string) string {
+	if in == nil {
+		return s
+	}
+	if t, ok := in[s]; ok {
+		return t
+	}
+	in[s] = s
+	return s
+}
+
+func (in interner) strs(ss []string) {
+	for i, s := range ss {
+		ss[i] = in.str(s)
+	}
+}
+
+// task shares r's repeated strings.
+func (in interner) task(r *TaskRecord) {
+	if in == nil {
+		return
+	}
+	r.Plan, r.Section, r.Timeline.Text = in.str(r.Plan), in.str(r.Section), in.str(r.Timeline.Text)
+	r.Timeline.Ref = in.str(r.Timeline.Ref)
+	in.strs(r.Headings)
+	in.strs(r.Lead)
+	in.strs(r.Coord)
+	in.strs(r.LeadIDs)
+	in.strs(r.CoordIDs)
+}
+
 // decodeTask decodes a stored task, in either schema.
 func decodeTask(key, v []byte) (TaskRecord, error) {
 	var r TaskRecord

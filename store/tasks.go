@@ -206,6 +206,7 @@ func (db *DB) TaskIDs(planCode string) ([]string, error) {
 // and position in the document. With planCode set, only that plan's.
 func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
 	var out []TaskRecord
+	in := interner{}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketTasks).Cursor()
 		var prefix []byte
@@ -217,6 +218,7 @@ func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
 			if err != nil {
 				return err
 			}
+			in.task(&rec)
 			out = append(out, rec)
 		}
 		return nil

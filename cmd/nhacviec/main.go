@@ -34,6 +34,7 @@ func main() {
 	stopProfile := profile(os.Getenv("NHACVIEC_CPUPROFILE"))
 	err := m.Run(ctx, os.Args[1:])
 	stopProfile()
+	heapProfile(os.Getenv("NHACVIEC_MEMPROFILE"))
 	os.Exit(exitCode(m.stderr, err))
 }
 
@@ -82,5 +83,21 @@ func profile(path string) (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+// heapProfile writes the heap profile at exit to path (the environment's
+// NHACVIEC_MEMPROFILE), for `go tool pprof -sample_index=inuse_space`.
+func heapProfile(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nhacviec: heap profile: %v\n", err)
 	}
 }
