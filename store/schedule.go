@@ -62,14 +62,28 @@ type schedStore struct{ db *DB }
 // scheduler.ErrReadAfterWrite.
 // Point reads (Assignment, StepRecorded) see the buffered writes.
 func (s schedStore) Update(fn func(scheduler.Tx) error) error {
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+	var n int
+	err := s.db.bolt.Update(func(tx *bolt.Tx) error {
 		t := newSchedTx(tx, true)
 		if err := fn(t); err != nil {
 			return err
 		}
+		for _, m := range t.w.b {
+			n += len(m)
+		}
 		return t.flush()
 	})
+	if n >= releaseAfter {
+		// A large transaction (a sync's chunk) read many of the file's
+		// pages: they need not stay in the process's resident set.
+		_ = s.db.ReleaseMapped()
+	}
+	return err
 }
+
+// releaseAfter is the number of writes after which a transaction gives
+// back the file pages it read.
+const releaseAfter = 10000
 
 func (s schedStore) View(fn func(scheduler.Tx) error) error {
 	return s.db.bolt.View(func(tx *bolt.Tx) error { return fn(newSchedTx(tx, false)) })

@@ -214,6 +214,9 @@ func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
 			prefix = []byte(TaskKey(planCode, ""))
 		}
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(out)%4096 == 4095 {
+				_ = db.ReleaseMapped() // see ReleaseMapped: the file's pages need not stay resident
+			}
 			rec, err := decodeTask(k, v)
 			if err != nil {
 				return err
