@@ -448,6 +448,22 @@ type OutboxCounts struct {
 // Total is the number of records.
 func (c OutboxCounts) Total() int { return c.Pending + c.Sent + c.Failed }
 
+// OutboxPending counts the messages still to deliver, from the index of
+// next attempts, which holds them and only them: a scrape of /metrics
+// reads as many keys as messages wait, not the whole history of the
+// outbox.
+func (db *DB) OutboxPending() (int, error) {
+	n := 0
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // OutboxCounts counts the outbox records by status.
 func (db *DB) OutboxCounts() (OutboxCounts, error) {
 	var c OutboxCounts

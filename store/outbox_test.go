@@ -205,6 +205,13 @@ func TestOutboxTransitions(t *testing.T) {
 				t.Errorf("due %v, want %v", got, s.due)
 			}
 			checkIndex(t, db)
+			counts, err := db.OutboxCounts()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := db.OutboxPending(); err != nil || n != counts.Pending || n != len(s.due) {
+				t.Errorf("OutboxPending = %d, %v; the records say %d pending, %d due", n, err, counts.Pending, len(s.due))
+			}
 		})
 	}
 	if _, ok, err := db.NextOutboxAttempt(); ok || err != nil {

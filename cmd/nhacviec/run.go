@@ -128,10 +128,7 @@ func (m *Main) cmdRun(ctx context.Context, args []string) error {
 		theBot.Store(b)
 	}
 	d.metrics.SetAssignmentsFunc(db.AssignmentCounts)
-	d.metrics.SetOutboxFunc(func() (int, error) {
-		c, err := db.OutboxCounts()
-		return c.Pending, err
-	})
+	d.metrics.SetOutboxFunc(db.OutboxPending)
 	d.metrics.ReloadResult(true, m.now())
 	pipe, err := notify.New(notify.Config{Notifiers: d.chans.notifiers, Outbox: db, Now: m.now, Log: log,
 		Observer: d.metrics, Live: func() notify.Live { return pipelineLive(d.snap().cfg) },
