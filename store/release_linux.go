@@ -22,6 +22,10 @@ func (db *DB) ReleaseMapped() error {
 	if err != nil {
 		return err
 	}
+	return release(start, end)
+}
+
+func release(start, end uintptr) error {
 	if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, start, end-start, syscall.MADV_DONTNEED); errno != 0 {
 		return fmt.Errorf("release mapped database: %w", errno)
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -22,6 +24,7 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 			prefix = []byte(TaskKey(planCode, ""))
 		}
 		type entry struct {
+			index    int // in key order
 			key      string
 			plan     string
 			seq      int
@@ -29,17 +32,18 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 		}
 		var order []entry
 		c := b.Cursor()
+		rel := db.NewReleaser()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(order)%1024 == 1023 {
-				_ = db.ReleaseMapped()
-			}
+			rel.Read()
 			e, err := decodeTask(k, v)
 			if err != nil {
 				return err
 			}
-			order = append(order, entry{key: string(k), plan: e.Plan, seq: e.Seq, archived: e.Archived})
+			order = append(order, entry{index: len(order), key: string(k), plan: e.Plan, seq: e.Seq, archived: e.Archived})
 		}
-		slices.SortStableFunc(order, func(a, b entry) int { // as Tasks sorts
+		// As Tasks sorts, stably from key order (the index): a stable sort
+		// would cost O(n log² n) comparisons.
+		slices.SortFunc(order, func(a, b entry) int {
 			if c := strings.Compare(a.plan, b.plan); c != 0 {
 				return c
 			}
@@ -49,12 +53,10 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 				}
 				return -1
 			}
-			return a.seq - b.seq
+			return cmp.Or(cmp.Compare(a.seq, b.seq), cmp.Compare(a.index, b.index))
 		})
-		for i, e := range order {
-			if i%1024 == 1023 {
-				_ = db.ReleaseMapped() // see ReleaseMapped: only memory accounting is at stake
-			}
+		for _, e := range order {
+			rel.Read()
 			rec, err := decodeTask([]byte(e.key), b.Get([]byte(e.key)))
 			if err != nil {
 				return err
@@ -65,6 +67,35 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 		}
 		return nil
 	})
+}
+
+// Releaser gives back the database pages a long read has read (see
+// ReleaseMapped) every so many reads: every file size / 512 KB reads, at
+// least 1,024. The kernel's walk of the mapping costs in proportion to
+// the part of it ever touched, about the file, so the walks stay a
+// constant share of the reads however large the file; between two walks,
+// reads by key in another order than the file's (a 4 KB page each) hold a
+// few MB (about 8 MB at 100,000 tasks).
+type Releaser struct {
+	db       *DB
+	every, n int
+}
+
+// NewReleaser returns a Releaser of db's mapping.
+func (db *DB) NewReleaser() *Releaser {
+	size := int64(0)
+	if fi, err := os.Stat(db.path); err == nil {
+		size = fi.Size()
+	}
+	return &Releaser{db: db, every: max(1024, int(size/(512<<10)))}
+}
+
+// Read counts one read, and gives the pages back every r.every reads.
+func (r *Releaser) Read() {
+	r.n++
+	if r.n%r.every == 0 {
+		_ = r.db.ReleaseMapped() // only memory accounting is at stake
+	}
 }
 
 // WriteFileAtomicWith writes what write writes to path like Backup does:

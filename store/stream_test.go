@@ -115,6 +115,24 @@ func TestReleaseMappedDropsPagesKeepsData(t *testing.T) {
 		if k := count(); k != n {
 			t.Errorf("after the release, %d assignments read the same, want %d", k, n)
 		}
+		// A Releaser read after read keeps a few MB of the file resident.
+		if err := db.ReleaseMapped(); err != nil {
+			t.Fatal(err)
+		}
+		rel, peak := db.NewReleaser(), 0
+		err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+			rel.Read()
+			if rel.n%500 == 0 {
+				peak = max(peak, mappedRSS(t, path))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if peak > 8<<20 || peak == 0 {
+			t.Errorf("reading %d assignments through a Releaser, %d KB of the file were resident at most, want 0 < x < 8 MB", n, peak>>10)
+		}
 		return nil
 	})
 	if err != nil {

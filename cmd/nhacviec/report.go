@@ -101,7 +101,7 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	}
 	return m.writeReport(*out, func(w io.Writer) error {
 		return db.Scheduler().View(func(tx scheduler.Tx) error {
-			s, err := report.NewStream(at, cfg.Location, tasks, &releasingTx{Tx: tx, db: db}, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
+			s, err := report.NewStream(at, cfg.Location, tasks, newReleasingTx(tx, db), cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
 			if err != nil {
 				return err
 			}

@@ -139,7 +139,7 @@ func (m *Main) streamTasks(cfg *config.Config, db *store.DB, planCode string, al
 	names := map[string]string{} // who marked done → name
 	n := 0
 	err := db.Scheduler().View(func(view scheduler.Tx) error {
-		tx := &releasingTx{Tx: view, db: db}
+		tx := newReleasingTx(view, db)
 		var keys taskKeys
 		err := tx.ForEachAssignment(planCode, func(a scheduler.Assignment) error {
 			if a.State != scheduler.StateArchived {
