@@ -1,10 +1,13 @@
 package store
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/scheduler"
@@ -194,4 +197,61 @@ func TestIndicesFollowTheEngine(t *testing.T) {
 	if got[scheduler.StateArchived] != 1 || got[scheduler.StateDone] != 1 {
 		t.Errorf("counts %v, want 1 archived and 1 done", got)
 	}
+}
+
+// TestBufferedWritesLastWins: in one transaction, a key's last write wins
+// whatever came before (a pending step deleted and put again when it does
+// not move), reads see the buffered writes, and the flush applies them.
+func TestBufferedWritesLastWins(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b := bucketRhythm
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(b).Put([]byte("gone"), []byte("old")); err != nil {
+			return err
+		}
+		st := newSchedTx(tx, true)
+		for _, w := range []struct{ k, v string }{{"k", "1"}, {"k", ""}, {"z", "z"}, {"k", "2"}, {"gone", "x"}, {"gone", ""}, {"a", "a"}} {
+			var v []byte
+			if w.v != "" {
+				v = []byte(w.v)
+			}
+			if err := st.setRaw(b, []byte(w.k), v); err != nil {
+				return err
+			}
+			if got, found := st.w.get(b, []byte(w.k)); !found || string(got) != w.v {
+				t.Errorf("after writing %q to %q, the buffer reads %q (found %v)", w.v, w.k, got, found)
+			}
+		}
+		// Many writes of a few keys: a sort that does not keep their order
+		// would apply an older one last.
+		for i := range 300 {
+			var v []byte
+			if i%5 != 0 {
+				v = []byte(fmt.Sprint(i))
+			}
+			if err := st.setRaw(b, []byte(fmt.Sprint("m", i%7)), v); err != nil {
+				return err
+			}
+		}
+		return st.flush()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"k": "2", "z": "z", "a": "a", "gone": ""}
+	for i := range 300 {
+		want[fmt.Sprint("m", i%7)] = map[bool]string{true: "", false: fmt.Sprint(i)}[i%5 == 0]
+	}
+	db.bolt.View(func(tx *bolt.Tx) error {
+		for k, want := range want {
+			if got := string(tx.Bucket(b).Get([]byte(k))); got != want {
+				t.Errorf("%q = %q, want %q", k, got, want)
+			}
+		}
+		return nil
+	})
 }

@@ -68,9 +68,7 @@ func (s schedStore) Update(fn func(scheduler.Tx) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
-		for _, m := range t.w.b {
-			n += len(m)
-		}
+		n = t.w.len()
 		return t.flush()
 	})
 	if n >= releaseAfter {
@@ -89,13 +87,22 @@ func (s schedStore) View(fn func(scheduler.Tx) error) error {
 	return s.db.bolt.View(func(tx *bolt.Tx) error { return fn(newSchedTx(tx, false)) })
 }
 
-// writes buffers puts (value) and deletes (nil) per bucket.
+// writes buffers puts (value) and deletes (nil) per bucket, in the order
+// made; a key's last write wins.
 type writes struct {
-	b map[string]map[string][]byte
+	b map[string]*bucketWrites
 	// wrote is set by the first write and stays set.
 	wrote bool
 	// counts are the changes to the counts by state.
 	counts map[scheduler.State]int64
+}
+
+// bucketWrites are one bucket's buffered writes: a list (a map per key
+// cost a third of a first start's buffering), indexed by key only once a
+// read asks for one.
+type bucketWrites struct {
+	list  []write
+	index map[string]int // key → its last write in list; nil until a get
 }
 
 func (w *writes) set(bucket []byte, key, value []byte) {
@@ -104,14 +111,17 @@ func (w *writes) set(bucket []byte, key, value []byte) {
 	}
 	w.wrote = true
 	if w.b == nil {
-		w.b = map[string]map[string][]byte{}
+		w.b = map[string]*bucketWrites{}
 	}
-	m := w.b[string(bucket)]
-	if m == nil {
-		m = map[string][]byte{}
-		w.b[string(bucket)] = m
+	bw := w.b[string(bucket)]
+	if bw == nil {
+		bw = &bucketWrites{}
+		w.b[string(bucket)] = bw
 	}
-	m[string(key)] = value
+	bw.list = append(bw.list, write{bucket: bucket, key: key, value: value})
+	if bw.index != nil {
+		bw.index[string(key)] = len(bw.list) - 1
+	}
 }
 
 // get returns a buffered value; found reports whether the key is buffered
@@ -120,8 +130,30 @@ func (w *writes) get(bucket, key []byte) (value []byte, found bool) {
 	if w == nil {
 		return nil, false
 	}
-	value, found = w.b[string(bucket)][string(key)]
-	return value, found
+	bw := w.b[string(bucket)]
+	if bw == nil {
+		return nil, false
+	}
+	if bw.index == nil {
+		bw.index = make(map[string]int, len(bw.list))
+		for i, wr := range bw.list {
+			bw.index[string(wr.key)] = i
+		}
+	}
+	i, found := bw.index[string(key)]
+	if !found {
+		return nil, false
+	}
+	return bw.list[i].value, true
+}
+
+// len is the number of buffered writes.
+func (w *writes) len() int {
+	n := 0
+	for _, bw := range w.b {
+		n += len(bw.list)
+	}
+	return n
 }
 
 type schedTx struct {
@@ -205,22 +237,22 @@ func (t schedTx) flush() error {
 	for _, name := range appendBuckets {
 		t.tx.Bucket(name).FillPercent = fillPercent
 	}
-	for name, m := range t.w.b {
+	for name, bw := range t.w.b {
 		b := t.tx.Bucket([]byte(name))
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		list := bw.list
+		slices.SortStableFunc(list, func(x, y write) int { return bytes.Compare(x.key, y.key) })
+		for i, wr := range list {
+			if i+1 < len(list) && bytes.Equal(list[i+1].key, wr.key) {
+				continue // a later write of the same key wins
+			}
 			var err error
-			if v := m[k]; v == nil {
-				err = b.Delete([]byte(k))
+			if wr.value == nil {
+				err = b.Delete(wr.key)
 			} else {
-				err = b.Put([]byte(k), v)
+				err = b.Put(wr.key, wr.value)
 			}
 			if err != nil {
-				return fmt.Errorf("write %s %q: %w", name, k, err)
+				return fmt.Errorf("write %s %q: %w", name, wr.key, err)
 			}
 		}
 	}
