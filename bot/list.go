@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -67,25 +68,25 @@ func (b *Bot) start(m *tgbotapi.Message, p person, args string) (txFunc, error) 
 // list handles /viec: the open assignments of p's unit (of every unit for
 // an admin without one), due first.
 func (b *Bot) list(chat int64, p person) (txFunc, error) {
-	recs, err := b.store.Tasks("")
-	if err != nil {
-		return nil, fmt.Errorf("read tasks: %w", err)
-	}
-	texts := make(map[string]string, len(recs))
-	for _, r := range recs {
-		texts[r.Key()] = r.Text
-	}
 	all := p.Unit == ""
 	return func(t txn, e *effects) error {
+		// The index of open assignments, not every assignment; the texts
+		// from the engine's tasks, not from decoding every stored task.
 		var open []scheduler.Assignment
-		err := t.tx.ForEachAssignment("", func(a scheduler.Assignment) error {
-			if a.State == scheduler.StateOpen && (a.Unit == p.Unit || all) {
+		err := t.tx.ForEachOpen(calendar.Date{Year: 9999, Month: time.December, Day: 31}, func(a scheduler.Assignment) error {
+			if a.Unit == p.Unit || all {
 				open = append(open, a)
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		texts := map[string]string{}
+		for _, a := range open {
+			if task, ok := b.engine.Task(a.Plan, a.TaskID); ok {
+				texts[store.TaskKey(a.Plan, a.TaskID)] = task.Text
+			}
 		}
 		for _, h := range b.listMessages(p, open, texts, all) {
 			e.send(chat, h)

@@ -118,9 +118,9 @@ func TestRestartBeforeCommit(t *testing.T) {
 // stop the bot; the chat's next update is handled after it.
 func TestFailingUpdateSkipped(t *testing.T) {
 	e := newEnv(t, nil)
-	e.srv.PushText(userAn.ID, userAn, "/viec")
+	first := e.srv.PushText(userAn.ID, userAn, "/viec")
 	e.srv.PushText(userAn.ID, userAn, "/ghichu III.2.1 sau")
-	broken := &brokenTasks{DB: e.db}
+	broken := &brokenUpdate{DB: e.db, id: first.UpdateID}
 	e.bot.store = broken
 	var waits []time.Duration
 	e.bot.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
@@ -139,14 +139,21 @@ func TestFailingUpdateSkipped(t *testing.T) {
 	}
 }
 
-type brokenTasks struct {
+// brokenUpdate fails the first maxAttempts attempts to apply one update's
+// effects (its handling); the skip that follows, with the apology, goes
+// through.
+type brokenUpdate struct {
 	*store.DB
+	id    int
 	calls atomic.Int32
 }
 
-func (b *brokenTasks) Tasks(string) ([]store.TaskRecord, error) {
-	b.calls.Add(1)
-	return nil, errors.New("disk on fire")
+func (b *brokenUpdate) ApplyUpdate(id int, fn func(tx scheduler.Tx, audit func(store.AuditEntry) error) error) error {
+	if id == b.id && fn != nil && b.calls.Load() < maxAttempts {
+		b.calls.Add(1)
+		return errors.New("disk on fire")
+	}
+	return b.DB.ApplyUpdate(id, fn)
 }
 
 func texts(sent []telegramtest.Sent) []string {

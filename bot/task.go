@@ -33,8 +33,8 @@ func (b *Bot) task(chat int64, args string) (txFunc, error) {
 	return func(t txn, e *effects) error {
 		for _, r := range found {
 			var as []scheduler.Assignment
-			err := t.tx.ForEachAssignment(r.Plan, func(a scheduler.Assignment) error {
-				if a.TaskID == r.ID && a.State != scheduler.StateArchived && (ref.Period == "" || ref.Matches(a)) {
+			err := t.tx.ForEachTaskAssignment(r.Plan, r.ID, func(a scheduler.Assignment) error {
+				if a.State != scheduler.StateArchived && (ref.Period == "" || ref.Matches(a)) {
 					as = append(as, a)
 				}
 				return nil
