@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -123,5 +124,69 @@ func TestMemStoreTaskAssignments(t *testing.T) {
 	put("P|I.1@2024-01|a")
 	if got, want := task("P", "I.1"), []string{"P|I.1@2024-01|a", "P|I.1@2024-01|v", "P|I.1@2024-02|u"}; !slices.Equal(got, want) {
 		t.Errorf("P I.1 after a write: %q, want %q", got, want)
+	}
+}
+
+// TestLeanMemStoreFiresTheSame: a lean MemStore (no outbox, step records
+// kept as keys) gives the engine the same messages as a full one through a
+// catch-up that skips steps and the weeks after, and a step it recorded is
+// not produced again.
+func TestLeanMemStoreFiresTheSame(t *testing.T) {
+	run := func(st *MemStore) []string {
+		e := testEngine(t, st)
+		tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Trong năm 2024", "cac-phong"),
+			oneTask("I.4.1", "Hằng tháng", "qlcn")}
+		if _, err := e.Sync(tasks, at(2024, 12, 2, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := e.Fire(at(2024, 12, 27, 10, 0)) // after a downtime: skips reminders
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := e.Fire(at(2024, 12, 27, 10, 0)); len(again) != 0 {
+			t.Errorf("second fire at the same moment: %v", events(again))
+		}
+		msgs = append(msgs, runFrom(t, e, at(2024, 12, 27, 10, 1), at(2025, 2, 28, 17, 0))...)
+		// A deadline moved later after its reminder-30 went: that step
+		// comes round again and must not be produced twice.
+		task := oneTask("III.2.1", "Trong năm 2025", "vp")
+		if _, err := e.Sync(append(tasks, task), at(2025, 3, 3, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, runFrom(t, e, at(2025, 3, 3, 9, 0), at(2025, 11, 26, 12, 0))...)
+		cfg := *e.state.Load().Config
+		cfg.Schedules.Tasks = map[string]Rule{"III.2.1": {Due: "2026-01-30"}}
+		if _, err := e.Apply(cfg, append(tasks, task), at(2025, 11, 27, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, runFrom(t, e, at(2025, 11, 27, 9, 0), at(2026, 1, 10, 12, 0))...)
+		return events(msgs)
+	}
+	full, lean := NewMemStore(), NewMemStore()
+	lean.Lean()
+	want, got := run(full), run(lean)
+	if len(want) < 5 {
+		t.Fatalf("only %d messages: the scenario tests nothing", len(want))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("lean store:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := len(lean.Outbox()); n != 0 {
+		t.Errorf("lean store kept %d messages", n)
+	}
+	// What it keeps of a step record: that it exists.
+	err := lean.Update(func(tx Tx) error {
+		if err := tx.RecordStep(StepRecord{Key: "P|x@1|u#reminder-30", Skipped: true}); err != nil {
+			return err
+		}
+		for key, want := range map[string]bool{"P|x@1|u#reminder-30": true, "P|x@1|u#reminder-7": false} {
+			if got, err := tx.StepRecorded(key); err != nil || got != want {
+				t.Errorf("StepRecorded(%s) = %v, %v; want %v", key, got, err, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -26,7 +26,10 @@ type MemStore struct {
 	done        doneIndex // done assignments by done time
 	steps       map[string]StepRecord
 	outbox      []*notify.Message
-	discard     bool // Enqueue keeps nothing (DiscardOutbox)
+	// lean keeps only what the engine reads (Lean): no outbox, and of the
+	// step records only their keys, in stepKeys.
+	lean        bool
+	stepKeys    map[string]struct{}
 	heap        pendingHeap
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
@@ -50,12 +53,15 @@ func (s *MemStore) Update(fn func(Tx) error) error {
 // View runs fn with the lock held.
 func (s *MemStore) View(fn func(Tx) error) error { return s.Update(fn) }
 
-// DiscardOutbox makes Enqueue keep nothing: a preview reads what Fire
-// returns and needs no copy of every message.
-func (s *MemStore) DiscardOutbox() {
+// Lean makes the store keep only what the engine reads back, for a
+// preview of a large plan: Enqueue keeps no message (a preview reads what
+// Fire returns) and RecordStep keeps the step's key, not its record (at
+// 500,000 assignments the records of one catch-up morning are 250 MB).
+// Call it before the first write.
+func (s *MemStore) Lean() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.discard, s.outbox = true, nil
+	s.lean, s.outbox, s.stepKeys = true, nil, map[string]struct{}{}
 }
 
 // Outbox returns the enqueued messages.
@@ -205,18 +211,26 @@ func (t memTx) NextDue() (Pending, bool, error) {
 }
 
 func (t memTx) StepRecorded(key string) (bool, error) {
+	if t.s.lean {
+		_, ok := t.s.stepKeys[key]
+		return ok, nil
+	}
 	_, ok := t.s.steps[key]
 	return ok, nil
 }
 
 func (t memTx) RecordStep(r StepRecord) error {
 	t.write()
+	if t.s.lean {
+		t.s.stepKeys[r.Key] = struct{}{}
+		return nil
+	}
 	t.s.steps[r.Key] = r
 	return nil
 }
 
 func (t memTx) Enqueue(m *notify.Message) error {
-	if !t.s.discard {
+	if !t.s.lean {
 		t.s.outbox = append(t.s.outbox, m)
 	}
 	return nil

@@ -42,8 +42,7 @@ type previewItem struct {
 // preview runs the daemon's own engine over [from, to] on a fresh in-memory
 // store: every message that would go out, assuming nothing is done.
 func preview(cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
-	st := scheduler.NewMemStore()
-	st.DiscardOutbox()
+	st := leanStore()
 	e, err := previewPlan(st, cfg, tasks, from, to)
 	if err != nil {
 		return nil, err
@@ -122,11 +121,11 @@ func previewFire(e *scheduler.Engine, from, to time.Time, emit func(previewEntry
 func (m *Main) previewStore(ctx context.Context, cfg *config.Config, fresh bool) (st scheduler.Store, state string, done func(), err error) {
 	none := func() {}
 	if fresh {
-		return scheduler.NewMemStore(), "no state (--fresh): every task open, nothing sent yet", none, nil
+		return leanStore(), "no state (--fresh): every task open, nothing sent yet", none, nil
 	}
 	path := cfg.DatabasePath()
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return scheduler.NewMemStore(), "no state: no database yet at " + path, none, nil
+		return leanStore(), "no state: no database yet at " + path, none, nil
 	}
 	db, closeDB, err := m.openForRead(ctx, cfg)
 	if err != nil {
@@ -141,6 +140,13 @@ func (m *Main) previewStore(ctx context.Context, cfg *config.Config, fresh bool)
 	return mem, state, none, nil
 }
 
+// leanStore is an empty MemStore that keeps only what the engine reads.
+func leanStore() *scheduler.MemStore {
+	st := scheduler.NewMemStore()
+	st.Lean()
+	return st
+}
+
 // stateCounts are what the preview's header says of a database's state.
 type stateCounts struct{ open, snoozed, done int }
 
@@ -149,11 +155,10 @@ type stateCounts struct{ open, snoozed, done int }
 // produced, the completions not yet reported and the rhythm of every
 // person and unit mailbox of dir (the engine's only recipients). A
 // scratch database would do the same at the cost of a disk write and an
-// fsync per moment of the preview. The MemStore keeps no outbox.
+// fsync per moment of the preview. The MemStore is lean (MemStore.Lean).
 func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemStore, stateCounts, error) {
 	var c stateCounts
-	mem := scheduler.NewMemStore()
-	mem.DiscardOutbox()
+	mem := leanStore()
 	steps, err := db.StepRecords()
 	if err != nil {
 		return nil, c, err
