@@ -12,6 +12,22 @@ import (
 // are refused there and flagged here.
 func Schema() []byte {
 	s := schemaOf(reflect.TypeOf(File{}))
+	// The defaults Validate fills in, for editors to show.
+	for _, d := range []struct {
+		path []string
+		v    any
+	}{
+		{[]string{"timezone"}, DefaultTimezone},
+		{[]string{"horizon_days"}, DefaultHorizonDays},
+		{[]string{"reports", "department_day"}, DefaultDepartmentDay},
+		{[]string{"reports", "weekly"}, DefaultWeekly},
+	} {
+		prop := s
+		for _, k := range d.path {
+			prop = prop["properties"].(map[string]any)[k].(map[string]any)
+		}
+		prop["default"] = d.v
+	}
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	s["title"] = "nhacviec config"
 	s["required"] = []string{"database"}

@@ -47,3 +47,37 @@ func TestSchemaFile(t *testing.T) {
 		t.Error("schema allows email.password")
 	}
 }
+
+// TestSchemaDefaults: the defaults the shipped schema shows editors are
+// those a config that leaves the settings unset resolves to.
+func TestSchemaDefaults(t *testing.T) {
+	data, err := os.ReadFile("../examples/nhacviec.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type prop struct {
+		Default    any             `json:"default"`
+		Properties map[string]prop `json:"properties"`
+	}
+	var s prop
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse([]byte("database: x.db\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		got  any
+		want any
+	}{
+		{s.Properties["timezone"].Default, c.Timezone},
+		{s.Properties["horizon_days"].Default, float64(c.HorizonDays)},
+		{s.Properties["reports"].Properties["department_day"].Default, float64(c.Reports.DepartmentDay)},
+		{s.Properties["reports"].Properties["weekly"].Default, c.Reports.Weekly},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("schema default %v, resolved %v", tt.got, tt.want)
+		}
+	}
+}
