@@ -220,8 +220,10 @@ func addCount(tx *bolt.Tx, st scheduler.State, d int64) error {
 // twice as large as its records.
 const fillPercent = 0.9
 
-// appendBuckets are the buckets filled that way.
-var appendBuckets = [][]byte{bucketAssignments, bucketSteps, bucketOpen, bucketDone, bucketSynced}
+// appendBuckets are the buckets filled that way (the time index too: a
+// sync's steps come in runs of the same few moments, each run in key
+// order).
+var appendBuckets = [][]byte{bucketAssignments, bucketPending, bucketSteps, bucketOpen, bucketDone, bucketSynced}
 
 // flush applies the buffered writes in key order, when fn returns.
 func (t schedTx) flush() error {

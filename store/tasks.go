@@ -72,6 +72,7 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 	now := db.now()
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		tasks := tx.Bucket(bucketTasks)
+		tasks.FillPercent = fillPercent
 		seen := make(map[string]bool, len(p.Tasks))
 		for i, t := range p.Tasks {
 			key := []byte(TaskKey(p.Code, t.ID))
