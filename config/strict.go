@@ -12,9 +12,9 @@ import (
 
 // strict checks the YAML document against the File type before it is
 // decoded: every key names a field, no key is written twice, every value
-// has its field's shape. Lines come from the document's nodes: go-yaml
-// reports these problems only as English text, whose wording an upgrade
-// may change.
+// has its field's shape, every number fits its field. Lines and field
+// paths come from the document's nodes: the decoder accepts a key written
+// twice, and reports the rest with a line but without the field.
 func strict(v *validator, doc *yaml.Node) {
 	n := doc
 	if n.Kind == yaml.DocumentNode {
