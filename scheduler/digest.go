@@ -175,7 +175,7 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string, all bool) 
 // recent are the week's completions: a digest that carries escalations (to
 // the leadership, a superior, the office) says which were done since the
 // reader's last digest.
-func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, rep map[string][]candidate, repOrder []string, recent []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
+func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, rep *repeatSet, recent []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
 	type box struct {
 		to    notify.Recipient
 		items []notify.Item
@@ -254,19 +254,38 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	// Each recipient's rhythm: repeats join news, or go on their own when
 	// the rhythm is due; the digest restarts the rhythm.
 	today := s.today(now)
-	for _, id := range repOrder {
+	var repIDs []string
+	if rep != nil {
+		repIDs = rep.ids
+	}
+	for _, id := range repIDs {
 		if boxes[id] == nil {
 			order = append(order, id)
 		}
 	}
+	// Whose digest goes (news, or the rhythm's day), read first: only
+	// they need their repeats.
+	rhythms := make(map[string]Rhythm, len(order))
+	need := make(map[string]bool, len(order))
 	for _, id := range order {
 		r, err := tx.Rhythm(id)
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		rhythms[id] = r
+		b := boxes[id]
+		need[id] = b != nil && b.news || r.LastDigest != today && s.rhythmDue(r, today)
+	}
+	var reps map[string][]candidate
+	if rep != nil {
+		reps = rep.candidates(need)
+	}
+	for _, id := range order {
+		var err error
+		r := rhythms[id]
 		b := boxes[id]
 		news := b != nil && b.news
-		cands := rep[id]
+		cands := reps[id]
 		due := r.LastDigest != today && s.rhythmDue(r, today)
 		if !news && !(due && (len(cands) > 0 || b != nil)) {
 			// Nothing new and not the rhythm's day: later reminders and

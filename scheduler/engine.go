@@ -600,11 +600,10 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			if err != nil {
 				return err
 			}
-			var rep map[string][]candidate
-			var repOrder []string
+			var rep *repeatSet
 			var recent []notify.Item
 			if round && last {
-				if rep, repOrder, recent, err = s.repeats(tx, now); err != nil {
+				if rep, recent, err = s.repeats(tx, now); err != nil {
 					return err
 				}
 			}
@@ -618,7 +617,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			var carried map[string][]string
 			var reported []string
-			msgs, carried, reported, err = s.messages(tx, now, all, done, rep, repOrder, recent)
+			msgs, carried, reported, err = s.messages(tx, now, all, done, rep, recent)
 			if err != nil {
 				return err
 			}

@@ -81,9 +81,8 @@ func (s *state) candidateItem(now time.Time, c candidate) notify.Item {
 //
 // done are the completions of the last recentDone, for the summaries of
 // those who follow others' tasks (what changed since their last digest).
-func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string, []notify.Item, error) {
+func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error) {
 	today := s.today(now)
-	out := map[string][]candidate{}
 	var done []notify.Item
 	err := tx.ForEachDoneSince(now.Add(-recentDone), func(a Assignment) error {
 		if !a.DoneAt.After(now) && now.Sub(a.DoneAt) < recentDone {
@@ -94,7 +93,7 @@ func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string,
 		return nil
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	// Only the open assignments within reach of a reminder can be
 	// repeated: the store reads those, not every assignment.
@@ -112,23 +111,51 @@ func (s *state) repeats(tx Tx, now time.Time) (map[string][]candidate, []string,
 	// By key, as a digest has always listed them: the first of two copies
 	// of an occurrence wins.
 	slices.SortFunc(as, func(a, b *Assignment) int { return strings.Compare(a.Key, b.Key) })
-	var order []string
-	for _, a := range as {
-		st := Step{Kind: notify.KindOverdue}
+	rep := &repeatSet{as: as, kinds: make([]notify.Kind, len(as)), targets: make([][]target, len(as))}
+	ids := map[string]bool{}
+	for i, a := range as {
+		rep.kinds[i] = notify.KindOverdue
 		if !a.DueDay.Before(today) {
-			st = Step{Kind: notify.KindReminder}
+			rep.kinds[i] = notify.KindReminder
 		}
-		ts := s.targets(*a, st)
-		for i := range ts {
-			t := &ts[i]
-			if _, ok := out[t.to.ID]; !ok {
-				order = append(order, t.to.ID)
+		rep.targets[i] = s.targets(*a, Step{Kind: rep.kinds[i]})
+		for _, t := range rep.targets[i] {
+			if !ids[t.to.ID] {
+				ids[t.to.ID] = true
+				rep.ids = append(rep.ids, t.to.ID)
 			}
-			out[t.to.ID] = append(out[t.to.ID], candidate{to: t, a: a, kind: st.Kind})
 		}
 	}
+	slices.Sort(rep.ids)
 	slices.SortStableFunc(done, func(a, b notify.Item) int { return a.DoneAt.Compare(b.DoneAt) })
-	return out, order, done, err
+	return rep, done, err
+}
+
+// repeatSet is what a round may repeat: the repeatable assignments by key,
+// each with its kind of item and its recipients. A round at 500,000
+// assignments has hundreds of thousands of them for every recipient
+// together, and most recipients' rhythm is not due that day: their
+// candidates are made only for the recipients a digest goes to.
+type repeatSet struct {
+	as      []*Assignment
+	kinds   []notify.Kind // overdue, or reminder when coming due
+	targets [][]target    // shared (memo)
+	ids     []string      // every recipient of a candidate, sorted
+}
+
+// candidates are the candidates of the recipients for which need holds,
+// each recipient's in key order.
+func (r *repeatSet) candidates(need map[string]bool) map[string][]candidate {
+	out := map[string][]candidate{}
+	for i, a := range r.as {
+		ts := r.targets[i]
+		for j := range ts {
+			if t := &ts[j]; need[t.to.ID] {
+				out[t.to.ID] = append(out[t.to.ID], candidate{to: t, a: a, kind: r.kinds[i]})
+			}
+		}
+	}
+	return out
 }
 
 // recentDone is how far back a summary looks for completions: the week
