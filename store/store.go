@@ -31,6 +31,12 @@ var (
 // initialMmap is the size of bbolt's first map of the file.
 const initialMmap = 1 << 30
 
+// allocSize is the step by which the file grows. With a map larger than
+// bbolt's default step (16 MiB) the file grows by the step from the first
+// write, so a department's small database would take 16 MiB on disk; each
+// step costs an fdatasync, so not too small either.
+const allocSize = 4 << 20
+
 // ErrLocked is returned by Open when another process holds the database.
 var ErrLocked = errors.New("database is in use by another nhacviec process")
 
@@ -54,6 +60,7 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	now  func() time.Time
+	opts Options
 }
 
 // Open opens or creates the database at path.
@@ -71,11 +78,7 @@ func Open(path string, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("create the database folder: %w", err)
 		}
 	}
-	// A large first map: bbolt maps the file anew each time it outgrows
-	// the map, and every remap copies each open node out of it (0.7 s of a
-	// first start at 100,000 tasks). Address space only: pages count in
-	// memory when read.
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, InitialMmapSize: initialMmap})
+	b, err := bolt.Open(path, 0o600, boltOptions(opts))
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w (waited %s for its lock; stop the other process or use another database)",
 			path, ErrLocked, opts.LockTimeout)
@@ -83,7 +86,8 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, now: opts.Now}
+	b.AllocSize = allocSize
+	db := &DB{bolt: b, path: path, now: opts.Now, opts: opts}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -92,10 +96,19 @@ func Open(path string, opts Options) (*DB, error) {
 		init = db.checkSchema
 	}
 	if err := init(opts.Log); err != nil {
-		b.Close()
+		db.bolt.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// boltOptions are the options every open of the database uses.
+func boltOptions(opts Options) *bolt.Options {
+	// A large first map: bbolt maps the file anew each time it outgrows
+	// the map, and every remap copies each open node out of it (0.7 s of a
+	// first start at 100,000 tasks). Address space only: pages count in
+	// memory when read.
+	return &bolt.Options{Timeout: opts.LockTimeout, ReadOnly: opts.ReadOnly, InitialMmapSize: initialMmap}
 }
 
 // schema reads the schema number of the database: 0 for a new file.
