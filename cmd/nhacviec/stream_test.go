@@ -274,3 +274,34 @@ func TestReportStreamsTheSameOutput(t *testing.T) {
 		}
 	})
 }
+
+// TestTaskKeysInAddedOrder: keys of a task that come apart from its first
+// run (the store never sends them so) are kept too, in the order added.
+func TestTaskKeysInAddedOrder(t *testing.T) {
+	var k taskKeys
+	want := map[string][]string{}
+	add := func(task string, n int) {
+		for range n {
+			key := fmt.Sprintf("%s@%d|vp", task, len(want[task]))
+			want[task] = append(want[task], key)
+			k.add(task, key)
+		}
+	}
+	add("P|I.1", 3)
+	add("P|I.2", 2)
+	add("P|I.1", 2) // apart
+	add("P|I.3", 1)
+	add("P|I.1", 1) // apart again
+	add("P|I.2", 1)
+	for i := range 40000 { // across the arena's chunks
+		add(fmt.Sprintf("P|II.%d", i), 5)
+	}
+	for task, keys := range want {
+		if got := k.of(task); !slices.Equal(got, keys) {
+			t.Fatalf("keys of %s = %q, want %q", task, got, keys)
+		}
+	}
+	if got := k.of("P|none"); len(got) != 0 {
+		t.Errorf("keys of an unknown task = %q", got)
+	}
+}

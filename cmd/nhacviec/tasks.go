@@ -187,25 +187,51 @@ func (m *Main) streamTasks(cfg *config.Config, db *store.DB, planCode string, al
 
 // taskKeys keeps the assignment keys of each task: a key costs the bytes
 // after its task's key and a few more (keyarena), not a string and a
-// decoded assignment.
+// decoded assignment. Read in key order, a task's keys come together: a
+// task keeps the first and their number; keys that come apart from the
+// others of their task (none, from the store) are kept aside.
 type taskKeys struct {
-	arena  keyarena.Arena
-	byTask map[string][]keyarena.Ref
+	arena    keyarena.Arena
+	byTask   map[string]keySpan
+	apart    map[string][]keyarena.Ref
+	last     string // the task of the last key added
+	lastSide bool   // and whether that key went aside
+}
+
+type keySpan struct {
+	first keyarena.Ref
+	n     uint32
 }
 
 func (k *taskKeys) add(task, key string) {
 	if k.byTask == nil {
-		k.byTask = map[string][]keyarena.Ref{}
+		k.byTask, k.apart = map[string]keySpan{}, map[string][]keyarena.Ref{}
 	}
-	k.byTask[task] = append(k.byTask[task], k.arena.Add(task, key))
+	ref := k.arena.Add(task, key)
+	span, seen := k.byTask[task]
+	switch {
+	case !seen:
+		k.byTask[task] = keySpan{first: ref, n: 1}
+		k.lastSide = false
+	case task == k.last && !k.lastSide:
+		span.n++
+		k.byTask[task] = span
+	default:
+		k.apart[task] = append(k.apart[task], ref)
+		k.lastSide = true
+	}
+	k.last = task
 }
 
 // of returns the keys of a task's assignments, in the order added.
 func (k *taskKeys) of(task string) []string {
-	refs := k.byTask[task]
-	out := make([]string, len(refs))
-	for i, r := range refs {
-		out[i] = k.arena.Get(task, r)
+	span := k.byTask[task]
+	out := make([]string, 0, int(span.n)+len(k.apart[task]))
+	for i, r := uint32(0), span.first; i < span.n; i, r = i+1, k.arena.Next(r) {
+		out = append(out, k.arena.Get(task, r))
+	}
+	for _, r := range k.apart[task] {
+		out = append(out, k.arena.Get(task, r))
 	}
 	return out
 }

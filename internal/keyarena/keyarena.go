@@ -58,5 +58,15 @@ func (a *Arena) Get(prefix string, ref Ref) string {
 	return string(rest)
 }
 
+// Next returns the Ref of the key added right after ref's.
+func (a *Arena) Next(ref Ref) Ref {
+	i, off := int(ref>>20), int(ref&(chunkSize-1))
+	head, n := binary.Uvarint(a.chunks[i][off:])
+	if end := off + n + int(head>>1); end < len(a.chunks[i]) {
+		return Ref(i<<20 | end)
+	}
+	return Ref((i + 1) << 20)
+}
+
 // Bytes returns the memory the arena holds.
 func (a *Arena) Bytes() int { return len(a.chunks) * chunkSize }

@@ -28,9 +28,12 @@ func TestAddGet(t *testing.T) {
 	}
 	long := strings.Repeat("x", 100000)
 	all = append(all, added{"", long, a.Add("", long)})
-	for _, x := range all {
+	for i, x := range all {
 		if got := a.Get(x.prefix, x.ref); got != x.key {
 			t.Fatalf("Get(%q, %d) = %q, want %q", x.prefix, x.ref, got, x.key)
+		}
+		if i+1 < len(all) && a.Next(x.ref) != all[i+1].ref {
+			t.Fatalf("Next(%d) = %d, want %d (key %d)", x.ref, a.Next(x.ref), all[i+1].ref, i+1)
 		}
 	}
 	if a.Bytes() > 8<<20 {
