@@ -108,7 +108,7 @@ func (h *heapPeak) tick() {
 
 // BenchmarkStreamMemory writes the report of n assignments streamed (csv,
 // xlsx) and, for csv, built in memory, and reports the peak live heap
-// while reading and writing (sampled after a collection, 25 times a run),
+// while reading and writing (after a collection, every n/10 reads and writes),
 // in bytes per assignment: the streamed report keeps a few bytes of key
 // per assignment and one task's rows, the built one every row.
 //
