@@ -345,6 +345,11 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 		defer func() { <-sem }()
 	case <-ctx.Done():
 	}
+	// clean: every message of the lane went. Run need not read the outbox
+	// again when such a lane ends while others work: nothing of it is due
+	// later, and the other lanes will poke in turn (reading the whole due
+	// index after each message made a backlog quadratic).
+	clean := true
 	for {
 		p.mu.Lock()
 		if len(l.queue) == 0 || ctx.Err() != nil || p.err != nil {
@@ -352,8 +357,11 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 				delete(p.inflight, r.Message.ID)
 			}
 			delete(p.lanes, l.key)
+			quiet := clean && len(l.queue) == 0 && len(p.lanes) > 0
 			p.mu.Unlock()
-			p.poke()
+			if !quiet {
+				p.poke()
+			}
 			return
 		}
 		rec := l.pop()
@@ -365,6 +373,8 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 		delete(p.inflight, rec.Message.ID)
 		if ok {
 			p.sent++
+		} else {
+			clean = false
 		}
 		if err != nil && ctx.Err() == nil && p.err == nil {
 			p.err = err

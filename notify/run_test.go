@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,5 +98,62 @@ func TestRunWaitsForNextAttemptAndWakes(t *testing.T) {
 	receive(t, done, "return after cancel")
 	if got := len(email.ids()); got != 4 {
 		t.Errorf("%d attempts, want 4", got)
+	}
+}
+
+// countingOutbox counts the reads of the due index.
+type countingOutbox struct {
+	notify.Outbox
+	mu    sync.Mutex
+	scans int
+}
+
+func (c *countingOutbox) OutboxDueExcept(now time.Time, limit int, skip func(id string) bool) ([]notify.Record, error) {
+	c.mu.Lock()
+	c.scans++
+	c.mu.Unlock()
+	return c.Outbox.OutboxDueExcept(now, limit, skip)
+}
+
+func (c *countingOutbox) NextOutboxAttemptExcept(skip func(id string) bool) (time.Time, bool, error) {
+	c.mu.Lock()
+	c.scans++
+	c.mu.Unlock()
+	return c.Outbox.NextOutboxAttemptExcept(skip)
+}
+
+// TestRunReadsOutboxOncePerBacklog: 200 messages to 200 recipients, one
+// lane each, delivered by Run: the due index is read a few times, not
+// again after every message (which made a backlog quadratic: every read
+// walks the whole index, skipping the messages in flight).
+func TestRunReadsOutboxOncePerBacklog(t *testing.T) {
+	c := &clock{t: t0}
+	db := tempDB(t, c)
+	var msgs []*notify.Message
+	for i := range 200 {
+		m := message(fmt.Sprintf("m%03d", i), notify.ChannelEmail, t0)
+		m.To.Email = fmt.Sprintf("u%03d@langson.gov.vn", i)
+		msgs = append(msgs, m)
+	}
+	enqueue(t, db, msgs...)
+	email := &fakeNotifier{signal: make(chan string, 200)}
+	ob := &countingOutbox{Outbox: db}
+	tm := &timers{reqs: make(chan timer, 100)}
+	cfg := testConfig(ob, c, map[string]notify.Notifier{notify.ChannelEmail: email})
+	cfg.After = tm.After
+	p := mustPipeline(t, cfg)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { p.Run(ctx, make(chan struct{})); close(done) }()
+	for range 200 {
+		receive(t, email.signal, "delivery")
+	}
+	receive(t, tm.reqs, "idle timer once all went") // Run settled
+	cancel()
+	<-done
+	ob.mu.Lock()
+	defer ob.mu.Unlock()
+	if ob.scans > 20 {
+		t.Errorf("the due index was read %d times for 200 messages, want a few", ob.scans)
 	}
 }
