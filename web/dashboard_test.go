@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	csvpkg "encoding/csv"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/sct-langson/nhacviec/action"
 	"github.com/sct-langson/nhacviec/report"
@@ -189,9 +192,27 @@ func TestDownloads(t *testing.T) {
 	if !strings.Contains(csv.header.Get("Content-Disposition"), "bao-cao-2024-06-13.csv") || !strings.Contains(csv.body, "I.2") {
 		t.Errorf("csv: %q\n%s", csv.header.Get("Content-Disposition"), csv.body)
 	}
-	x := b.get("/bao-cao.xlsx")
+	x := b.get("/bao-cao.xlsx?ngay=2024-06-13")
 	if !strings.HasPrefix(x.body, "PK") || !strings.Contains(x.header.Get("Content-Type"), "spreadsheetml") {
 		t.Errorf("xlsx: %q", x.header.Get("Content-Type"))
+	}
+	// The workbook (written by the report's stream writer) opens, with the
+	// CSV's rows in its detail sheet.
+	wb, err := excelize.OpenReader(strings.NewReader(x.body))
+	if err != nil {
+		t.Fatalf("xlsx does not open: %v", err)
+	}
+	defer wb.Close()
+	rows, err := wb.GetRows(report.SheetDetail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, err := csvpkg.NewReader(strings.NewReader(strings.TrimPrefix(csv.body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(records) || len(rows) < 2 || rows[1][3] != records[1][3] {
+		t.Errorf("xlsx detail: %d rows (first %q), csv: %d records (first %q)", len(rows), rows[min(1, len(rows)-1)], len(records), records[min(1, len(records)-1)])
 	}
 }
 
