@@ -64,6 +64,8 @@ type Engine interface {
 	Calendar() *calendar.Calendar
 	// Task is a plan's task as last planned, for its text.
 	Task(plan, id string) (scheduler.Task, bool)
+	// Plans are the codes of the plans planned, sorted.
+	Plans() []string
 }
 
 // Config is what a Bot needs.

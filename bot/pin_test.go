@@ -30,6 +30,11 @@ func (c *countingEngine) Task(plan, id string) (scheduler.Task, bool) {
 	return c.eng.Task(plan, id)
 }
 
+func (c *countingEngine) Plans() []string {
+	c.reads.Add(1)
+	return c.eng.Plans()
+}
+
 func (c *countingEngine) Pin() scheduler.Pinned {
 	c.pins.Add(1)
 	return c.eng.Pin()

@@ -97,14 +97,24 @@ type selection struct {
 // one for undo). p's own unit comes first; admins reach every unit.
 func (b *Bot) choose(tx scheduler.Tx, p person, ref TaskRef, w want) (selection, error) {
 	var all []scheduler.Assignment
-	err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+	collect := func(a scheduler.Assignment) error {
 		if a.State != scheduler.StateArchived && ref.Matches(a) {
 			all = append(all, a)
 		}
 		return nil
-	})
-	if err != nil {
-		return selection{}, err
+	}
+	// The task's assignments in each plan, read by their key; every
+	// assignment only when none is found so (a task id written unlike the
+	// document's).
+	for _, code := range b.engine.Plans() {
+		if err := tx.ForEachTaskAssignment(code, ref.Task, collect); err != nil {
+			return selection{}, err
+		}
+	}
+	if len(all) == 0 {
+		if err := tx.ForEachAssignment("", collect); err != nil {
+			return selection{}, err
+		}
 	}
 	if len(all) == 0 {
 		return selection{reason: "❓ Không tìm thấy nhiệm vụ <b>" + esc(ref.String()) + "</b>. Gõ /viec để xem các nhiệm vụ đang mở và mã của chúng."}, nil

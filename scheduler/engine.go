@@ -72,6 +72,9 @@ type state struct {
 	// tasks are the tasks of the last Sync, by taskKey: pointers into the
 	// slice Sync was given (a copy each held 100,000 tasks twice).
 	tasks map[string]*Task
+	// planCodes are the plans of tasks (plans), once asked for.
+	plansOnce sync.Once
+	planCodes []string
 	// memo holds what is computed from the above alone (memo.go).
 	memo memo
 }
@@ -824,6 +827,27 @@ func (p Pinned) Calendar() *calendar.Calendar { return p.s.Calendar }
 func (p Pinned) Task(plan, id string) (Task, bool) {
 	t, ok := p.s.task(plan, id)
 	return t, ok
+}
+
+// Plans are the codes of the plans of the pinned state's tasks, sorted.
+func (p Pinned) Plans() []string { return p.s.plans() }
+
+// Plans are the codes of the plans of the current state's tasks, sorted.
+func (e *Engine) Plans() []string { return e.Pin().Plans() }
+
+// plans are the codes of the plans of s's tasks, sorted, computed once.
+func (s *state) plans() []string {
+	s.plansOnce.Do(func() {
+		seen := map[string]bool{}
+		for _, t := range s.tasks {
+			if !seen[t.Plan.Code] {
+				seen[t.Plan.Code] = true
+				s.planCodes = append(s.planCodes, t.Plan.Code)
+			}
+		}
+		slices.Sort(s.planCodes)
+	})
+	return s.planCodes
 }
 
 // Task is the current state's task id of plan, as of the last Sync.
