@@ -97,7 +97,7 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 	}
 	// Only the open assignments within reach of a reminder can be
 	// repeated: the store reads those, not every assignment.
-	var as []*Assignment
+	var list []Assignment // one allocation, not one per assignment
 	err = tx.ForEachOpen(s.reminderReach(today), func(a Assignment) error {
 		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
 			return nil
@@ -105,9 +105,13 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		if _, ok := s.task(a.Plan, a.TaskID); !ok {
 			return nil
 		}
-		as = append(as, &a)
+		list = append(list, a)
 		return nil
 	})
+	as := make([]*Assignment, len(list))
+	for i := range list {
+		as[i] = &list[i]
+	}
 	// By key, as a digest has always listed them: the first of two copies
 	// of an occurrence wins.
 	slices.SortFunc(as, func(a, b *Assignment) int { return strings.Compare(a.Key, b.Key) })
