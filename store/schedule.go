@@ -374,14 +374,20 @@ func (t schedTx) Reported(key string) error {
 }
 
 func (t schedTx) ForEachAssignment(plan string, fn func(scheduler.Assignment) error) error {
-	if err := t.scan(); err != nil {
-		return err
-	}
-	c := t.tx.Bucket(bucketAssignments).Cursor()
 	var prefix []byte
 	if plan != "" {
 		prefix = []byte(plan + "|")
 	}
+	return t.forEachPrefix(prefix, fn)
+}
+
+// forEachPrefix calls fn for every assignment whose key starts with
+// prefix, in key order.
+func (t schedTx) forEachPrefix(prefix []byte, fn func(scheduler.Assignment) error) error {
+	if err := t.scan(); err != nil {
+		return err
+	}
+	c := t.tx.Bucket(bucketAssignments).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		a, err := decodeAssignment(k, v)
 		if err != nil {
@@ -576,43 +582,33 @@ func (t schedTx) indexed(key []byte, fn func(scheduler.Assignment) error) error 
 
 // scanOpen is ForEachOpen without the index.
 func (t schedTx) scanOpen(through calendar.Date, fn func(scheduler.Assignment) error) error {
-	var open []scheduler.Assignment
-	err := t.ForEachAssignment("", func(a scheduler.Assignment) error {
-		if a.State == scheduler.StateOpen && !a.DueDay.After(through) {
-			open = append(open, a)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(open, func(a, b scheduler.Assignment) int {
-		return cmp.Or(a.DueDay.Compare(b.DueDay), strings.Compare(a.Key, b.Key))
-	})
-	for _, a := range open {
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.scanSorted(func(a scheduler.Assignment) bool {
+		return a.State == scheduler.StateOpen && !a.DueDay.After(through)
+	}, func(a, b scheduler.Assignment) int { return a.DueDay.Compare(b.DueDay) }, fn)
 }
 
 // scanDone is ForEachDoneSince without the index.
 func (t schedTx) scanDone(since time.Time, fn func(scheduler.Assignment) error) error {
-	var done []scheduler.Assignment
+	return t.scanSorted(func(a scheduler.Assignment) bool {
+		return a.State == scheduler.StateDone && !a.DoneAt.Before(since)
+	}, func(a, b scheduler.Assignment) int { return a.DoneAt.Compare(b.DoneAt) }, fn)
+}
+
+// scanSorted calls fn for the assignments keep takes, ordered by order
+// then key, reading every assignment.
+func (t schedTx) scanSorted(keep func(scheduler.Assignment) bool, order func(a, b scheduler.Assignment) int, fn func(scheduler.Assignment) error) error {
+	var as []scheduler.Assignment
 	err := t.ForEachAssignment("", func(a scheduler.Assignment) error {
-		if a.State == scheduler.StateDone && !a.DoneAt.Before(since) {
-			done = append(done, a)
+		if keep(a) {
+			as = append(as, a)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(done, func(a, b scheduler.Assignment) int {
-		return cmp.Or(a.DoneAt.Compare(b.DoneAt), strings.Compare(a.Key, b.Key))
-	})
-	for _, a := range done {
+	slices.SortFunc(as, func(a, b scheduler.Assignment) int { return cmp.Or(order(a, b), strings.Compare(a.Key, b.Key)) })
+	for _, a := range as {
 		if err := fn(a); err != nil {
 			return err
 		}

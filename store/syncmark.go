@@ -61,19 +61,5 @@ func (t schedTx) ForEachSyncMark(plan string, fn func(task string, fp uint64) er
 }
 
 func (t schedTx) ForEachTaskAssignment(plan, task string, fn func(scheduler.Assignment) error) error {
-	if err := t.scan(); err != nil {
-		return err
-	}
-	prefix := []byte(plan + "|" + task + "@")
-	c := t.tx.Bucket(bucketAssignments).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		a, err := decodeAssignment(k, v)
-		if err != nil {
-			return err
-		}
-		if err := fn(a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.forEachPrefix([]byte(plan+"|"+task+"@"), fn)
 }
