@@ -214,6 +214,11 @@ func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
 		if planCode != "" {
 			prefix = []byte(TaskKey(planCode, ""))
 		}
+		n := 0 // the records first, so that out is allocated once
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			n++
+		}
+		out = make([]TaskRecord, 0, n)
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if len(out)%4096 == 4095 {
 				_ = db.ReleaseMapped() // see ReleaseMapped: the file's pages need not stay resident

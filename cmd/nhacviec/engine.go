@@ -63,7 +63,7 @@ func storedTasks(cal *calendar.Calendar, db *store.DB) ([]scheduler.Task, error)
 	if err != nil {
 		return nil, err
 	}
-	var out []scheduler.Task
+	out := make([]scheduler.Task, 0, len(recs))
 	for _, r := range recs {
 		if !r.Archived {
 			out = append(out, scheduler.Task{Plan: infos[r.Plan], Task: r.Task})
