@@ -245,7 +245,7 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 		chunk := tasks[start:min(start+syncChunk, len(tasks))]
 		err := e.store.Update(func(tx Tx) error {
 			// Reads first (see Store): what changed, and what it has now.
-			var todo []taskPlan
+			todo := make([]taskPlan, 0, len(chunk))
 			for _, t := range chunk {
 				tp := taskPlan{t: t}
 				rule := s.Schedules.For(t.Plan.Code, t.Task)

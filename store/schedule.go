@@ -101,9 +101,12 @@ type writes struct {
 // cost a third of a first start's buffering), indexed by key only once a
 // read asks for one.
 type bucketWrites struct {
-	list  []write
+	list  []kv
 	index map[string]int // key → its last write in list; nil until a get
 }
+
+// kv is one buffered write of a bucket: value nil deletes.
+type kv struct{ key, value []byte }
 
 func (w *writes) set(bucket []byte, key, value []byte) {
 	if w == nil {
@@ -115,10 +118,10 @@ func (w *writes) set(bucket []byte, key, value []byte) {
 	}
 	bw := w.b[string(bucket)]
 	if bw == nil {
-		bw = &bucketWrites{}
+		bw = &bucketWrites{list: make([]kv, 0, 256)}
 		w.b[string(bucket)] = bw
 	}
-	bw.list = append(bw.list, write{bucket: bucket, key: key, value: value})
+	bw.list = append(bw.list, kv{key: key, value: value})
 	if bw.index != nil {
 		bw.index[string(key)] = len(bw.list) - 1
 	}
@@ -242,7 +245,7 @@ func (t schedTx) flush() error {
 	for name, bw := range t.w.b {
 		b := t.tx.Bucket([]byte(name))
 		list := bw.list
-		slices.SortStableFunc(list, func(x, y write) int { return bytes.Compare(x.key, y.key) })
+		slices.SortStableFunc(list, func(x, y kv) int { return bytes.Compare(x.key, y.key) })
 		for i, wr := range list {
 			if i+1 < len(list) && bytes.Equal(list[i+1].key, wr.key) {
 				continue // a later write of the same key wins
