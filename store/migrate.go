@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -107,10 +106,7 @@ func (db *DB) compact(log *slog.Logger) error {
 	}
 	renameErr := os.Rename(tmp, db.path)
 	if renameErr == nil {
-		if dir, err := os.Open(filepath.Dir(db.path)); err == nil {
-			dir.Sync()
-			dir.Close()
-		}
+		syncDir(db.path)
 	}
 	b, err := bolt.Open(db.path, 0o600, boltOptions(db.opts))
 	if err != nil {

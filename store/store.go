@@ -238,10 +238,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if dir, err := os.Open(filepath.Dir(path)); err == nil {
-		dir.Sync()
-		dir.Close()
-	}
+	syncDir(path)
 	return nil
 }
 
@@ -271,4 +268,13 @@ func Verify(path string) error {
 		}
 		return nil
 	})
+}
+
+// syncDir makes a rename in path's folder durable (best effort: a folder
+// that cannot be opened or synced leaves the rename to the file system).
+func syncDir(path string) {
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		dir.Sync()
+		dir.Close()
+	}
 }
