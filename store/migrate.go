@@ -19,6 +19,7 @@ import (
 //	2  binary assignments, pending steps and step records (codec.go); the
 //	   indices of open assignments by due day and done ones by done time;
 //	   the counts by state; the sync marks; tasks binary too.
+//	3  the dashboard's counts (dashcounts.go).
 //
 // Open migrates a database of an older schema in place, and refuses one of
 // a newer schema.
@@ -34,11 +35,21 @@ var migrateChunk = 20000
 // migrates again from the start at the next Open, converting only what is
 // left.
 func (db *DB) migrate(from int, log *slog.Logger) error {
-	if from >= 2 {
-		return nil
+	if from < 2 {
+		if err := db.migrate2(log); err != nil {
+			return err
+		}
 	}
+	if from < 3 {
+		return db.migrateDash(log)
+	}
+	return nil
+}
+
+// migrate2 brings a database of schema 1 to schema 2.
+func (db *DB) migrate2(log *slog.Logger) error {
 	t0 := time.Now()
-	log.Info("migrating the database", "path", db.path, "from_schema", from, "to_schema", 2)
+	log.Info("migrating the database", "path", db.path, "from_schema", 1, "to_schema", 2)
 	var n int
 	for _, b := range [][]byte{bucketTasks, bucketAssignments, bucketPending, bucketSteps} {
 		c, err := db.convert(b)

@@ -156,8 +156,8 @@ func TestMigrateSchema1(t *testing.T) {
 	sameJSON(t, "tasks", tasks, []TaskRecord{task})
 	db.Close()
 	v, values := storedSchema(t, path)
-	if v != 2 {
-		t.Errorf("schema after migration = %d, want 2", v)
+	if v != schemaVersion {
+		t.Errorf("schema after migration = %d, want %d", v, schemaVersion)
 	}
 	if err := Verify(path); err != nil {
 		t.Error(err)
@@ -218,8 +218,8 @@ func TestMigrateResumesAfterCrash(t *testing.T) {
 	}
 	checkContents(t, db, want)
 	db.Close()
-	if v, _ := storedSchema(t, path); v != 2 {
-		t.Errorf("schema = %d, want 2", v)
+	if v, _ := storedSchema(t, path); v != schemaVersion {
+		t.Errorf("schema = %d, want %d", v, schemaVersion)
 	}
 }
 
@@ -261,7 +261,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 			db.Close()
 			t.Fatalf("read-only %v: a database of schema %d was opened", ro, schemaVersion+1)
 		}
-		for _, want := range []string{path, "newer nhacviec", "schema 3", "reads schema 2 at most", "restore a backup"} {
+		for _, want := range []string{path, "newer nhacviec", "schema 4", "reads schema 3 at most", "restore a backup"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("read-only %v: error %q does not say %q", ro, err, want)
 			}

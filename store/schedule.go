@@ -95,6 +95,8 @@ type writes struct {
 	wrote bool
 	// counts are the changes to the counts by state.
 	counts map[scheduler.State]int64
+	// dash are the changes to the dashboard's counts (dashcounts.go).
+	dash dashWrites
 }
 
 // bucketWrites are one bucket's buffered writes: a list (a map per key
@@ -239,6 +241,9 @@ func (t schedTx) flush() error {
 		}
 	}
 	t.w.counts = nil
+	if err := t.flushDash(); err != nil {
+		return err
+	}
 	for _, name := range appendBuckets {
 		t.tx.Bucket(name).FillPercent = fillPercent
 	}
@@ -279,7 +284,8 @@ func (t schedTx) Assignment(key string) (scheduler.Assignment, bool, error) {
 
 // PutAssignment writes a and keeps every index of assignments in step:
 // the time index of next steps, the completions to report, the open ones
-// by due day, the done ones by done time, and the counts by state.
+// by due day, the done ones by done time, the counts by state and the
+// dashboard's counts.
 func (t schedTx) PutAssignment(a scheduler.Assignment) error {
 	old, found, err := t.Assignment(a.Key)
 	if err != nil {
@@ -338,6 +344,9 @@ func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
 		if err := t.count(a.State, 1); err != nil {
 			return err
 		}
+	}
+	if err := t.dashMove(old, found, a); err != nil {
+		return err
 	}
 	return t.setRaw(bucketAssignments, []byte(a.Key), raw)
 }

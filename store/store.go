@@ -19,7 +19,7 @@ import (
 // schemaVersion is written in the meta bucket; a file from a newer nhacviec
 // is refused rather than misread, one from an older one is migrated
 // (migrate.go).
-const schemaVersion = 2
+const schemaVersion = 3
 
 var (
 	bucketMeta  = []byte("meta")
@@ -166,7 +166,7 @@ func (db *DB) init(log *slog.Logger) error {
 }
 
 // allBuckets are created when the database is opened for writing.
-var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm, bucketOpen, bucketDone, bucketCounts, bucketSynced,
+var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm, bucketOpen, bucketDone, bucketCounts, bucketDash, bucketSynced,
 	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot, bucketInbox,
 	bucketWebTokens, bucketWebSessions, bucketWebKeys}
 
