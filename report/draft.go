@@ -202,70 +202,113 @@ func BuildDraft(p Period, now time.Time, loc *time.Location, tasks []scheduler.T
 	var order []string
 	for _, a := range assignments {
 		t, ok := byKey[a.Plan+"|"+a.TaskID]
-		if !ok || a.State == scheduler.StateArchived {
+		key := a.Plan + "|" + a.TaskID + "|" + a.Unit
+		if !ok || !inDraft(a, fromT, cutoff, series[key]) {
 			continue
 		}
-		if a.State == scheduler.StateDone && !a.DoneAt.IsZero() && a.DoneAt.Before(fromT) {
-			continue // done before the window: reported in an earlier period
-		}
-		if series[a.Plan+"|"+a.TaskID+"|"+a.Unit] > 1 && a.DueDay.After(cutoff) {
-			continue // a later period of a series
-		}
-		key := a.Plan + "|" + a.TaskID + "|" + a.Unit
 		r, ok := rows[key]
 		if !ok {
-			r = &DraftRow{Plan: a.Plan, TaskID: a.TaskID, Text: t.Text, Section: cmp.Or(t.Section, sectionOf(a.TaskID)),
-				Timeline: t.Timeline.Text, Unit: a.Unit, UnitName: n.unit(a.Unit), Done: true}
+			r = newDraftRow(a, t, n)
 			rows[key] = r
 			order = append(order, key)
 		}
 		b := classify(a, at, loc)
 		d.Totals.add(b)
-		r.Periods = append(r.Periods, DraftPeriod{Occurrence: a.Occurrence, Due: a.DueDay, Bucket: b})
-		r.Done = r.Done && b.Done()
-		r.Overdue = r.Overdue || b == Overdue
-		for _, note := range a.Notes {
-			if !note.At.Before(fromT) && !note.At.After(at) && !note.At.Before(r.ProgressAt) {
-				r.Progress, r.ProgressBy, r.ProgressAt = note.Text, n.person(note.By), note.At
-			}
-		}
-		if b.Done() && a.Note != "" && !a.DoneAt.Before(r.ProgressAt) {
-			r.Progress, r.ProgressBy, r.ProgressAt = a.Note, n.person(a.DoneBy), a.DoneAt
-		}
-		for _, ev := range a.Evidence {
-			if !ev.At.After(at) {
-				r.Evidence++
-			}
-		}
+		r.add(a, b, fromT, at, n)
 	}
 	missing := map[string]*Missing{}
 	for _, key := range order {
 		r := rows[key]
-		slices.SortFunc(r.Periods, func(x, y DraftPeriod) int { return x.Due.Compare(y.Due) })
-		r.NotReported = !r.Done && r.ProgressAt.IsZero()
+		r.finish()
 		if r.NotReported {
-			m, ok := missing[r.Unit]
-			if !ok {
-				m = &Missing{Unit: r.Unit, UnitName: r.UnitName}
-				if dir != nil {
-					if u, ok := dir.Unit(r.Unit); ok && u.Head != "" {
-						m.Head, m.HeadName = u.Head, n.person(u.Head)
-					}
-				}
-				missing[r.Unit] = m
-			}
+			m := missingUnit(missing, r, dir, n)
 			m.Tasks = append(m.Tasks, r.TaskID)
 		}
 		d.Rows = append(d.Rows, *r)
 	}
-	slices.SortStableFunc(d.Rows, func(x, y DraftRow) int {
-		return cmp.Or(cmp.Compare(x.Plan, y.Plan), compareSection(x.Section, y.Section), compareTaskID(x.TaskID, y.TaskID), n.compareUnits(x.Unit, y.Unit))
-	})
-	for _, m := range missing {
-		d.NotReported = append(d.NotReported, *m)
-	}
-	slices.SortFunc(d.NotReported, func(x, y Missing) int { return n.compareUnits(x.Unit, y.Unit) })
+	slices.SortStableFunc(d.Rows, func(x, y DraftRow) int { return compareDraftRows(x, y, n) })
+	d.NotReported = sortedMissing(missing, n)
 	return d
+}
+
+// inDraft reports whether a belongs to the draft of the window from fromT
+// to the cut-off, series being the number of occurrences of its task for
+// its unit: not archived, not done before the window, and of a series,
+// due by the cut-off.
+func inDraft(a scheduler.Assignment, fromT time.Time, cutoff calendar.Date, series int) bool {
+	if a.State == scheduler.StateArchived {
+		return false
+	}
+	if a.State == scheduler.StateDone && !a.DoneAt.IsZero() && a.DoneAt.Before(fromT) {
+		return false // done before the window: reported in an earlier period
+	}
+	return series <= 1 || !a.DueDay.After(cutoff) // a later period of a series is not
+}
+
+// newDraftRow is the row of a's task t for a's unit, before its periods.
+func newDraftRow(a scheduler.Assignment, t scheduler.Task, n *namer) *DraftRow {
+	return &DraftRow{Plan: a.Plan, TaskID: a.TaskID, Text: t.Text, Section: cmp.Or(t.Section, sectionOf(a.TaskID)),
+		Timeline: t.Timeline.Text, Unit: a.Unit, UnitName: n.unit(a.Unit), Done: true}
+}
+
+// add adds a, in bucket b as of at, to its row: its period, its notes in
+// the window, its done note, its evidence up to at.
+func (r *DraftRow) add(a scheduler.Assignment, b Bucket, fromT, at time.Time, n *namer) {
+	r.Periods = append(r.Periods, DraftPeriod{Occurrence: a.Occurrence, Due: a.DueDay, Bucket: b})
+	r.Done = r.Done && b.Done()
+	r.Overdue = r.Overdue || b == Overdue
+	for _, note := range a.Notes {
+		if !note.At.Before(fromT) && !note.At.After(at) && !note.At.Before(r.ProgressAt) {
+			r.Progress, r.ProgressBy, r.ProgressAt = note.Text, n.person(note.By), note.At
+		}
+	}
+	if b.Done() && a.Note != "" && !a.DoneAt.Before(r.ProgressAt) {
+		r.Progress, r.ProgressBy, r.ProgressAt = a.Note, n.person(a.DoneBy), a.DoneAt
+	}
+	for _, ev := range a.Evidence {
+		if !ev.At.After(at) {
+			r.Evidence++
+		}
+	}
+}
+
+// finish orders the row's periods by due day and tells whether its unit
+// has reported.
+func (r *DraftRow) finish() {
+	slices.SortFunc(r.Periods, func(x, y DraftPeriod) int { return x.Due.Compare(y.Due) })
+	r.NotReported = !r.Done && r.ProgressAt.IsZero()
+}
+
+// compareDraftRows is the draft's order of rows: plan, section, task id,
+// then unit in directory order.
+func compareDraftRows(x, y DraftRow, n *namer) int {
+	return cmp.Or(cmp.Compare(x.Plan, y.Plan), compareSection(x.Section, y.Section), compareTaskID(x.TaskID, y.TaskID), n.compareUnits(x.Unit, y.Unit))
+}
+
+// missingUnit is the entry of r's unit among the units that have not
+// reported, added when it is the unit's first row.
+func missingUnit(missing map[string]*Missing, r *DraftRow, dir *org.Directory, n *namer) *Missing {
+	m, ok := missing[r.Unit]
+	if !ok {
+		m = &Missing{Unit: r.Unit, UnitName: r.UnitName}
+		if dir != nil {
+			if u, ok := dir.Unit(r.Unit); ok && u.Head != "" {
+				m.Head, m.HeadName = u.Head, n.person(u.Head)
+			}
+		}
+		missing[r.Unit] = m
+	}
+	return m
+}
+
+// sortedMissing lists the units that have not reported in directory order.
+func sortedMissing(missing map[string]*Missing, n *namer) []Missing {
+	var out []Missing
+	for _, m := range missing {
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(x, y Missing) int { return n.compareUnits(x.Unit, y.Unit) })
+	return out
 }
 
 // dayText is a day as dd/mm/yyyy.

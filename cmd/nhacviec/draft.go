@@ -37,13 +37,17 @@ func (d *daemon) draft(rt *runtime, now time.Time) {
 	if len(to) == 0 {
 		return
 	}
-	assignments, err := d.db.Assignments("")
-	if err != nil {
-		d.log.Error("report draft", "period", p.String(), "err", err)
-		return
-	}
-	dr := report.BuildDraft(p, now, cfg.Location, rt.tasks, assignments, cfg.Directory)
-	msgs, err := draftMessages(cfg, dr, to, d.chans.enabled, now)
+	// Read as the command streams it: not every assignment at once in the
+	// daemon's memory.
+	var msgs []*notify.Message
+	err := d.db.Scheduler().View(func(tx scheduler.Tx) error {
+		dr, err := report.NewDraftStream(p, now, cfg.Location, report.Lookup(rt.tasks), tx, cfg.Directory)
+		if err != nil {
+			return err
+		}
+		msgs, err = draftMessages(cfg, dr, to, d.chans.enabled, now)
+		return err
+	})
 	if err != nil {
 		d.log.Error("report draft", "period", p.String(), "err", err)
 		return
@@ -81,7 +85,7 @@ func draftRecipients(cfg *config.Config) []notify.Recipient {
 // the XLSX and the printable HTML attached whenever the person has an
 // address (the files go nowhere else), and on the person's usual channel
 // when that is another one, with the summary and where the files went.
-func draftMessages(cfg *config.Config, dr report.Draft, to []notify.Recipient, enabled []string, now time.Time) ([]*notify.Message, error) {
+func draftMessages(cfg *config.Config, dr *report.DraftStream, to []notify.Recipient, enabled []string, now time.Time) ([]*notify.Message, error) {
 	var xlsx, html bytes.Buffer
 	if err := dr.WriteXLSX(&xlsx); err != nil {
 		return nil, err

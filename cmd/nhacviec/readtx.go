@@ -29,3 +29,10 @@ func (t *releasingTx) Assignment(key string) (scheduler.Assignment, bool, error)
 	t.rel.Read()
 	return t.Tx.Assignment(key)
 }
+
+func (t *releasingTx) ForEachTaskAssignment(plan, task string, fn func(scheduler.Assignment) error) error {
+	return t.Tx.ForEachTaskAssignment(plan, task, func(a scheduler.Assignment) error {
+		t.rel.Read()
+		return fn(a)
+	})
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -65,31 +64,30 @@ func (m *Main) cmdReport(ctx context.Context, args []string) error {
 	}
 	defer closeDB()
 	if *periodS != "" {
-		tasks, err := storedTasks(cfg.Scheduling.Calendar, db)
+		// The draft streams too: the assignments read once to sum them,
+		// then again one task at a time by key as the rows are written.
+		tasks, err := draftTasks(db)
 		if err != nil {
 			return err
 		}
-		assignments, err := db.Assignments("")
-		if err != nil {
-			return err
-		}
-		if len(assignments) == 0 {
-			m.noAssignments()
-		}
-		var buf bytes.Buffer
-		d := report.BuildDraft(period, m.now(), cfg.Location, tasks, assignments, cfg.Directory)
-		switch *format {
-		case "text":
-			err = d.WriteText(&buf)
-		case "html":
-			err = d.WriteHTML(&buf)
-		case "xlsx":
-			err = d.WriteXLSX(&buf)
-		}
-		if err != nil {
-			return err
-		}
-		return m.writeReport(*out, func(w io.Writer) error { _, err := buf.WriteTo(w); return err })
+		return m.writeReport(*out, func(w io.Writer) error {
+			return db.Scheduler().View(func(tx scheduler.Tx) error {
+				d, err := report.NewDraftStream(period, m.now(), cfg.Location, tasks, newReleasingTx(tx, db), cfg.Directory)
+				if err != nil {
+					return err
+				}
+				if d.Seen == 0 {
+					m.noAssignments()
+				}
+				switch *format {
+				case "html":
+					return d.WriteHTML(w)
+				case "xlsx":
+					return d.WriteXLSX(w)
+				}
+				return d.WriteText(w)
+			})
+		})
 	}
 	// The progress report streams: one read transaction, the assignments
 	// counted in a first pass, then read again one task at a time as the
@@ -146,6 +144,35 @@ func reportTasks(db *store.DB) (report.TaskLookup, error) {
 		if s.title != "" {
 			t.Headings = []string{s.title}
 		}
+		return t, true
+	}, err
+}
+
+// draftTasks returns the active tasks with what the report draft shows of
+// them (section, timeline, text), not their full records.
+func draftTasks(db *store.DB) (report.TaskLookup, error) {
+	type shown struct{ section, timeline, text string }
+	byKey := map[string]shown{}
+	timelines := map[string]string{} // a few phrases, shared by many tasks
+	err := db.ForEachTask("", func(r store.TaskRecord) error {
+		if r.Archived {
+			return nil
+		}
+		tl, ok := timelines[r.Timeline.Text]
+		if !ok {
+			tl = r.Timeline.Text
+			timelines[tl] = tl
+		}
+		byKey[r.Key()] = shown{section: r.Section, timeline: tl, text: r.Text}
+		return nil
+	})
+	return func(planCode, id string) (scheduler.Task, bool) {
+		s, ok := byKey[store.TaskKey(planCode, id)]
+		if !ok {
+			return scheduler.Task{}, false
+		}
+		t := scheduler.Task{Plan: scheduler.PlanInfo{Code: planCode}}
+		t.ID, t.Section, t.Text, t.Timeline.Text = id, s.section, s.text, s.timeline
 		return t, true
 	}, err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -303,5 +304,70 @@ func TestTaskKeysInAddedOrder(t *testing.T) {
 	}
 	if got := k.of("P|none"); len(got) != 0 {
 		t.Errorf("keys of an unknown task = %q", got)
+	}
+}
+
+// draftBefore is the draft of `report --period` as it was before it
+// streamed: every task and every assignment in memory, then BuildDraft.
+// It is the oracle of TestReportDraftStreamsTheSameOutput.
+func draftBefore(t *testing.T, cfg *config.Config, period string, now time.Time) report.Draft {
+	t.Helper()
+	p, err := report.ParsePeriod(period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(cfg.DatabasePath(), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tasks, err := storedTasks(cfg.Scheduling.Calendar, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := db.Assignments("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.BuildDraft(p, now, cfg.Location, tasks, as, cfg.Directory)
+}
+
+func TestReportDraftStreamsTheSameOutput(t *testing.T) {
+	e, cfg := streamFixture(t)
+	now := time.Date(2024, 12, 20, 9, 30, 0, 0, cfg.Location) // --now 2024-12-20T09:30
+	for _, period := range []string{"2024-Q3", "2024-Y", "2025-Q1"} {
+		t.Run(period, func(t *testing.T) {
+			d := draftBefore(t, cfg, period, now)
+			if period == "2024-Q3" {
+				// The fixture has what the comparison must cover.
+				c := d.Totals.Counts
+				if len(d.Rows) < 50 || len(d.NotReported) < 2 || c[report.DoneOnTime] == 0 || c[report.Overdue] == 0 ||
+					!slices.ContainsFunc(d.Rows, func(r report.DraftRow) bool { return r.Progress != "" && r.Evidence > 0 }) ||
+					!slices.ContainsFunc(d.Rows, func(r report.DraftRow) bool { return r.Plan == "61/KH-SCT" }) {
+					t.Fatalf("the fixture is too thin: %d rows, %d units not reported, %v", len(d.Rows), len(d.NotReported), c)
+				}
+			}
+			for _, format := range []string{"text", "html", "xlsx"} {
+				t.Run(format, func(t *testing.T) {
+					var want bytes.Buffer
+					write := map[string]func(io.Writer) error{"text": d.WriteText, "html": d.WriteHTML, "xlsx": d.WriteXLSX}[format]
+					if err := write(&want); err != nil {
+						t.Fatal(err)
+					}
+					path := filepath.Join(t.TempDir(), "du-thao."+format)
+					args := []string{"report", "--period", period, "--format", format, "-o", path, "--now", "2024-12-20T09:30"}
+					if _, errOut, code := e.run(t, context.Background(), args...); code != 0 {
+						t.Fatalf("exit %d: %s", code, errOut)
+					}
+					got, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got, want.Bytes()) {
+						t.Errorf("report --period %s --format %s differs from the materialised draft\ngot:\n%.2000s\nwant:\n%.2000s", period, format, got, want.String())
+					}
+				})
+			}
+		})
 	}
 }
