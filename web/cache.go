@@ -86,10 +86,12 @@ func (c *snapshotCache) keep(k reportKey, r report.Report) {
 	c.reports[k] = r
 }
 
-// warm keeps the office's overview ready: after a write (a done mark, a
-// fired reminder) it decodes what changed and builds the overview's report
-// in the background, so that the next person to look does not wait for
-// it. It returns when ctx ends.
+// warm keeps the office's report of now ready for the pages that list
+// assignments (overdue, a unit's page, downloads; the overview itself
+// reads the store's counts): after a write (a done mark, a fired
+// reminder) it decodes what changed and builds that report in the
+// background, so that the next person to look does not wait for it. It
+// returns when ctx ends.
 func (s *Server) warm(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -139,7 +139,7 @@ type overviewView struct {
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *viewer, env Env) {
-	d, err := s.load(r, v, env)
+	d, err := s.summary(r, v, env)
 	if err != nil {
 		s.internal(w, r, err)
 		return

@@ -53,6 +53,8 @@ type fixture struct {
 	dir   string
 	// envCalls counts the reads of the daemon's state (Config.Env).
 	envCalls atomic.Int32
+	// store, when set, is what server gives the Server instead of db.
+	store Store
 }
 
 func testDirectory(t testing.TB) *org.Directory {
@@ -133,8 +135,12 @@ func (f *fixture) server(base string) *Server {
 		f.t.Fatal(err)
 	}
 	dir := testDirectory(f.t)
+	var st Store = f.db
+	if f.store != nil {
+		st = f.store
+	}
 	s, err := New(Config{
-		BaseURL: base, Store: f.db, Now: f.clock, EvidenceDir: filepath.Join(f.dir, "evidence"),
+		BaseURL: base, Store: st, Now: f.clock, EvidenceDir: filepath.Join(f.dir, "evidence"),
 		Env: func() Env {
 			f.envCalls.Add(1)
 			return Env{Directory: dir, Office: "vp", Calendar: cal, Tasks: testTasks(), Planner: noNext{}}

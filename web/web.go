@@ -52,6 +52,9 @@ type Store interface {
 	// since the last read through c.
 	CachedAssignments(c *store.AssignmentCache) ([]scheduler.Assignment, error)
 	Audit(f store.AuditFilter) ([]store.AuditEntry, error)
+	// DashCounts are the counts by plan, section and unit kept for the
+	// overview; ok false when the database keeps none.
+	DashCounts(at time.Time, loc *time.Location) (counts []store.DashCount, ok bool, err error)
 	Binding(telegramUserID int64) (store.Binding, bool, error)
 	CreateSignInToken(who string, ttl time.Duration, now time.Time) (string, error)
 	SignInTokenValid(token string, now time.Time) (string, error)

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/scheduler"
+	"github.com/sct-langson/nhacviec/store"
+)
+
+// countingStore is the real store that can hide its dashboard counts (as
+// a database that keeps none) and counts the reads of every assignment.
+type countingStore struct {
+	*store.DB
+	hide  atomic.Bool
+	reads atomic.Int32
+	ver   atomic.Int32
+}
+
+// Version, while the counts are hidden, changes at every call: the pages
+// built from every assignment are built again, not taken from the cache
+// (which keeps a report of now until midnight, while a done mark dated
+// later in the day — only a test's clock makes one — moves at its time).
+func (s *countingStore) Version() (int, error) {
+	if s.hide.Load() {
+		return -int(s.ver.Add(1)), nil
+	}
+	return s.DB.Version()
+}
+
+func (s *countingStore) DashCounts(at time.Time, loc *time.Location) ([]store.DashCount, bool, error) {
+	if s.hide.Load() {
+		return nil, false, nil
+	}
+	return s.DB.DashCounts(at, loc)
+}
+
+func (s *countingStore) CachedAssignments(c *store.AssignmentCache) ([]scheduler.Assignment, error) {
+	s.reads.Add(1)
+	return s.DB.CachedAssignments(c)
+}
+
+// TestOverviewFromCounts: the overview of now, made from the counts the
+// store keeps without reading any assignment, is the page built from
+// every assignment, byte for byte — for the office, a leader and a unit's
+// staff, one plan or all (assignments of a plan without tasks and of
+// unknown tasks included), at moments across midnights, with done marks
+// around their deadlines and one made after the moment shown.
+func TestOverviewFromCounts(t *testing.T) {
+	f := newFixture(t)
+	cs := &countingStore{DB: f.db}
+	f.store = cs
+	f.srv = f.server(f.base)
+	f.ts.Config.Handler = f.srv.Handler()
+	r := rand.New(rand.NewPCG(3, 4))
+	units := []string{"vp", "tc", "kt", "ngoai"}
+	tasks := []string{"I.1", "I.2", "II.1", "II.9", "III.4"}
+	err := f.db.ApplyChange(func(tx scheduler.Tx, _ func(store.AuditEntry) error) error {
+		for i := range 400 {
+			p := planCode
+			if i%5 == 0 {
+				p = "7/KH-UBND" // no tasks in the config
+			}
+			id := tasks[r.IntN(len(tasks))]
+			occ := fmt.Sprintf("%s@%d", id, i)
+			u := units[r.IntN(len(units))]
+			a := scheduler.Assignment{Key: scheduler.AssignmentKey(p, occ, u), Plan: p, TaskID: id, Occurrence: occ, Unit: u,
+				DueDay: date(2024, 6, 10+r.IntN(15)), State: scheduler.StateOpen}
+			switch r.IntN(4) {
+			case 0:
+				a.State, a.DoneBy, a.DoneVia = scheduler.StateDone, "binh", "web"
+				a.DoneAt = a.DueDay.AddDays(1).In(vietnam).Add(time.Duration(r.IntN(9*4)-6*4) * 15 * time.Minute)
+			case 1:
+				a.State = scheduler.StateArchived
+			}
+			if i == 7 { // done after the first moment shown
+				a.State, a.DoneAt, a.DueDay = scheduler.StateDone, f.now.Add(30*time.Hour), date(2024, 6, 17)
+			}
+			if err := tx.PutAssignment(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewers := map[string]*browser{
+		"office": f.signIn("chanh@sct.example"), "leader": f.signIn("pgd@sct.example"), "staff": f.signIn("binh@sct.example"),
+	}
+	for _, step := range []time.Duration{0, 14 * time.Hour, 24 * time.Hour, 5 * 24 * time.Hour} {
+		f.advance(step)
+		for who, b := range viewers {
+			for _, path := range []string{"/", "/?ke-hoach=tat-ca", "/?ke-hoach=" + planCode} {
+				cs.hide.Store(false)
+				before := cs.reads.Load()
+				got := b.get(path)
+				if n := cs.reads.Load() - before; n != 0 {
+					t.Errorf("%s %s: the overview of now read every assignment %d times", who, path, n)
+				}
+				cs.hide.Store(true)
+				want := b.get(path)
+				if got.status != 200 || got.body != want.body {
+					t.Fatalf("%s %s at %v: from counts (%d):\n%s\nfrom every assignment (%d):\n%s", who, path, f.clock(), got.status, got.body, want.status, want.body)
+				}
+			}
+		}
+	}
+	// The check above compares something: the pages differ by viewer and
+	// show the counts of the other plan under "tat-ca".
+	all := viewers["office"].get("/?ke-hoach=tat-ca").body
+	contains(t, "the overview of every plan", all, "7/KH-UBND I", "ngoai")
+}
