@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -159,4 +160,115 @@ func mappedRSS(t *testing.T, path string) int {
 		}
 	}
 	return total
+}
+
+// TestForEachTaskDecodesOnce: ForEachTask allocates per task about what
+// one decoding of a task allocates (it decoded every task twice, once to
+// order them, once for fn).
+func TestForEachTaskDecodesOnce(t *testing.T) {
+	c := &clock{t: time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)}
+	db := mustOpen(t, filepath.Join(t.TempDir(), "n.db"), c)
+	const n = 500
+	var ids []string
+	for i := range n {
+		ids = append(ids, fmt.Sprintf("I.%d", n-i))
+	}
+	p := samplePlan(ids...)
+	for i := range p.Tasks {
+		p.Tasks[i].Headings = []string{"I. CẢI CÁCH THỂ CHẾ", "1. Rà soát"}
+		p.Tasks[i].Coord, p.Tasks[i].CoordIDs = []string{"Phòng Quản lý công nghiệp"}, []string{"qlcn"}
+	}
+	if _, err := db.ImportPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.Tasks("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, value := []byte(recs[0].Key()), encodeTask(recs[0])
+	one := testing.AllocsPerRun(20, func() {
+		if _, err := decodeTask(key, value); err != nil {
+			t.Fatal(err)
+		}
+	})
+	seen := 0
+	all := testing.AllocsPerRun(5, func() {
+		seen = 0
+		if err := db.ForEachTask("", func(TaskRecord) error { seen++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if seen != n {
+		t.Fatalf("ForEachTask gave %d tasks, want %d", seen, n)
+	}
+	if perTask := all / n; perTask > one+1 {
+		t.Errorf("ForEachTask allocates %.1f times per task; one decoding allocates %.0f: it decodes a task more than once", perTask, one)
+	}
+}
+
+// TestTaskOrderReadsTheRecord: taskOrder, which steps over a stored task
+// without decoding it, finds the record's plan, position and archived flag
+// whatever its fields hold, and refuses what decodeTask refuses.
+func TestTaskOrderReadsTheRecord(t *testing.T) {
+	at := time.Date(2024, 6, 1, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	for i, r := range []TaskRecord{
+		{Plan: "60/KH-SCT", Seq: 0},
+		{Plan: "60/KH-SCT", Seq: 41, Created: at, Updated: at.UTC(), Archived: true, ArchivedAt: at},
+		{Plan: "Kế hoạch số 7", Seq: 300000, Archived: false, ArchivedAt: at},
+		{Plan: "x", Seq: 7, Archived: true},
+	} {
+		r.Task = samplePlan(fmt.Sprintf("II.%d", i)).Tasks[0]
+		if i%2 == 1 {
+			r.Headings, r.Coord, r.CoordIDs, r.Lines = []string{"II", "2. Một"}, []string{"A", "B"}, []string{"a", "b"}, []int{1, 2, 300}
+			r.Output, r.Timeline.Every, r.Timeline.Ref, r.Timeline.Month = "Báo cáo", "month", "Kế hoạch kiểm tra", 9
+		}
+		key := []byte(r.Key())
+		for _, v := range [][]byte{encodeTask(r), mustJSON(t, r)} {
+			o, err := taskOrder(key, v)
+			if err != nil {
+				t.Fatalf("record %d: %v", i, err)
+			}
+			if o != (order{plan: len(r.Plan), seq: r.Seq, archived: r.Archived}) {
+				t.Errorf("record %d: order %+v, want plan %d, seq %d, archived %t", i, o, len(r.Plan), r.Seq, r.Archived)
+			}
+		}
+		v := encodeTask(r)
+		for cut := 1; cut < len(v); cut++ {
+			if _, err := taskOrder(key, v[:cut]); err == nil {
+				t.Errorf("record %d cut at %d of %d bytes: no error", i, cut, len(v))
+				break
+			}
+		}
+		if _, err := taskOrder(key, append(slices.Clone(v), 0)); err == nil {
+			t.Errorf("record %d with a trailing byte: no error", i)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// BenchmarkForEachTask reads 20,000 stored tasks in Tasks' order.
+func BenchmarkForEachTask(b *testing.B) {
+	c := &clock{t: time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)}
+	db := mustOpen(b, filepath.Join(b.TempDir(), "n.db"), c)
+	var ids []string
+	for i := range 20000 {
+		ids = append(ids, fmt.Sprintf("I.%d", 20000-i))
+	}
+	if _, err := db.ImportPlan(samplePlan(ids...)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := db.ForEachTask("", func(TaskRecord) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
