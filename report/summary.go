@@ -18,13 +18,10 @@ type Count struct {
 }
 
 // Summarize is Build's summaries (by section, by unit, totals) made from
-// counts instead of assignments, without rows. Counts are keyed by the
-// task id's section, which is the task's section for every task a plan
-// document yields; a section's name is the first heading of its first
-// task (in task id order) that has one, which Build takes from the first
-// row of the section: the same title, since a plan gives every task of a
-// section that section's title as its first heading.
-func Summarize(at time.Time, loc *time.Location, tasks []scheduler.Task, counts []Count, dir *org.Directory) Report {
+// counts instead of assignments, without rows, the sections named from
+// titles. Counts are keyed by the task id's section, which is the task's
+// section for every task a plan document yields.
+func Summarize(at time.Time, loc *time.Location, titles SectionTitles, counts []Count, dir *org.Directory) Report {
 	if loc == nil {
 		loc = at.Location()
 	}
@@ -64,7 +61,6 @@ func Summarize(at time.Time, loc *time.Location, tasks []scheduler.Task, counts 
 			}
 		}
 	}
-	titles := sectionTitles(tasks)
 	slices.SortFunc(sections, func(a, b group) int {
 		return cmp.Or(cmp.Compare(a.plan, b.plan), compareSection(a.section, b.section))
 	})
@@ -83,11 +79,17 @@ func Summarize(at time.Time, loc *time.Location, tasks []scheduler.Task, counts 
 	return r
 }
 
-// sectionTitles maps plan and section to the first heading of the
-// section's first task (in task id order) that has one. Ids are compared
-// only in a section whose tasks disagree on the title.
-func sectionTitles(tasks []scheduler.Task) map[[2]string]string {
-	out := map[[2]string]string{}
+// SectionTitles are the names of the plans' sections: plan code and
+// section numeral → title.
+type SectionTitles map[[2]string]string
+
+// TitlesOf names each section after the first heading of its first task
+// (in task id order) that has one. Build takes the name from the first
+// row of the section that has one: the same title, since a plan gives
+// every task of a section that section's title as its first heading. Ids
+// are compared only in a section whose tasks disagree on the title.
+func TitlesOf(tasks []scheduler.Task) SectionTitles {
+	out := SectionTitles{}
 	var mixed map[[2]string]string // key → the first id of the title kept
 	for _, pass := range []int{1, 2} {
 		for _, t := range tasks {

@@ -95,7 +95,7 @@ func TestSummarizeEqualsBuild(t *testing.T) {
 				}
 			}
 			want := Build(asOf, ict, ts, pas, dir)
-			got := Summarize(asOf, ict, ts, countsOf(want.Rows), dir)
+			got := Summarize(asOf, ict, TitlesOf(ts), countsOf(want.Rows), dir)
 			for _, c := range []struct {
 				name      string
 				got, want any

@@ -316,7 +316,7 @@ func (db *DB) DashCounts(at time.Time, loc *time.Location) (counts []DashCount, 
 		}
 		// A done mark made after at did not exist yet: such an assignment
 		// counts as open (the done index holds them, usually none).
-		return newSchedTx(tx, false).ForEachDoneSince(at, func(a scheduler.Assignment) error {
+		return newSchedTx(tx, false).ForEachDoneSince(at.Add(time.Nanosecond), func(a scheduler.Assignment) error {
 			if !a.DoneAt.After(at) {
 				return nil
 			}

@@ -35,10 +35,7 @@ type data struct {
 }
 
 func (s *Server) selection(r *http.Request, env Env, tasks []scheduler.Task) selection {
-	years := map[string]int{}
-	for _, t := range tasks {
-		years[t.Plan.Code] = t.Plan.Year
-	}
+	years := s.facts.of(tasks).years
 	sel := selection{At: s.now()}
 	for p := range years {
 		sel.Plans = append(sel.Plans, p)

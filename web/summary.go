@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
@@ -40,14 +41,34 @@ func (s *Server) summary(r *http.Request, v *viewer, env Env) (data, error) {
 			report.DoneOnTime: c.DoneOnTime, report.DoneLate: c.DoneLate, report.OpenInTime: c.InTime, report.Overdue: c.Overdue,
 		}})
 	}
-	if plan != "" {
-		kept := make([]scheduler.Task, 0, len(tasks))
+	return data{sel: sel, report: report.Summarize(sel.At, loc, s.facts.of(tasks).titles, cs, env.Directory)}, nil
+}
+
+// taskFacts are what the dashboard's pages take from every task: the
+// plans' years (the plans to choose from) and the sections' names.
+type taskFacts struct {
+	years  map[string]int // plan code → year
+	titles report.SectionTitles
+}
+
+// factsCache keeps the taskFacts of the daemon's tasks, which change only
+// with them (a new slice at a sync or a reload): finding them reads every
+// task, 100,000 of them in a large province.
+type factsCache struct {
+	mu    sync.Mutex
+	tasks []scheduler.Task // the slice they were found in
+	facts taskFacts
+}
+
+func (c *factsCache) of(tasks []scheduler.Task) taskFacts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.facts.years == nil || len(tasks) != len(c.tasks) || len(tasks) > 0 && &tasks[0] != &c.tasks[0] {
+		years := map[string]int{}
 		for _, t := range tasks {
-			if t.Plan.Code == plan {
-				kept = append(kept, t)
-			}
+			years[t.Plan.Code] = t.Plan.Year
 		}
-		tasks = kept
+		c.tasks, c.facts = tasks, taskFacts{years: years, titles: report.TitlesOf(tasks)}
 	}
-	return data{sel: sel, report: report.Summarize(sel.At, loc, tasks, cs, env.Directory)}, nil
+	return c.facts
 }

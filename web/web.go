@@ -118,6 +118,7 @@ type Server struct {
 	limit  *limiter
 	mux    *http.ServeMux
 	cache  snapshotCache
+	facts  factsCache // what the pages take from every task (summary.go)
 }
 
 // New checks cfg, loads the link keys (creating the first) and returns
