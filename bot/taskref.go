@@ -104,8 +104,10 @@ func (b *Bot) choose(tx scheduler.Tx, p person, ref TaskRef, w want) (selection,
 		return nil
 	}
 	// The task's assignments in each plan, read by their key; every
-	// assignment only when none is found so (a task id written unlike the
-	// document's).
+	// assignment only when none is found so: a stored task id written
+	// unlike ParseTaskRef's form, a plan the engine does not plan (not yet:
+	// the daemon's bot answers while its first plan runs), or an id that
+	// names no task (TestChooseReadsEveryAssignmentWhenKeysFindNone).
 	for _, code := range b.engine.Plans() {
 		if err := tx.ForEachTaskAssignment(code, ref.Task, collect); err != nil {
 			return selection{}, err
