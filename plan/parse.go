@@ -21,6 +21,11 @@ func Parse(r io.Reader, name string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read plan %s: %w", name, err)
 	}
+	return ParseBytes(data, name)
+}
+
+// ParseBytes is Parse of a document already read, without copying it.
+func ParseBytes(data []byte, name string) (*Plan, error) {
 	errs := &problems{file: name}
 	text, line, err := decode(data)
 	if err != nil {

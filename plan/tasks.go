@@ -6,7 +6,15 @@ import "slices"
 // inherit from the closest row above in the same section that had them filled
 // (a vertically merged cell in the original table).
 func (t *table) tasks() []Task {
-	var out []Task
+	n := 0
+	for _, s := range t.sections {
+		for _, r := range s.records {
+			if !r.heading {
+				n++
+			}
+		}
+	}
+	out := make([]Task, 0, n) // a Task is large: 100,000 of them grown by doubling cost 3 times their size
 	for _, s := range t.sections {
 		var lead, coord []string
 		for _, r := range s.records {

@@ -1,10 +1,13 @@
 package scheduler
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,6 +160,9 @@ func (s *state) next(a Assignment) *Pending {
 	return &Pending{At: at, Assignment: a.Key, Step: st.Name, Rank: st.rank}
 }
 
+// errStopScan ends a scan early.
+var errStopScan = errors.New("scan stopped")
+
 // syncChunk is the number of tasks Sync plans in one transaction.
 const syncChunk = 4000
 
@@ -222,12 +228,26 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 			return res, fmt.Errorf("sync: %w", err)
 		}
 	}
+	// A plan with no assignment yet (its first start) has none to archive
+	// at the end: syncGone need not read what this Sync writes.
+	fresh := map[string]bool{}
 	err = e.store.View(func(tx Tx) error {
 		for code, fp := range planFP {
-			if was, ok, err := tx.SyncMark(code, ""); err != nil {
+			was, ok, err := tx.SyncMark(code, "")
+			if err != nil {
 				return err
-			} else if ok && was == fp {
+			}
+			if ok && was == fp {
 				delete(byPlan, code)
+				continue
+			}
+			if !ok {
+				empty := true
+				err := tx.ForEachAssignment(code, func(Assignment) error { empty = false; return errStopScan })
+				if err != nil && !errors.Is(err, errStopScan) {
+					return err
+				}
+				fresh[code] = empty
 			}
 		}
 		return nil
@@ -241,8 +261,11 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	// One transaction per chunk of tasks: bbolt splits its nodes only at
 	// commit, so one huge transaction inserts in quadratic time. Sync is
 	// idempotent: a crash between chunks is finished by the next Sync.
-	for start := 0; start < len(tasks); start += syncChunk {
-		chunk := tasks[start:min(start+syncChunk, len(tasks))]
+	ordered := inKeyOrder(tasks)
+	occs := newOccurrenceMemo(s.Calendar, s.ReportDay, through)
+	units := unitsMemo{}
+	for start := 0; start < len(ordered); start += syncChunk {
+		chunk := ordered[start:min(start+syncChunk, len(ordered))]
 		err := e.store.Update(func(tx Tx) error {
 			// Reads first (see Store): what changed, and what it has now.
 			todo := make([]taskPlan, 0, len(chunk))
@@ -252,10 +275,10 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 				if rule.Unscheduled {
 					tp.unscheduled = true
 				} else {
-					tp.units = s.leadUnits(t.Task)
-					tp.occs = Occurrences(s.Calendar, t.Plan, t.Task, rule, s.ReportDay, through)
+					tp.units = units.of(s, t.Task)
+					tp.occs = occs.of(t.Plan, t.Task, rule)
 				}
-				fp, err := fps.task(t, tp.unscheduled, tp.units, tp.occs)
+				fp, err := fps.task(*t, tp.unscheduled, tp.units, tp.occs)
 				if err != nil {
 					return err
 				}
@@ -287,8 +310,10 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	}
 	for _, code := range slices.Sorted(maps.Keys(byPlan)) {
 		err := e.store.Update(func(tx Tx) error {
-			if err := s.syncGone(tx, code, through, &res); err != nil {
-				return err
+			if !fresh[code] {
+				if err := s.syncGone(tx, code, through, &res); err != nil {
+					return err
+				}
 			}
 			return tx.PutSyncMark(code, "", planFP[code])
 		})
@@ -299,10 +324,45 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	return res, nil
 }
 
+// inKeyOrder returns pointers to tasks in the order of their assignments'
+// keys (plan, then task id followed by "@"): chunk after chunk, a store
+// sorted by key then appends instead of inserting among what earlier
+// chunks wrote, which would rewrite most of its pages at every commit.
+// "I.10" comes before "I.1" here, as "I.10@" sorts before "I.1@".
+func inKeyOrder(tasks []Task) []*Task {
+	out := make([]*Task, len(tasks))
+	for i := range tasks {
+		out[i] = &tasks[i]
+	}
+	slices.SortFunc(out, func(a, b *Task) int {
+		if c := strings.Compare(a.Plan.Code, b.Plan.Code); c != 0 {
+			return c
+		}
+		return compareBefore(a.ID, b.ID, '@')
+	})
+	return out
+}
+
+// compareBefore compares a+sep and b+sep without building them.
+func compareBefore(a, b string, sep byte) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		return cmp.Compare(sep, b[n])
+	default:
+		return cmp.Compare(a[n], sep)
+	}
+}
+
 // taskPlan is one task Sync plans again: its units and occurrences up to
 // the horizon, its fingerprint, and the assignments it has.
 type taskPlan struct {
-	t           Task
+	t           *Task
 	unscheduled bool
 	units       []string
 	occs        []Occurrence
@@ -314,15 +374,23 @@ type taskPlan struct {
 // the horizon, and stores its fingerprint.
 func (s *state) planTask(tx Tx, tp taskPlan, through calendar.Date, res *SyncResult) error {
 	t := tp.t
-	has := make(map[string]Assignment, len(tp.has))
+	var has map[string]Assignment
+	if len(tp.has) > 0 {
+		has = make(map[string]Assignment, len(tp.has))
+	}
 	for _, a := range tp.has {
 		has[a.Key] = a
 	}
-	want := map[string]bool{}
+	var want map[string]bool // the keys planned, when some exist to compare
+	if len(tp.has) > 0 {
+		want = make(map[string]bool, len(tp.occs)*len(tp.units))
+	}
 	for _, occ := range tp.occs {
 		for _, unit := range tp.units {
 			key := AssignmentKey(t.Plan.Code, occ.ID(), unit)
-			want[key] = true
+			if want != nil {
+				want[key] = true
+			}
 			a, ok := has[key]
 			ch, changed, created, err := s.syncOne(tx, key, a, ok, t, occ, unit)
 			if err != nil {
@@ -436,7 +504,7 @@ func (s *state) syncGone(tx Tx, code string, through calendar.Date, res *SyncRes
 	return nil
 }
 
-func (s *state) syncOne(tx Tx, key string, a Assignment, ok bool, t Task, occ Occurrence, unit string) (ch Change, changed, created bool, err error) {
+func (s *state) syncOne(tx Tx, key string, a Assignment, ok bool, t *Task, occ Occurrence, unit string) (ch Change, changed, created bool, err error) {
 	if !ok {
 		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
 			DueDay: occ.DueDay, State: StateOpen}
@@ -463,6 +531,20 @@ func samePending(a, b *Pending) bool {
 		return a == b
 	}
 	return a.At.Equal(b.At) && a.Step == b.Step && a.Rank == b.Rank && a.Assignment == b.Assignment
+}
+
+// unitsMemo expands each distinct list of lead ids once; tasks with the
+// same lead share the (read-only) result.
+type unitsMemo map[string][]string
+
+func (m unitsMemo) of(s *state, t plan.Task) []string {
+	k := strings.Join(t.LeadIDs, "\x00") // no copy for the usual single lead
+	if u, ok := m[k]; ok {
+		return u
+	}
+	u := s.leadUnits(t)
+	m[k] = u
+	return u
 }
 
 // leadUnits expands the task's lead ids (units or groups) into unit ids.

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -85,6 +86,69 @@ func Occurrences(cal *calendar.Calendar, p PlanInfo, t plan.Task, r Rule, report
 		}
 	}
 	return out
+}
+
+// occurrenceMemo computes the occurrences of many tasks that share a rule
+// and a timeline once: they differ only by the task's id. A plan of
+// 100,000 tasks has a few hundred distinct (rule, timeline) pairs, and a
+// cron rule's firings cost far more than copying them.
+type occurrenceMemo struct {
+	cal     *calendar.Calendar
+	report  ReportDay
+	through calendar.Date
+	m       map[occurrenceKey][]Occurrence // TaskID left empty
+}
+
+// occurrenceKey is what Occurrences reads besides the task's id: the plan,
+// the rule's content and the timeline's fields.
+type occurrenceKey struct {
+	plan                          PlanInfo
+	rule                          string
+	kind                          plan.Kind
+	year, half, quarter, month, d int
+}
+
+func newOccurrenceMemo(cal *calendar.Calendar, report ReportDay, through calendar.Date) *occurrenceMemo {
+	return &occurrenceMemo{cal: cal, report: report, through: through, m: map[occurrenceKey][]Occurrence{}}
+}
+
+// of is Occurrences(cal, p, t, r, report, through).
+func (m *occurrenceMemo) of(p PlanInfo, t plan.Task, r Rule) []Occurrence {
+	tl := t.Timeline
+	k := occurrenceKey{plan: p, rule: ruleKey(r), kind: tl.Kind, year: tl.Year, half: tl.Half, quarter: tl.Quarter, month: tl.Month, d: tl.Day}
+	occs, ok := m.m[k]
+	if !ok {
+		occs = Occurrences(m.cal, p, plan.Task{Timeline: tl}, r, m.report, m.through)
+		m.m[k] = occs
+	}
+	out := make([]Occurrence, len(occs))
+	for i, o := range occs {
+		o.TaskID = t.ID
+		out[i] = o
+	}
+	return out
+}
+
+// ruleKey is the part of r that decides occurrences, as a string.
+func ruleKey(r Rule) string {
+	if r.Unscheduled {
+		return "u"
+	}
+	if len(r.Dates) == 0 && len(r.Reports) == 0 {
+		if r.Cron == "" {
+			return "d" + r.Due
+		}
+		return "c" + r.Cron + "\x00" + r.Due
+	}
+	var b strings.Builder
+	b.WriteString("l" + r.Cron + "\x00" + r.Due)
+	for _, d := range r.Dates {
+		b.WriteString("\x00" + d.String())
+	}
+	for _, rep := range r.Reports {
+		b.WriteString("\x01" + string(rep))
+	}
+	return b.String()
 }
 
 // maxFires bounds the occurrences of one recurring task in a year; Check

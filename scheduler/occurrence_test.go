@@ -1,10 +1,12 @@
 package scheduler
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/plan"
 )
 
@@ -148,6 +150,63 @@ func TestScheduleOverrides(t *testing.T) {
 	for _, tt := range tests {
 		if got := s.For(plan60.Code, tt.task).Source; got != tt.want {
 			t.Errorf("%s: source %q, want %q", tt.task.ID, got, tt.want)
+		}
+	}
+}
+
+// TestOccurrenceMemoMatchesOccurrences: Sync's memo gives every task the
+// occurrences Occurrences computes for it, across rules that differ only
+// by one field and timelines that differ only by one number.
+func TestOccurrenceMemoMatchesOccurrences(t *testing.T) {
+	cal := testCalendar(t)
+	p := PlanInfo{Code: "1/KH", Year: 2025, Start: day(2025, 1, 10)}
+	other := PlanInfo{Code: "2/KH", Year: 2025, Start: day(2025, 3, 1)}
+	mkRule := func(r Rule) Rule {
+		if err := r.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	rs := []Rule{
+		{}, // the task's own timeline, through Schedules.For's built-ins
+		mkRule(Rule{Due: "timeline"}),
+		mkRule(Rule{Due: "end-of-year"}),
+		mkRule(Rule{Due: "2025-05-20"}),
+		mkRule(Rule{Due: "2025-05-21"}),
+		mkRule(Rule{Cron: "0 9 25 * *"}),
+		mkRule(Rule{Cron: "0 9 26 * *"}),
+		mkRule(Rule{Cron: "0 9 * * 1"}),
+		mkRule(Rule{Dates: []calendar.Date{day(2025, 2, 3), day(2025, 6, 9)}}),
+		mkRule(Rule{Dates: []calendar.Date{day(2025, 2, 3), day(2025, 6, 10)}}),
+		mkRule(Rule{Reports: []Report{ReportQ1, ReportH1}}),
+		mkRule(Rule{Reports: []Report{ReportQ1, ReportQ3}}),
+		{Unscheduled: true},
+	}
+	texts := []string{"Trong năm 2025", "Quý I/2025", "Quý II/2025", "Tháng 3/2025", "Tháng 4/2025", "6 tháng đầu năm 2025",
+		"6 tháng cuối năm 2025", "Trước ngày 15/4/2025", "Trước ngày 16/4/2025", "Trước ngày 15/5/2025", "Thường xuyên",
+		"Hằng tháng", "Hằng quý", "Theo quy định", "Năm 2026", ""}
+	var s Schedules
+	for _, through := range []calendar.Date{day(2025, 12, 31), day(2025, 4, 30)} {
+		memo := newOccurrenceMemo(cal, 16, through)
+		n := 0
+		for round := range 2 { // the second round reads what the first remembered
+			for ri, r := range rs {
+				for ti, text := range texts {
+					for _, pi := range []PlanInfo{p, other} {
+						n++
+						task := plan.Task{ID: fmt.Sprintf("I.%d", n), Section: "I", Timeline: plan.ParseTimeline(text)}
+						rule := r
+						if rule.IsZero() {
+							rule = s.For(pi.Code, task)
+						}
+						want := Occurrences(cal, pi, task, rule, 16, through)
+						got := memo.of(pi, task, rule)
+						if !slices.Equal(got, want) {
+							t.Fatalf("round %d, rule %d, %q, plan %s, through %s:\n got %v\nwant %v", round, ri, texts[ti], pi.Code, through, occIDs(got), occIDs(want))
+						}
+					}
+				}
+			}
 		}
 	}
 }

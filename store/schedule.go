@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -110,6 +111,41 @@ type bucketWrites struct {
 // kv is one buffered write of a bucket: value nil deletes.
 type kv struct{ key, value []byte }
 
+// lists keeps the buffers of past transactions' writes for the next ones:
+// a Sync writes 20,000 keys per bucket in each of its transactions, and
+// growing a new list for each one allocated more than the records. (A
+// sync.Pool would not do: it empties at every collection, and a Sync
+// collects often.)
+var lists struct {
+	sync.Mutex
+	free [][]kv
+}
+
+// maxFreeLists bounds the lists kept: a few buckets' worth.
+const maxFreeLists = 16
+
+func newList() []kv {
+	lists.Lock()
+	defer lists.Unlock()
+	if n := len(lists.free); n > 0 {
+		l := lists.free[n-1]
+		lists.free = lists.free[:n-1]
+		return l
+	}
+	return make([]kv, 0, 256)
+}
+
+// freeList gives a flushed list back: bbolt keeps the keys and values
+// until the commit, not the list.
+func freeList(l []kv) {
+	clear(l)
+	lists.Lock()
+	defer lists.Unlock()
+	if len(lists.free) < maxFreeLists {
+		lists.free = append(lists.free, l[:0])
+	}
+}
+
 func (w *writes) set(bucket []byte, key, value []byte) {
 	if w == nil {
 		return
@@ -120,7 +156,7 @@ func (w *writes) set(bucket []byte, key, value []byte) {
 	}
 	bw := w.b[string(bucket)]
 	if bw == nil {
-		bw = &bucketWrites{list: make([]kv, 0, 256)}
+		bw = &bucketWrites{list: newList()}
 		w.b[string(bucket)] = bw
 	}
 	bw.list = append(bw.list, kv{key: key, value: value})
@@ -265,6 +301,8 @@ func (t schedTx) flush() error {
 				return fmt.Errorf("write %s %q: %w", name, wr.key, err)
 			}
 		}
+		freeList(list)
+		bw.list = nil
 	}
 	t.w.b = nil
 	return nil
@@ -304,7 +342,8 @@ func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
 	if err != nil {
 		return err
 	}
-	var idx []write
+	var buf [8]write // at most 7: a delete and a put per index below
+	idx := buf[:0]
 	if found && old.Next != nil {
 		idx = append(idx, write{bucketPending, timeKey(old.Next.At, a.Key), nil})
 	}

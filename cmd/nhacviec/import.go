@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -63,7 +62,7 @@ func readChangedPlans(cfg *config.Config, paths []string, known func(path, diges
 				continue
 			}
 		}
-		p, err := plan.Parse(bytes.NewReader(data), path)
+		p, err := plan.ParseBytes(data, path)
 		if err == nil {
 			p.Digest = digest
 			err = cfg.Directory.ResolvePlan(p)
