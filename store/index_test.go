@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -254,4 +255,65 @@ func TestBufferedWritesLastWins(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestReusedListsStartEmpty: the write buffer's lists go from one
+// transaction to the next; a transaction writes only its own writes, even
+// when an earlier one wrote more to the same bucket or failed.
+func TestReusedListsStartEmpty(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b := bucketRhythm
+	write := func(fail bool, kvs ...string) error {
+		return db.bolt.Update(func(tx *bolt.Tx) error {
+			st := newSchedTx(tx, true)
+			for i := 0; i < len(kvs); i += 2 {
+				var v []byte
+				if kvs[i+1] != "" {
+					v = []byte(kvs[i+1])
+				}
+				if err := st.setRaw(b, []byte(kvs[i]), v); err != nil {
+					return err
+				}
+			}
+			if err := st.flush(); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("rolled back")
+			}
+			return nil
+		})
+	}
+	many := make([]string, 0, 2000)
+	for i := range 1000 {
+		many = append(many, fmt.Sprint("k", i), "1")
+	}
+	if err := write(false, many...); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(true, "x", "rolled"); err == nil {
+		t.Fatal("the failing transaction did not fail")
+	}
+	// Deletes of what the first wrote, in lists that held its writes.
+	dels := make([]string, 0, 2000)
+	for i := range 1000 {
+		dels = append(dels, fmt.Sprint("k", i), "")
+	}
+	if err := write(false, dels...); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(false, "only", "1"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(b).ForEach(func(k, v []byte) error { got = append(got, string(k)+"="+string(v)); return nil })
+	})
+	if !slices.Equal(got, []string{"only=1"}) {
+		t.Errorf("bucket holds %v, want [only=1]", got)
+	}
 }
