@@ -210,3 +210,31 @@ func TestOccurrenceMemoMatchesOccurrences(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyOrder: Sync plans tasks in the order of their assignments' keys
+// ("I.10@…" before "I.1@…"), so that each chunk appends to the store.
+func TestKeyOrder(t *testing.T) {
+	ids := []string{"I.1", "I.10", "I.1.2", "I.2", "II.1", "I", "I.10.1", "I.100", "Ia", "I.1@", "I.1?", "I.1A", ""}
+	for _, a := range ids {
+		for _, b := range ids {
+			if got, want := compareBefore(a, b, '@'), strings.Compare(a+"@", b+"@"); got != want {
+				t.Errorf("compareBefore(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+	var tasks []Task
+	for i, id := range ids {
+		code := "1/KH"
+		if i%3 == 0 {
+			code = "2/KH"
+		}
+		tasks = append(tasks, Task{Plan: PlanInfo{Code: code}, Task: plan.Task{ID: id}})
+	}
+	var keys []string
+	for _, tk := range inKeyOrder(tasks) {
+		keys = append(keys, AssignmentKey(tk.Plan.Code, tk.ID+"@2025", "u1"))
+	}
+	if !slices.IsSorted(keys) {
+		t.Errorf("tasks not in key order: %q", keys)
+	}
+}
