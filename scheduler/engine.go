@@ -335,7 +335,7 @@ func inKeyOrder(tasks []Task) []*Task {
 		out[i] = &tasks[i]
 	}
 	slices.SortFunc(out, func(a, b *Task) int {
-		if c := strings.Compare(a.Plan.Code, b.Plan.Code); c != 0 {
+		if c := compareBefore(a.Plan.Code, b.Plan.Code, '|'); c != 0 {
 			return c
 		}
 		return compareBefore(a.ID, b.ID, '@')
@@ -352,10 +352,10 @@ func compareBefore(a, b string, sep byte) int {
 	switch {
 	case len(a) == len(b):
 		return 0
-	case len(a) < len(b):
-		return cmp.Compare(sep, b[n])
+	case len(a) < len(b): // a+sep ends where b+sep goes on
+		return cmp.Or(cmp.Compare(sep, b[n]), -1)
 	default:
-		return cmp.Compare(a[n], sep)
+		return cmp.Or(cmp.Compare(a[n], sep), 1)
 	}
 }
 
