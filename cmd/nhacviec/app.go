@@ -21,6 +21,9 @@ type Main struct {
 	getenv         func(string) string
 	// now is the wall clock; tests and --now replace it.
 	now func() time.Time
+	// after, when set (tests), is the daemon's wait until its next wake-up
+	// (time.After otherwise): a test's clock that moves only when told.
+	after func(time.Duration) <-chan time.Time
 
 	configPath string
 	// rootCAs, when set, are trusted for the SMTP server (tests).

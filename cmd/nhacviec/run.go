@@ -298,7 +298,7 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 			wait = min(wait, max(next.Sub(now), 0))
 			d.log.Debug("sleeping", "until", next.In(rt.cfg.Location).Format(time.RFC3339))
 		}
-		t := time.NewTimer(wait)
+		t, woken := d.m.timer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -306,10 +306,24 @@ func (d *daemon) loop(ctx context.Context, reloads <-chan struct{}) error {
 		case <-reloads:
 			t.Stop()
 			d.reload()
-		case <-t.C:
+		case <-woken:
 		}
 	}
 }
+
+// timer is the daemon's wait of d before its next wake-up: a real timer,
+// or the test's (Main.after), whose Stop does nothing.
+func (m *Main) timer(d time.Duration) (interface{ Stop() bool }, <-chan time.Time) {
+	if m.after != nil {
+		return noTimer{}, m.after(d)
+	}
+	t := time.NewTimer(d)
+	return t, t.C
+}
+
+type noTimer struct{}
+
+func (noTimer) Stop() bool { return false }
 
 // signal wakes the delivery pipeline without blocking.
 func (d *daemon) signal() {
