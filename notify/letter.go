@@ -254,7 +254,15 @@ func sectionOf(it Item) SectionKind {
 // "1 nhiệm vụ quá hạn (5 kỳ)". Short gives the title's wording ("1 quá
 // hạn (5 kỳ)"). Copies count only in a message that holds nothing else.
 func CountParts(items []Item, short bool) []string {
-	groups := map[string][]Item{}
+	// Distinct tasks and (assignment, task, occurrence, unit) per group,
+	// counted with struct keys: a digest of a large plan has tens of
+	// thousands of items, and a concatenated key per item was most of
+	// the cost of its subject.
+	type counts struct {
+		tasks map[taskKey]struct{}
+		asgs  map[asgKey]struct{}
+	}
+	groups := map[string]*counts{}
 	copies := 0
 	for _, it := range items {
 		k := ""
@@ -267,16 +275,21 @@ func CountParts(items []Item, short bool) []string {
 		default:
 			k = string(sectionOf(it))
 		}
-		groups[k] = append(groups[k], it)
+		g := groups[k]
+		if g == nil {
+			g = &counts{tasks: map[taskKey]struct{}{}, asgs: map[asgKey]struct{}{}}
+			groups[k] = g
+		}
+		g.tasks[taskKeyOf(it)] = struct{}{}
+		g.asgs[asgKey{it.Assignment, it.TaskID, it.Occurrence, it.Unit}] = struct{}{}
 	}
 	var parts []string
 	add := func(key, long, brief, unit string) {
-		its := groups[key]
-		if len(its) == 0 {
+		g := groups[key]
+		if g == nil {
 			return
 		}
-		tasks := len(distinct(its, taskOf))
-		n := len(distinct(its, func(it Item) string { return it.Assignment + "|" + it.TaskID + "|" + it.Occurrence + "|" + it.Unit }))
+		tasks, n := len(g.tasks), len(g.asgs)
 		label := long
 		if short {
 			label = brief
@@ -293,15 +306,29 @@ func CountParts(items []Item, short bool) []string {
 	add(string(SectionCheckin), "nhiệm vụ cần báo cáo tiến độ", "cần báo cáo tiến độ", "kỳ")
 	add(string(SectionDone), "nhiệm vụ đã hoàn thành", "đã hoàn thành", "lượt đơn vị")
 	if len(parts) == 0 && copies > 0 {
-		tasks := len(distinct(items, taskOf))
+		tasks := map[taskKey]struct{}{}
+		for _, it := range items {
+			tasks[taskKeyOf(it)] = struct{}{}
+		}
 		if short {
-			parts = append(parts, fmt.Sprintf("%d nhiệm vụ phối hợp để biết", tasks))
+			parts = append(parts, fmt.Sprintf("%d nhiệm vụ phối hợp để biết", len(tasks)))
 		} else {
-			parts = append(parts, fmt.Sprintf("%d nhiệm vụ phối hợp, gửi để biết", tasks))
+			parts = append(parts, fmt.Sprintf("%d nhiệm vụ phối hợp, gửi để biết", len(tasks)))
 		}
 	}
 	return parts
 }
+
+// taskKey is taskOf's task as a map key: its plan and id.
+type taskKey struct{ plan, id string }
+
+func taskKeyOf(it Item) taskKey {
+	plan, _, _ := strings.Cut(it.Assignment, "|")
+	return taskKey{plan, it.TaskID}
+}
+
+// asgKey is one (unit, period) assignment counted by CountParts.
+type asgKey struct{ assignment, task, occurrence, unit string }
 
 // Subject is the subject of a letter, sorted and scanned in an inbox:
 // "[Nhắc việc CCHC] Phòng KH-TC: 1 quá hạn (5 kỳ), 1 sắp đến hạn (2 kỳ) — 19/11/2024".

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -311,12 +312,12 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 				have[k] = true
 				it := s.candidateItem(now, c)
 				if it.Copy {
-					ls, ok := leads[c.a.Plan+"|"+c.a.Occurrence]
+					ls, ok := leads[c.a.plan+"|"+c.a.occurrence]
 					if !ok {
-						if ls, err = s.leadStates(tx, *c.a); err != nil {
+						if ls, err = s.leadStates(tx, c.a.assignment()); err != nil {
 							return nil, nil, nil, err
 						}
-						leads[c.a.Plan+"|"+c.a.Occurrence] = ls
+						leads[c.a.plan+"|"+c.a.occurrence] = ls
 					}
 					it.Leads = ls
 				}
@@ -535,15 +536,31 @@ func messageKind(items []notify.Item) notify.Kind {
 // messageID is the stable key of a message: recipient, channel, moment and
 // the steps it carries (items, for messages that only inform).
 func messageID(to, channel string, at time.Time, steps []string, items []notify.Item) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%d\n", to, channel, at.Unix())
+	// The bytes fmt.Fprintf("%s\n%s\n%d\n") and a Fprintln per step and
+	// per item (assignment, kind, copy) wrote before: IDs already stored
+	// stay the same (TestMessageIDBytes). A digest has thousands of items:
+	// appended into one buffer, hashed once.
+	buf := make([]byte, 0, 64+len(steps)*48+len(items)*64)
+	buf = append(buf, to...)
+	buf = append(buf, '\n')
+	buf = append(buf, channel...)
+	buf = append(buf, '\n')
+	buf = strconv.AppendInt(buf, at.Unix(), 10)
+	buf = append(buf, '\n')
 	for _, s := range steps {
-		fmt.Fprintln(h, s)
+		buf = append(buf, s...)
+		buf = append(buf, '\n')
 	}
 	for _, it := range items {
-		fmt.Fprintln(h, it.Assignment, it.Kind, it.Copy)
+		buf = append(buf, it.Assignment...)
+		buf = append(buf, ' ')
+		buf = append(buf, it.Kind...)
+		buf = append(buf, ' ')
+		buf = strconv.AppendBool(buf, it.Copy)
+		buf = append(buf, '\n')
 	}
-	return hex.EncodeToString(h.Sum(nil)[:12])
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:12])
 }
 
 func isYearPeriod(p string) bool {

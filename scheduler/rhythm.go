@@ -53,22 +53,37 @@ func (s *state) nextRound(now time.Time, last calendar.Date) time.Time {
 // recipients); the item is built only for those a digest takes (item).
 type candidate struct {
 	to   *target // in the state's memo: shared
-	a    *Assignment
+	a    *repeatable
 	kind notify.Kind // overdue, or reminder when coming due
+}
+
+// repeatable is what a repeat reads of its open assignment: a round at
+// 500,000 assignments holds hundreds of thousands of them, and the whole
+// Assignment was three times the size.
+type repeatable struct {
+	key, plan, taskID, occurrence, unit string
+	due                                 calendar.Date
+}
+
+// assignment is r as the open Assignment it was read from, for item,
+// targets and leadStates (which read no other field).
+func (r *repeatable) assignment() Assignment {
+	return Assignment{Key: r.key, Plan: r.plan, TaskID: r.taskID, Occurrence: r.occurrence, Unit: r.unit,
+		DueDay: r.due, State: StateOpen}
 }
 
 // key is the candidate's item key (itemKey).
 func (c candidate) key() string {
 	if c.to.copy { // as itemKey: a candidate is never an escalation
-		plan, _, _ := strings.Cut(c.a.Key, "|")
-		return "copy|" + plan + "|" + c.a.Occurrence
+		plan, _, _ := strings.Cut(c.a.key, "|")
+		return "copy|" + plan + "|" + c.a.occurrence
 	}
-	return c.a.Key
+	return c.a.key
 }
 
 // item is the candidate's item at now.
 func (s *state) candidateItem(now time.Time, c candidate) notify.Item {
-	it := s.item(now, fired{a: *c.a, step: Step{Kind: c.kind}})
+	it := s.item(now, fired{a: c.a.assignment(), step: Step{Kind: c.kind}})
 	it.Copy = c.to.copy
 	return it
 }
@@ -96,8 +111,13 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		return nil, nil, err
 	}
 	// Only the open assignments within reach of a reminder can be
-	// repeated: the store reads those, not every assignment.
-	var list []Assignment // one allocation, not one per assignment
+	// repeated: the store reads those, not every assignment. They are
+	// kept in chunks that never move (no copy as the list grows), in
+	// order of due day then key.
+	const chunk = 4096
+	var chunks [][]repeatable
+	var as []*repeatable
+	sorted := true // by key already: one due day only
 	err = tx.ForEachOpen(s.reminderReach(today), func(a Assignment) error {
 		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
 			return nil
@@ -105,24 +125,31 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		if _, ok := s.task(a.Plan, a.TaskID); !ok {
 			return nil
 		}
-		list = append(list, a)
+		if n := len(chunks); n == 0 || len(chunks[n-1]) == chunk {
+			chunks = append(chunks, make([]repeatable, 0, chunk))
+		}
+		c := &chunks[len(chunks)-1]
+		*c = append(*c, repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay})
+		r := &(*c)[len(*c)-1]
+		if n := len(as); n > 0 && as[n-1].key > r.key {
+			sorted = false
+		}
+		as = append(as, r)
 		return nil
 	})
-	as := make([]*Assignment, len(list))
-	for i := range list {
-		as[i] = &list[i]
-	}
 	// By key, as a digest has always listed them: the first of two copies
 	// of an occurrence wins.
-	slices.SortFunc(as, func(a, b *Assignment) int { return strings.Compare(a.Key, b.Key) })
+	if !sorted {
+		sortByKey(as)
+	}
 	rep := &repeatSet{as: as, kinds: make([]notify.Kind, len(as)), targets: make([][]target, len(as))}
 	ids := map[string]bool{}
-	for i, a := range as {
+	for i, r := range as {
 		rep.kinds[i] = notify.KindOverdue
-		if !a.DueDay.Before(today) {
+		if !r.due.Before(today) {
 			rep.kinds[i] = notify.KindReminder
 		}
-		rep.targets[i] = s.targets(*a, Step{Kind: rep.kinds[i]})
+		rep.targets[i] = s.targets(r.assignment(), Step{Kind: rep.kinds[i]})
 		for _, t := range rep.targets[i] {
 			if !ids[t.to.ID] {
 				ids[t.to.ID] = true
@@ -135,13 +162,58 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 	return rep, done, err
 }
 
+// sortByKey sorts as by key. They come as runs sorted by key, one per due
+// day (ForEachOpen's order): merged pairwise, a few passes over the list
+// instead of a sort's log n.
+func sortByKey(as []*repeatable) {
+	if len(as) < 2 {
+		return
+	}
+	var runs []int // the start of each run, then len(as)
+	for i := range as {
+		if i == 0 || as[i-1].key > as[i].key {
+			runs = append(runs, i)
+		}
+	}
+	runs = append(runs, len(as))
+	buf := make([]*repeatable, len(as))
+	src, dst := as, buf
+	for len(runs) > 2 {
+		next := runs[:0:0]
+		for i := 0; i+1 < len(runs); i += 2 {
+			lo, mid, hi := runs[i], runs[i+1], len(as)
+			if i+2 < len(runs) {
+				hi = runs[i+2]
+			}
+			next = append(next, lo)
+			a, b, k := lo, mid, lo
+			for a < mid && b < hi {
+				if src[b].key < src[a].key { // ties: the earlier run first
+					dst[k], b = src[b], b+1
+				} else {
+					dst[k], a = src[a], a+1
+				}
+				k++
+			}
+			k += copy(dst[k:], src[a:mid])
+			copy(dst[k:], src[b:hi])
+		}
+		next = append(next, len(as))
+		runs = next
+		src, dst = dst, src
+	}
+	if &src[0] != &as[0] {
+		copy(as, src)
+	}
+}
+
 // repeatSet is what a round may repeat: the repeatable assignments by key,
 // each with its kind of item and its recipients. A round at 500,000
 // assignments has hundreds of thousands of them for every recipient
 // together, and most recipients' rhythm is not due that day: their
 // candidates are made only for the recipients a digest goes to.
 type repeatSet struct {
-	as      []*Assignment
+	as      []*repeatable
 	kinds   []notify.Kind // overdue, or reminder when coming due
 	targets [][]target    // shared (memo)
 	ids     []string      // every recipient of a candidate, sorted
