@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"regexp"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sct-langson/nhacviec/store"
 )
 
 // TestPreviewMatchesRunAfterMidYearRestart: a daemon that has run the
@@ -17,30 +19,48 @@ import (
 func TestPreviewMatchesRunAfterMidYearRestart(t *testing.T) {
 	e := newEnv(t)
 	ict := time.FixedZone("ICT", 7*3600)
-	header := regexp.MustCompile(`(?m)^──── (.*) ────\nGửi tới: ([^\n<(]*?) (?:<|\(|qua )`)
 
-	// runRound runs the daemon from 07:59:58 (now) until its clock, which
-	// runs in real time from --now, is past that day's 08:00 round and a
-	// moment more, and returns the letters it printed: the catch-up at its
-	// start, or the round, which a catch-up replaces.
+	// runRound runs the daemon from 07:59:58 (now) through that day's
+	// 08:00 round until it waits for a moment after 08:30, on a clock that
+	// moves only from one of its wake-ups to the next, and returns the
+	// messages it queued in that window: the catch-up at its start, or the
+	// round, which a catch-up replaces. Queued, not printed: the daemon
+	// stops as soon as it waits, and what it did not print yet stays in
+	// the outbox for the next start.
 	runRound := func(now string) []string {
-		var stdout syncBuffer
-		e.setup = func(m *Main) { m.stdout = &stdout }
+		start, err := parseNow(now, ict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		until := time.Date(start.Year(), start.Month(), start.Day(), 8, 30, 0, 0, ict)
+		clock := newStepClock(start)
+		e.setup = func(m *Main) { m.now, m.after = clock.now, clock.after }
 		defer func() { e.setup = nil }()
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			e.run(t, ctx, "run", "--now", now)
+			e.run(t, ctx, "run")
 		}()
-		// The daemon's clock must pass 08:00 (2 s) and any round finish: the
-		// only wall-clock wait, since run's --now clock runs in real time.
-		time.Sleep(4 * time.Second)
+		err = clock.runUntil(until, done, time.After(2*time.Minute)) // a guard, not a measure
+		close(clock.stop)
 		cancel()
 		<-done
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		recs, err := db.Outbox(store.OutboxFilter{From: start, Until: until.Add(time.Second)})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var out []string
-		for _, m := range header.FindAllStringSubmatch(stdout.String(), -1) {
-			out = append(out, strings.TrimSpace(m[2])+" | "+m[1])
+		for _, r := range recs {
+			out = append(out, r.Message.To.Name+" | "+r.Message.Title)
 		}
 		slices.Sort(out)
 		return out
@@ -59,7 +79,9 @@ func TestPreviewMatchesRunAfterMidYearRestart(t *testing.T) {
 		}
 		var titles []string
 		for _, en := range entries {
-			titles = append(titles, en.Recipient.Name+" | "+en.Title)
+			for range en.Channels { // the outbox has a message per channel
+				titles = append(titles, en.Recipient.Name+" | "+en.Title)
+			}
 			if at := en.At.In(ict); at.Format("15:04") != "08:00" && at.Format("15:04:05") != "07:59:58" {
 				t.Errorf("preview lists a message at %s", at)
 			}

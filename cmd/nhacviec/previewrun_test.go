@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -58,6 +60,25 @@ func (c *stepClock) wake(w stepWait) {
 	}
 	c.mu.Unlock()
 	w.c <- w.at
+}
+
+// runUntil wakes the daemon at each moment it waits for, in turn, each
+// when it has done with the one before, until it waits for one after
+// until; it fails when the daemon stops (done) or fail comes first.
+func (c *stepClock) runUntil(until time.Time, done <-chan struct{}, fail <-chan time.Time) error {
+	for {
+		select {
+		case w := <-c.waits:
+			if w.at.After(until) {
+				return nil
+			}
+			c.wake(w)
+		case <-done:
+			return errors.New("the daemon stopped")
+		case <-fail:
+			return fmt.Errorf("the daemon did not wait for a moment after %s", until.Format(time.DateTime))
+		}
+	}
 }
 
 // notifyBuffer is a syncBuffer that says when it is written to.
@@ -130,22 +151,9 @@ func TestPreviewMatchesRun(t *testing.T) {
 			}
 			// A guard against a daemon that never gets there, not a measure.
 			fail := time.After(2 * time.Minute)
-			// Every wake-up of the window, each when the daemon has done with
-			// the one before and waits.
-			for waiting := true; waiting; {
-				select {
-				case w := <-clock.waits:
-					if w.at.After(until) {
-						waiting = false
-						break
-					}
-					clock.wake(w)
-				case <-done:
-					t.Fatal("the daemon stopped")
-				case <-fail:
-					stopped()
-					t.Fatalf("the daemon did not wait for a moment after %s", until.Format(time.TimeOnly))
-				}
+			if err := clock.runUntil(until, done, fail); err != nil {
+				stopped()
+				t.Fatal(err)
 			}
 			read := func() []string {
 				var out []string
