@@ -15,6 +15,15 @@ func (t *table) tasks() []Task {
 		}
 	}
 	out := make([]Task, 0, n) // a Task is large: 100,000 of them grown by doubling cost 3 times their size
+	timelines := map[string]Timeline{} // a plan has far fewer phrases than tasks
+	timeline := func(text string) Timeline {
+		tl, ok := timelines[text]
+		if !ok {
+			tl = parseTimeline(text)
+			timelines[text] = tl
+		}
+		return tl
+	}
 	for _, s := range t.sections {
 		var lead, coord []string
 		for _, r := range s.records {
@@ -39,7 +48,7 @@ func (t *table) tasks() []Task {
 				Section:  s.roman,
 				Headings: s.headings(r),
 				Text:     r.cells[colText],
-				Timeline: parseTimeline(r.cells[colTimeline]),
+				Timeline: timeline(r.cells[colTimeline]),
 				Lead:     slices.Clone(lead),
 				Coord:    slices.Clone(coord),
 				Output:   r.cells[colOutput],

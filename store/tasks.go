@@ -74,6 +74,7 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 		tasks := tx.Bucket(bucketTasks)
 		tasks.FillPercent = fillPercent
 		seen := make(map[string]bool, len(p.Tasks))
+		puts := make([]kv, 0, len(p.Tasks))
 		for i, t := range p.Tasks {
 			key := []byte(TaskKey(p.Code, t.ID))
 			seen[string(key)] = true
@@ -106,7 +107,13 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 				rec.Created = old.Created
 				res.Updated = append(res.Updated, t.ID)
 			}
-			if err := tasks.Put(key, encodeTask(rec)); err != nil {
+			puts = append(puts, kv{key: key, value: encodeTask(rec)})
+		}
+		// In key order: the document's order ("I.2" before "I.10") would
+		// insert in the middle of the bucket's nodes, 6 µs a task.
+		slices.SortStableFunc(puts, func(x, y kv) int { return bytes.Compare(x.key, y.key) })
+		for _, w := range puts {
+			if err := tasks.Put(w.key, w.value); err != nil {
 				return err
 			}
 		}
