@@ -14,7 +14,7 @@ func (t *table) tasks() []Task {
 			}
 		}
 	}
-	out := make([]Task, 0, n) // a Task is large: 100,000 of them grown by doubling cost 3 times their size
+	out := make([]Task, 0, n)          // a Task is large: 100,000 of them grown by doubling cost 3 times their size
 	timelines := map[string]Timeline{} // a plan has far fewer phrases than tasks
 	timeline := func(text string) Timeline {
 		tl, ok := timelines[text]
