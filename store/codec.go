@@ -419,7 +419,7 @@ func (d *dec) strs() []string {
 
 // encodeTask is the value of a stored task (schema 2; schema 1 wrote JSON).
 func encodeTask(r TaskRecord) []byte {
-	e := enc{b: make([]byte, 0, 256)}
+	e := enc{b: make([]byte, 0, taskSizeHint(r))}
 	e.byte(recordV2)
 	e.str(r.Plan)
 	e.int(int64(r.Seq))
@@ -454,6 +454,21 @@ func encodeTask(r TaskRecord) []byte {
 	e.bool(r.Archived)
 	e.time(r.ArchivedAt)
 	return e.b
+}
+
+// taskSizeHint is about the size of r encoded, a little over: an import
+// keeps 100,000 encoded tasks until its commit, and a buffer grown by
+// doubling holds up to twice its record.
+func taskSizeHint(r TaskRecord) int {
+	t := r.Task
+	n := 160 + 10*len(t.Lines) + len(r.Plan) + len(t.ID) + len(t.Section) + len(t.Text) + len(t.Timeline.Text) +
+		len(t.Timeline.Kind) + len(t.Timeline.Every) + len(t.Timeline.Ref) + len(t.Output)
+	for _, ss := range [][]string{t.Headings, t.Lead, t.Coord, t.LeadIDs, t.CoordIDs} {
+		for _, s := range ss {
+			n += 3 + len(s)
+		}
+	}
+	return n
 }
 
 // interner shares the strings many tasks repeat (headings, unit names and

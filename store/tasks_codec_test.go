@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +87,37 @@ func TestSameContentComparesEveryField(t *testing.T) {
 	withEmpty.Headings, withEmpty.Coord = []string{}, nil
 	if !sameContent(empty, withEmpty) {
 		t.Error("a nil list and an empty one differ")
+	}
+}
+
+// TestTaskSizeHintFits: the buffer encodeTask starts with holds the
+// record, so that an import does not keep buffers grown by doubling.
+func TestTaskSizeHintFits(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	long := strings.Repeat("Rà soát, đơn giản hóa thủ tục hành chính ", 40)
+	str := func() string { return long[:r.IntN(len(long)/2)] }
+	list := func() []string {
+		out := make([]string, r.IntN(6))
+		for i := range out {
+			out[i] = str()
+		}
+		return out
+	}
+	at := func() time.Time {
+		return time.Unix(r.Int64N(1<<40), r.Int64N(1e9)).In(time.FixedZone("", (r.IntN(48)-24)*1800))
+	}
+	for i := range 2000 {
+		rec := TaskRecord{Plan: str(), Seq: r.IntN(1 << 30), Task: plan.Task{ID: str(), Section: str(), Headings: list(),
+			Text: str(), Timeline: plan.Timeline{Text: str(), Kind: plan.KindRecurring, Year: r.IntN(1 << 20), Half: r.IntN(1 << 20),
+				Quarter: r.IntN(1 << 20), Month: r.IntN(1 << 20), Day: r.IntN(1 << 20), Every: plan.EveryMonth, Ref: str()},
+			Lead: list(), Coord: list(), Output: str(), LeadIDs: list(), CoordIDs: list()},
+			Created: at(), Updated: at(), Archived: true, ArchivedAt: at()}
+		for range r.IntN(5) {
+			rec.Lines = append(rec.Lines, r.IntN(1<<31))
+		}
+		raw := encodeTask(rec)
+		if hint := taskSizeHint(rec); len(raw) > hint || cap(raw) != hint {
+			t.Fatalf("record %d: %d bytes, hint %d, buffer %d", i, len(raw), hint, cap(raw))
+		}
 	}
 }

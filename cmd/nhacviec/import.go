@@ -137,6 +137,13 @@ func flatten(err error) []error {
 // the config) is neither parsed nor compared again: a restart with 100,000
 // tasks would spend seconds finding that nothing changed.
 func (m *Main) importPlans(cfg *config.Config, db *store.DB, paths []string) (results []store.ImportResult, warnings []error, err error) {
+	restore := tighterGC()
+	results, warnings, err = m.readAndImport(cfg, db, paths)
+	restore() // the documents and their rows are garbage now
+	return results, warnings, err
+}
+
+func (m *Main) readAndImport(cfg *config.Config, db *store.DB, paths []string) (results []store.ImportResult, warnings []error, err error) {
 	plans, same, problems := readChangedPlans(cfg, paths, db.Imported)
 	if len(problems) > 0 {
 		return nil, nil, errors.Join(problems...)
