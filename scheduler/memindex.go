@@ -9,90 +9,82 @@ import (
 	"github.com/sct-langson/nhacviec/calendar"
 )
 
-// The MemStore's indices: each keeps its members in a map and a sorted
-// list of them, sorted again on the first scan after a change. Planning
-// adds every assignment then scans, and firing rewrites assignments
-// without changing their membership, so a scan mostly finds the list
-// ready.
+// The MemStore's indices: each keeps a sorted list of record ids, sorted
+// again on the first scan after a change of membership. Planning adds
+// every assignment then scans, and firing rewrites assignments without
+// changing their membership, so a scan mostly finds the list ready.
 
-// keyIndex is the sorted list of every assignment key.
+// keyIndex is the list of every record, by key.
 type keyIndex struct {
-	keys   []string
+	ids    []int32
 	sorted bool
 }
 
-func (x *keyIndex) add(k string) {
-	x.sorted = len(x.keys) == 0 || x.sorted && x.keys[len(x.keys)-1] < k
-	x.keys = append(x.keys, k)
+func (x *keyIndex) add(s *MemStore, id int32) {
+	x.sorted = len(x.ids) == 0 || x.sorted && s.key(x.ids[len(x.ids)-1]) < s.key(id)
+	x.ids = append(x.ids, id)
 }
 
-// of returns the keys of plan ("" for all), in order.
-func (x *keyIndex) of(plan string) []string {
+func (x *keyIndex) sort(s *MemStore) {
 	if !x.sorted {
-		slices.Sort(x.keys)
+		slices.SortFunc(x.ids, func(a, b int32) int { return strings.Compare(s.key(a), s.key(b)) })
 		x.sorted = true
 	}
+}
+
+// of returns the records of plan ("" for all), in key order.
+func (x *keyIndex) of(s *MemStore, plan string) []int32 {
 	if plan == "" {
-		return x.keys
+		x.sort(s)
+		return x.ids
 	}
-	return x.prefixed(plan + "|")
+	return x.prefixed(s, plan+"|")
 }
 
-// prefixed returns the keys that start with prefix, in order.
-func (x *keyIndex) prefixed(prefix string) []string {
-	if !x.sorted {
-		slices.Sort(x.keys)
-		x.sorted = true
-	}
-	i, _ := slices.BinarySearch(x.keys, prefix)
+// prefixed returns the records whose key starts with prefix, in order.
+func (x *keyIndex) prefixed(s *MemStore, prefix string) []int32 {
+	x.sort(s)
+	i, _ := slices.BinarySearchFunc(x.ids, prefix, func(id int32, p string) int { return strings.Compare(s.key(id), p) })
 	j := i
-	for j < len(x.keys) && strings.HasPrefix(x.keys[j], prefix) {
+	for j < len(x.ids) && strings.HasPrefix(s.key(x.ids[j]), prefix) {
 		j++
 	}
-	return x.keys[i:j]
+	return x.ids[i:j]
 }
 
 // openEntry is an open assignment in the index by due day.
 type openEntry struct {
 	due calendar.Date
-	key string
+	id  int32
 }
 
 // openIndex holds the open assignments by due day then key.
 type openIndex struct {
-	members map[string]calendar.Date
-	list    []openEntry
-	dirty   bool
+	list  []openEntry
+	dirty bool
 }
 
-// update follows a change of an assignment from old (when found) to a.
-func (x *openIndex) update(old Assignment, found bool, a Assignment) {
-	was := found && old.State == StateOpen
-	is := a.State == StateOpen
-	if was == is && (!is || old.DueDay == a.DueDay) {
-		return
+// update follows a change of an assignment: open before, open now, and
+// whether its due day moved.
+func (x *openIndex) update(was, is, moved bool) {
+	if was != is || is && moved {
+		x.dirty = true
 	}
-	if x.members == nil {
-		x.members = map[string]calendar.Date{}
-	}
-	if is {
-		x.members[a.Key] = a.DueDay
-	} else {
-		delete(x.members, a.Key)
-	}
-	x.dirty = true
 }
 
 // through returns the open assignments due on or before d, in order.
-func (x *openIndex) through(d calendar.Date) []openEntry {
-	if x.dirty {
+func (x *openIndex) through(s *MemStore, d calendar.Date) []openEntry {
+	if x.dirty || x.list == nil && len(s.recs) > 0 {
 		// A new list: a scan still reading the old one keeps it whole.
-		x.list = make([]openEntry, 0, len(x.members))
-		for k, due := range x.members {
-			x.list = append(x.list, openEntry{due, k})
+		open := s.arena.intern(string(StateOpen))
+		x.list = make([]openEntry, 0, len(x.list))
+		for id := range s.recs {
+			if r := &s.recs[id]; r.state == open {
+				x.list = append(x.list, openEntry{r.due, int32(id)})
+			}
 		}
 		slices.SortFunc(x.list, func(a, b openEntry) int {
-			return cmp.Or(a.due.Compare(b.due), strings.Compare(a.key, b.key))
+			return cmp.Or(a.due.Compare(b.due), strings.Compare(s.key(a.id), s.key(b.id)))
 		})
 		x.dirty = false
 	}
@@ -107,44 +99,36 @@ func (x *openIndex) through(d calendar.Date) []openEntry {
 
 // doneEntry is a done assignment in the index by done time.
 type doneEntry struct {
-	at  time.Time
-	key string
+	at time.Time
+	id int32
 }
 
 // doneIndex holds the done assignments by done time then key.
 type doneIndex struct {
-	members map[string]time.Time
-	list    []doneEntry
-	dirty   bool
+	list  []doneEntry
+	dirty bool
 }
 
-// update follows a change of an assignment from old (when found) to a.
-func (x *doneIndex) update(old Assignment, found bool, a Assignment) {
-	was := found && old.State == StateDone
-	is := a.State == StateDone
-	if was == is && (!is || old.DoneAt.Equal(a.DoneAt)) {
-		return
+// update follows a change of an assignment: done before, done now, and
+// whether its done time changed.
+func (x *doneIndex) update(was, is, moved bool) {
+	if was != is || is && moved {
+		x.dirty = true
 	}
-	if x.members == nil {
-		x.members = map[string]time.Time{}
-	}
-	if is {
-		x.members[a.Key] = a.DoneAt
-	} else {
-		delete(x.members, a.Key)
-	}
-	x.dirty = true
 }
 
 // since returns the done assignments marked done at or after t, in order.
-func (x *doneIndex) since(t time.Time) []doneEntry {
+func (x *doneIndex) since(s *MemStore, t time.Time) []doneEntry {
 	if x.dirty {
-		x.list = make([]doneEntry, 0, len(x.members))
-		for k, at := range x.members {
-			x.list = append(x.list, doneEntry{at, k})
+		done := s.arena.intern(string(StateDone))
+		x.list = make([]doneEntry, 0, len(x.list))
+		for id := range s.recs {
+			if r := &s.recs[id]; r.state == done {
+				x.list = append(x.list, doneEntry{s.arena.at(r.doneAt), int32(id)})
+			}
 		}
 		slices.SortFunc(x.list, func(a, b doneEntry) int {
-			return cmp.Or(a.at.Compare(b.at), strings.Compare(a.key, b.key))
+			return cmp.Or(a.at.Compare(b.at), strings.Compare(s.key(a.id), s.key(b.id)))
 		})
 		x.dirty = false
 	}
@@ -155,4 +139,65 @@ func (x *doneIndex) since(t time.Time) []doneEntry {
 		return 1
 	})
 	return x.list[i:]
+}
+
+// stepSet is the lean store's record of the steps produced: a step key is
+// its assignment's key, "#" and the step's name, kept as the assignment's
+// record and the name's number (no string each, nothing for the garbage
+// collector to go through); a key whose assignment is not stored is kept
+// as it is.
+type stepSet struct {
+	names map[string]uint32
+	byID  map[uint64]struct{}
+	other map[string]struct{}
+}
+
+// split finds the record and name number of a step key; ok false when
+// either is unknown (and add makes the name known).
+func (x *stepSet) split(s *MemStore, key string, add bool) (uint64, bool) {
+	i := strings.LastIndexByte(key, '#')
+	if i < 0 {
+		return 0, false
+	}
+	id, ok := s.ids[key[:i]]
+	if !ok {
+		return 0, false
+	}
+	name := key[i+1:]
+	n, ok := x.names[name]
+	if !ok {
+		if !add {
+			return 0, false
+		}
+		if x.names == nil {
+			x.names = map[string]uint32{}
+		}
+		n = uint32(len(x.names))
+		x.names[strings.Clone(name)] = n
+	}
+	return uint64(id)<<32 | uint64(n), true
+}
+
+func (x *stepSet) add(s *MemStore, key string) {
+	if k, ok := x.split(s, key, true); ok {
+		if x.byID == nil {
+			x.byID = map[uint64]struct{}{}
+		}
+		x.byID[k] = struct{}{}
+		return
+	}
+	if x.other == nil {
+		x.other = map[string]struct{}{}
+	}
+	x.other[strings.Clone(key)] = struct{}{}
+}
+
+func (x *stepSet) has(s *MemStore, key string) bool {
+	if k, ok := x.split(s, key, false); ok {
+		if _, ok := x.byID[k]; ok {
+			return true
+		}
+	}
+	_, ok := x.other[key]
+	return ok
 }

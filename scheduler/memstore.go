@@ -2,7 +2,7 @@ package scheduler
 
 import (
 	"cmp"
-	"container/heap"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -14,23 +14,26 @@ import (
 
 // MemStore is a Store in memory, for preview and tests. Update is atomic
 // only in the sense that it holds a lock: a failed fn leaves its writes.
-// Pending steps sit in a min-heap with lazy deletion: an entry no longer
-// equal to its assignment's Next is dropped when it surfaces. The orders
-// the scans promise are kept in sorted indices (memindex.go), sorted again
+// Assignments are records without pointers (memrec.go); the pending steps
+// wait in a queue of buckets by moment (memqueue.go), and the orders the
+// scans promise are kept in sorted indices (memindex.go), sorted again
 // only after a change of membership, not on every scan.
 type MemStore struct {
-	mu          sync.Mutex
-	assignments map[string]Assignment
-	keys        keyIndex  // every assignment key
-	open        openIndex // open assignments by due day
-	done        doneIndex // done assignments by done time
-	steps       map[string]StepRecord
-	outbox      []*notify.Message
+	mu     sync.Mutex
+	arena  arena
+	recs   []memRec
+	ids    map[string]int32 // key → record; the keys are views of the arena
+	extras []recExtra       // memRec.extra-1
+	keys   keyIndex         // every assignment, by key
+	open   openIndex        // open assignments by due day
+	done   doneIndex        // done assignments by done time
+	queue  dueQueue
+	steps  map[string]StepRecord
+	outbox []*notify.Message
 	// lean keeps only what the engine reads (Lean): no outbox, and of the
-	// step records only their keys, in stepKeys.
+	// step records only their keys (stepKeys).
 	lean        bool
-	stepKeys    map[string]struct{}
-	heap        pendingHeap
+	stepKeys    stepSet
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
 	marks       map[string]uint64 // memstore_sync.go
@@ -38,7 +41,7 @@ type MemStore struct {
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{assignments: map[string]Assignment{}, steps: map[string]StepRecord{}, completions: map[string]time.Time{}, rhythms: map[string]Rhythm{}}
+	return &MemStore{ids: map[string]int32{}, steps: map[string]StepRecord{}, completions: map[string]time.Time{}, rhythms: map[string]Rhythm{}}
 }
 
 // Update runs fn with the lock held. Like the database, it refuses a scan
@@ -55,13 +58,13 @@ func (s *MemStore) View(fn func(Tx) error) error { return s.Update(fn) }
 
 // Lean makes the store keep only what the engine reads back, for a
 // preview of a large plan: Enqueue keeps no message (a preview reads what
-// Fire returns) and RecordStep keeps the step's key, not its record (at
-// 500,000 assignments the records of one catch-up morning are 250 MB).
-// Call it before the first write.
+// Fire returns) and RecordStep keeps that the step was recorded, not its
+// record (at 500,000 assignments the records of one catch-up morning are
+// 250 MB). Call it before the first write.
 func (s *MemStore) Lean() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.lean, s.outbox, s.stepKeys = true, nil, map[string]struct{}{}
+	s.lean, s.outbox = true, nil
 }
 
 // Outbox returns the enqueued messages.
@@ -71,19 +74,100 @@ func (s *MemStore) Outbox() []*notify.Message {
 	return slices.Clone(s.outbox)
 }
 
-type pendingHeap []Pending
+// key is the key of record id.
+func (s *MemStore) key(id int32) string { return s.arena.str(s.recs[id].key) }
 
-func (h pendingHeap) Len() int { return len(h) }
-func (h pendingHeap) Less(i, j int) bool {
-	return cmp.Or(h[i].At.Compare(h[j].At), strings.Compare(h[i].Assignment, h[j].Assignment)) < 0
+// get is record id as an Assignment. Its strings are views of the arena.
+func (s *MemStore) get(id int32) Assignment {
+	r := &s.recs[id]
+	ar := &s.arena
+	a := Assignment{
+		Key: ar.str(r.key), Plan: ar.str(r.plan), TaskID: ar.str(r.task), Occurrence: ar.str(r.occ), Unit: ar.str(r.unit),
+		DueDay: r.due, State: State(ar.str(r.state)),
+		DoneAt: ar.at(r.doneAt), SnoozedUntil: ar.at(r.snoozed),
+		LastStep: ar.str(r.lastStep), LastStepAt: ar.at(r.lastStepAt), LastStepRank: r.lastStepRank,
+	}
+	if r.extra > 0 {
+		x := &s.extras[r.extra-1]
+		a.DoneBy, a.DoneVia, a.Note = x.doneBy, x.doneVia, x.note
+		a.Evidence, a.Notes = slices.Clone(x.evidence), slices.Clone(x.notes)
+	}
+	if r.hasNext {
+		a.Next = s.pending(id)
+	}
+	return a
 }
-func (h pendingHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *pendingHeap) Push(x any)   { *h = append(*h, x.(Pending)) }
-func (h *pendingHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+// pending is record id's next step.
+func (s *MemStore) pending(id int32) *Pending {
+	r := &s.recs[id]
+	return &Pending{At: s.arena.at(r.next), Assignment: s.arena.str(r.key), Step: s.arena.str(r.nextStep), Rank: r.nextRank}
+}
+
+// put stores a, new or over its record, and keeps the indices.
+func (s *MemStore) put(a Assignment) error {
+	if a.Next != nil && a.Next.Assignment != a.Key {
+		return fmt.Errorf("memory store: the next step of %s names assignment %s", a.Key, a.Next.Assignment)
+	}
+	id, found := s.ids[a.Key]
+	var r memRec
+	if found {
+		r = s.recs[id]
+	} else {
+		id = int32(len(s.recs))
+		r.key = s.arena.add(a.Key)
+		s.ids[s.arena.str(r.key)] = id
+		s.recs = append(s.recs, memRec{})
+		s.keys.add(s, id)
+	}
+	old := r
+	ar := &s.arena
+	r.plan, r.task = ar.within(r.key, a.Plan), ar.within(r.key, a.TaskID)
+	r.occ, r.unit = ar.within(r.key, a.Occurrence), ar.within(r.key, a.Unit)
+	r.state, r.due = ar.intern(string(a.State)), a.DueDay
+	r.doneAt, r.snoozed = ar.time(a.DoneAt), ar.time(a.SnoozedUntil)
+	r.lastStep, r.lastStepAt, r.lastStepRank = ar.intern(a.LastStep), ar.time(a.LastStepAt), a.LastStepRank
+	if a.DoneBy != "" || a.DoneVia != "" || a.Note != "" || len(a.Evidence) > 0 || len(a.Notes) > 0 {
+		x := recExtra{doneBy: a.DoneBy, doneVia: a.DoneVia, note: a.Note, evidence: slices.Clone(a.Evidence), notes: slices.Clone(a.Notes)}
+		if r.extra == 0 {
+			s.extras = append(s.extras, x)
+			r.extra = int32(len(s.extras))
+		} else {
+			s.extras[r.extra-1] = x
+		}
+	} else if r.extra > 0 {
+		s.extras[r.extra-1] = recExtra{}
+		r.extra = 0
+	}
+	r.hasNext = a.Next != nil
+	if r.hasNext {
+		next, step := ar.time(a.Next.At), ar.intern(a.Next.Step)
+		if !(found && old.hasNext && old.next == next && old.nextStep == step && old.nextRank == a.Next.Rank) {
+			r.next, r.nextStep, r.nextRank = next, step, a.Next.Rank
+			r.stamp++
+			s.queue.push(next, id, r.stamp)
+		}
+	} else if old.hasNext {
+		r.stamp++ // the queue's entries are stale
+	}
+	s.recs[id] = r
+	wasOpen, wasDone := found && old.state == s.arena.intern(string(StateOpen)), found && old.state == s.arena.intern(string(StateDone))
+	isOpen, isDone := a.State == StateOpen, a.State == StateDone
+	s.open.update(wasOpen, isOpen, old.due != r.due)
+	s.done.update(wasDone, isDone, old.doneAt != r.doneAt)
+	switch {
+	case isDone && !wasDone:
+		s.completions[a.Key] = a.DoneAt
+	case !isDone && wasDone:
+		delete(s.completions, a.Key)
+	}
+	return nil
+}
+
+// valid reports whether a queue entry is still its record's next step.
+func (s *MemStore) valid(e queueEntry) bool {
+	r := &s.recs[e.id]
+	return r.hasNext && r.stamp == e.stamp
 }
 
 type memTx struct {
@@ -105,30 +189,16 @@ func (t memTx) scan() error {
 }
 
 func (t memTx) Assignment(key string) (Assignment, bool, error) {
-	a, ok := t.s.assignments[key]
-	return a, ok, nil
+	id, ok := t.s.ids[key]
+	if !ok {
+		return Assignment{}, false, nil
+	}
+	return t.s.get(id), true, nil
 }
 
 func (t memTx) PutAssignment(a Assignment) error {
 	t.write()
-	old, found := t.s.assignments[a.Key]
-	t.s.assignments[a.Key] = a
-	if !found {
-		t.s.keys.add(a.Key)
-	}
-	t.s.open.update(old, found, a)
-	t.s.done.update(old, found, a)
-	wasDone := found && old.State == StateDone
-	switch {
-	case a.State == StateDone && !wasDone:
-		t.s.completions[a.Key] = a.DoneAt
-	case a.State != StateDone && wasDone:
-		delete(t.s.completions, a.Key)
-	}
-	if a.Next != nil && !(found && old.Next != nil && *old.Next == *a.Next) {
-		heap.Push(&t.s.heap, *a.Next)
-	}
-	return nil
+	return t.s.put(a)
 }
 
 func (t memTx) CreateAssignment(a Assignment) error { return t.PutAssignment(a) }
@@ -137,8 +207,8 @@ func (t memTx) ForEachAssignment(plan string, fn func(Assignment) error) error {
 	if err := t.scan(); err != nil {
 		return err
 	}
-	for _, k := range t.s.keys.of(plan) {
-		if err := fn(t.s.assignments[k]); err != nil {
+	for _, id := range t.s.keys.of(t.s, plan) {
+		if err := fn(t.s.get(id)); err != nil {
 			return err
 		}
 	}
@@ -149,8 +219,8 @@ func (t memTx) ForEachOpen(through calendar.Date, fn func(Assignment) error) err
 	if err := t.scan(); err != nil {
 		return err
 	}
-	for _, e := range t.s.open.through(through) {
-		if err := fn(t.s.assignments[e.key]); err != nil {
+	for _, e := range t.s.open.through(t.s, through) {
+		if err := fn(t.s.get(e.id)); err != nil {
 			return err
 		}
 	}
@@ -161,18 +231,12 @@ func (t memTx) ForEachDoneSince(since time.Time, fn func(Assignment) error) erro
 	if err := t.scan(); err != nil {
 		return err
 	}
-	for _, e := range t.s.done.since(since) {
-		if err := fn(t.s.assignments[e.key]); err != nil {
+	for _, e := range t.s.done.since(t.s, since) {
+		if err := fn(t.s.get(e.id)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// valid reports whether p is still its assignment's next step.
-func (t memTx) valid(p Pending) bool {
-	a, ok := t.s.assignments[p.Assignment]
-	return ok && a.Next != nil && *a.Next == p
 }
 
 func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
@@ -180,18 +244,8 @@ func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
 		return nil, err
 	}
 	var out []Pending
-	seen := map[string]bool{}
-	h := &t.s.heap
-	for h.Len() > 0 && len(out) < limit && !(*h)[0].At.After(until) {
-		p := heap.Pop(h).(Pending)
-		if !t.valid(p) || seen[p.Assignment] {
-			continue
-		}
-		seen[p.Assignment] = true
-		out = append(out, p)
-	}
-	for _, p := range out {
-		heap.Push(h, p)
+	for _, id := range t.s.queue.due(t.s, until, limit) {
+		out = append(out, *t.s.pending(id))
 	}
 	return out, nil
 }
@@ -200,20 +254,16 @@ func (t memTx) NextDue() (Pending, bool, error) {
 	if err := t.scan(); err != nil {
 		return Pending{}, false, err
 	}
-	h := &t.s.heap
-	for h.Len() > 0 {
-		if p := (*h)[0]; t.valid(p) {
-			return p, true, nil
-		}
-		heap.Pop(h)
+	id, ok := t.s.queue.first(t.s)
+	if !ok {
+		return Pending{}, false, nil
 	}
-	return Pending{}, false, nil
+	return *t.s.pending(id), true, nil
 }
 
 func (t memTx) StepRecorded(key string) (bool, error) {
 	if t.s.lean {
-		_, ok := t.s.stepKeys[key]
-		return ok, nil
+		return t.s.stepKeys.has(t.s, key), nil
 	}
 	_, ok := t.s.steps[key]
 	return ok, nil
@@ -222,7 +272,7 @@ func (t memTx) StepRecorded(key string) (bool, error) {
 func (t memTx) RecordStep(r StepRecord) error {
 	t.write()
 	if t.s.lean {
-		t.s.stepKeys[r.Key] = struct{}{}
+		t.s.stepKeys.add(t.s, r.Key)
 		return nil
 	}
 	t.s.steps[r.Key] = r

@@ -11,8 +11,8 @@ func (t memTx) ForEachTaskAssignment(plan, task string, fn func(Assignment) erro
 	if err := t.scan(); err != nil {
 		return err
 	}
-	for _, k := range t.s.keys.prefixed(plan + "|" + task + "@") {
-		if err := fn(t.s.assignments[k]); err != nil {
+	for _, id := range t.s.keys.prefixed(t.s, plan+"|"+task+"@") {
+		if err := fn(t.s.get(id)); err != nil {
 			return err
 		}
 	}
