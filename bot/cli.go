@@ -47,7 +47,7 @@ func cliChange(st Changer, eng Engine, ref, unit, who string, now time.Time, x a
 	}
 	var a scheduler.Assignment
 	err := st.ApplyChange(func(tx scheduler.Tx, audit func(store.AuditEntry) error) error {
-		key, err := resolveCLI(tx, ref, unit, w)
+		key, err := resolveCLI(tx, eng.Plans(), ref, unit, w)
 		if err != nil {
 			return err
 		}
@@ -63,8 +63,10 @@ func cliChange(st Changer, eng Engine, ref, unit, who string, now time.Time, x a
 	return a, nil
 }
 
-// resolveCLI finds the assignment key ref names, in the state w wants.
-func resolveCLI(tx scheduler.Tx, ref, unit string, w want) (string, error) {
+// resolveCLI finds the assignment key ref names, in the state w wants,
+// reading the task's assignments by key in each of plans as the bot does
+// (forTaskAssignments).
+func resolveCLI(tx scheduler.Tx, plans []string, ref, unit string, w want) (string, error) {
 	state := scheduler.StateOpen
 	if w == wantDone {
 		state = scheduler.StateDone
@@ -86,8 +88,8 @@ func resolveCLI(tx scheduler.Tx, ref, unit string, w want) (string, error) {
 		return "", fmt.Errorf("%q is not a task id (III.2.1, or I.4.1@2024-09 for one period)", ref)
 	}
 	best := map[string]scheduler.Assignment{}
-	err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
-		if a.State == state && r.Matches(a) && (unit == "" || a.Unit == unit) {
+	err := forTaskAssignments(tx, plans, r, func(a scheduler.Assignment) error {
+		if a.State == state && (unit == "" || a.Unit == unit) {
 			if cur, seen := best[a.Unit]; !seen || better(a, cur, w) {
 				best[a.Unit] = a
 			}

@@ -75,6 +75,33 @@ func (r TaskRef) Matches(a scheduler.Assignment) bool {
 	return normalizeTaskID(a.TaskID) == r.Task && (r.Period == "" || strings.EqualFold(periodOf(a.Occurrence), r.Period))
 }
 
+// forTaskAssignments calls fn with every assignment, not archived, of the
+// task ref names (of its period, when it has one). They are read by their
+// keys in each of plans (the engine's); every assignment is read only when
+// that finds none: a stored task id written unlike ParseTaskRef's form, a
+// plan the engine does not plan (not yet: the daemon's bot answers while
+// its first plan runs), or an id that names no task
+// (TestChooseReadsEveryAssignmentWhenKeysFindNone).
+func forTaskAssignments(tx scheduler.Tx, plans []string, ref TaskRef, fn func(scheduler.Assignment) error) error {
+	found := 0
+	collect := func(a scheduler.Assignment) error {
+		if a.State == scheduler.StateArchived || !ref.Matches(a) {
+			return nil
+		}
+		found++
+		return fn(a)
+	}
+	for _, code := range plans {
+		if err := tx.ForEachTaskAssignment(code, ref.Task, collect); err != nil {
+			return err
+		}
+	}
+	if found > 0 {
+		return nil
+	}
+	return tx.ForEachAssignment("", collect)
+}
+
 // want says which assignments an action applies to.
 type want int
 
@@ -97,26 +124,12 @@ type selection struct {
 // one for undo). p's own unit comes first; admins reach every unit.
 func (b *Bot) choose(tx scheduler.Tx, p person, ref TaskRef, w want) (selection, error) {
 	var all []scheduler.Assignment
-	collect := func(a scheduler.Assignment) error {
-		if a.State != scheduler.StateArchived && ref.Matches(a) {
-			all = append(all, a)
-		}
+	err := forTaskAssignments(tx, b.engine.Plans(), ref, func(a scheduler.Assignment) error {
+		all = append(all, a)
 		return nil
-	}
-	// The task's assignments in each plan, read by their key; every
-	// assignment only when none is found so: a stored task id written
-	// unlike ParseTaskRef's form, a plan the engine does not plan (not yet:
-	// the daemon's bot answers while its first plan runs), or an id that
-	// names no task (TestChooseReadsEveryAssignmentWhenKeysFindNone).
-	for _, code := range b.engine.Plans() {
-		if err := tx.ForEachTaskAssignment(code, ref.Task, collect); err != nil {
-			return selection{}, err
-		}
-	}
-	if len(all) == 0 {
-		if err := tx.ForEachAssignment("", collect); err != nil {
-			return selection{}, err
-		}
+	})
+	if err != nil {
+		return selection{}, err
 	}
 	if len(all) == 0 {
 		return selection{reason: "❓ Không tìm thấy nhiệm vụ <b>" + esc(ref.String()) + "</b>. Gõ /viec để xem các nhiệm vụ đang mở và mã của chúng."}, nil
