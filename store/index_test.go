@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -315,5 +318,35 @@ func TestReusedListsStartEmpty(t *testing.T) {
 	})
 	if !slices.Equal(got, []string{"only=1"}) {
 		t.Errorf("bucket holds %v, want [only=1]", got)
+	}
+}
+
+// TestSortWritesIsStableByKey: sortWrites gives the order of a stable sort
+// by key (a key's writes as made), for lists sorted, in runs, or not at
+// all, with keys shorter and longer than the 8 bytes compared first.
+func TestSortWritesIsStableByKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := []string{"", "a", "ab", "abcdefg", "abcdefgh", "abcdefgh\x00", "abcdefgh1", "abcdefgh2", "abcdefgi", "b", "\x00\x00\x07\xe9\x03\x03|1/KH|I.1@2025|u1"}
+	for round := range 300 {
+		n := r.IntN(200)
+		list := make([]kv, n)
+		for i := range list {
+			k := keys[r.IntN(len(keys))]
+			if r.IntN(2) == 0 {
+				k += fmt.Sprint(r.IntN(50))
+			}
+			list[i] = kv{key: []byte(k), value: []byte(fmt.Sprint(i)), head: keyHead([]byte(k))}
+		}
+		if round%3 == 0 { // runs: sorted by head, then by key
+			slices.SortStableFunc(list, func(x, y kv) int { return cmp.Compare(x.head, y.head) })
+		}
+		want := slices.Clone(list)
+		slices.SortStableFunc(want, func(x, y kv) int { return bytes.Compare(x.key, y.key) })
+		sortWrites(list)
+		for i := range list {
+			if !bytes.Equal(list[i].key, want[i].key) || !bytes.Equal(list[i].value, want[i].value) {
+				t.Fatalf("round %d: at %d got %q=%q, want %q=%q", round, i, list[i].key, list[i].value, want[i].key, want[i].value)
+			}
+		}
 	}
 }

@@ -111,15 +111,49 @@ type bucketWrites struct {
 // kv is one buffered write of a bucket: value nil deletes.
 type kv struct {
 	key, value []byte
-	seq        int // its place in the list: of two writes of a key, the later wins
+	head       uint64 // the key's first 8 bytes, big-endian: most comparisons end there
+	seq        int    // its place in the list, set by sortWrites
 }
 
-// byKeyThenSeq orders writes by key, and a key's writes as they were made.
-func byKeyThenSeq(x, y kv) int {
-	if c := bytes.Compare(x.key, y.key); c != 0 {
+// keyHead is k's first 8 bytes as a number that sorts as they do.
+func keyHead(k []byte) uint64 {
+	var b [8]byte
+	copy(b[:], k)
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// byHeadThenSeq is a stable order by head for an unstable sort.
+func byHeadThenSeq(x, y kv) int {
+	if c := cmp.Compare(x.head, y.head); c != 0 {
 		return c
 	}
 	return cmp.Compare(x.seq, y.seq)
+}
+
+func byKey(x, y kv) int {
+	if c := cmp.Compare(x.head, y.head); c != 0 {
+		return c
+	}
+	return bytes.Compare(x.key, y.key)
+}
+
+// sortWrites orders a bucket's writes by key, a key's writes as they were
+// made (the last wins). Sync's writes come in runs already sorted: by task
+// key, and in the indices by day or moment then task key. Sorting on the
+// keys' heads (numbers, ties in the order made) then mostly leaves a
+// sorted list, checked in one pass; the full comparison sorts what it
+// does not.
+func sortWrites(list []kv) {
+	if slices.IsSortedFunc(list, byKey) {
+		return
+	}
+	for i := range list {
+		list[i].seq = i
+	}
+	slices.SortFunc(list, byHeadThenSeq) // pdqsort on numbers: a stable sort moved 56-byte writes a lot
+	if !slices.IsSortedFunc(list, byKey) {
+		slices.SortStableFunc(list, byKey)
+	}
 }
 
 // lists keeps the buffers of past transactions' writes for the next ones:
@@ -170,7 +204,7 @@ func (w *writes) set(bucket []byte, key, value []byte) {
 		bw = &bucketWrites{list: newList()}
 		w.b[string(bucket)] = bw
 	}
-	bw.list = append(bw.list, kv{key: key, value: value, seq: len(bw.list)})
+	bw.list = append(bw.list, kv{key: key, value: value, head: keyHead(key)})
 	if bw.index != nil {
 		bw.index[string(key)] = len(bw.list) - 1
 	}
@@ -297,11 +331,7 @@ func (t schedTx) flush() error {
 	for name, bw := range t.w.b {
 		b := t.tx.Bucket([]byte(name))
 		list := bw.list
-		// Most lists come sorted (Sync writes in key order); pdqsort on
-		// (key, seq) is the stable sort's order at a third of its cost.
-		if !slices.IsSortedFunc(list, byKeyThenSeq) {
-			slices.SortFunc(list, byKeyThenSeq)
-		}
+		sortWrites(list)
 		for i, wr := range list {
 			if i+1 < len(list) && bytes.Equal(list[i+1].key, wr.key) {
 				continue // a later write of the same key wins
