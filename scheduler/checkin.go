@@ -68,8 +68,8 @@ func (s *state) checkinStart(a Assignment) (calendar.Date, bool) {
 	if c.Before <= 0 {
 		return calendar.Date{}, false
 	}
-	t, ok := s.task(a.Plan, a.TaskID)
-	if !ok || !c.Kinds[t.Timeline.Kind] || c.Off[a.TaskID] {
+	t := s.taskPtr(a.Plan, a.TaskID)
+	if t == nil || !c.Kinds[t.Timeline.Kind] || c.Off[a.TaskID] {
 		return calendar.Date{}, false
 	}
 	return t.Plan.Start, true

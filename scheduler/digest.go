@@ -56,7 +56,7 @@ func (s *state) targets(a Assignment, st Step) []target {
 	case notify.KindEscalation:
 		k.by, _ = s.policyOf(a.Plan, a.TaskID)
 	case notify.KindDue, notify.KindOverdue:
-		if t, ok := s.task(a.Plan, a.TaskID); ok {
+		if t := s.taskPtr(a.Plan, a.TaskID); t != nil {
 			k.by = strings.Join(t.CoordIDs, "\x00")
 		}
 	}
@@ -118,7 +118,7 @@ func (s *state) findTargets(a Assignment, st Step) []target {
 	}
 	out := s.unitTargets(a.Unit, false)
 	if st.Kind == notify.KindDue || st.Kind == notify.KindOverdue {
-		if t, ok := s.task(a.Plan, a.TaskID); ok {
+		if t := s.taskPtr(a.Plan, a.TaskID); t != nil {
 			for _, id := range t.CoordIDs {
 				for _, u := range s.Directory.ExpandAll([]org.Ref{{ID: id, Group: isGroup(d, id)}}) {
 					if u != a.Unit {
@@ -202,7 +202,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			}
 			it := item
 			it.Copy = t.copy
-			if it.Copy {
+			if it.Copy && s.Detail == DetailFull {
 				ls, ok := leads[f.a.Plan+"|"+f.a.Occurrence]
 				if !ok {
 					var err error
@@ -311,7 +311,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 				}
 				have[k] = true
 				it := s.candidateItem(now, c)
-				if it.Copy {
+				if it.Copy && s.Detail == DetailFull {
 					ls, ok := leads[c.a.plan+"|"+c.a.occurrence]
 					if !ok {
 						if ls, err = s.leadStates(tx, c.a.assignment()); err != nil {
@@ -365,23 +365,20 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		}
 		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leading[it.Occurrence] })
 		b.items = sortItems(b.items)
-		slices.Sort(b.steps)
+		if s.Detail == DetailFull { // for the message IDs
+			slices.Sort(b.steps)
+		}
 		var title string // the same on every channel
 		for _, ch := range Channels(s.Directory, b.to, s.Channels, s.AllChannels) {
-			if title == "" {
+			if title == "" && s.Detail < DetailItems {
 				title = notify.Subject(s.who(b.to), now, b.items)
 			}
-			m := &notify.Message{
-				ID:      messageID(b.to.ID, ch, now, b.steps, b.items),
-				Channel: ch,
-				Kind:    messageKind(b.items),
-				To:      b.to,
-				At:      now,
-				Title:   title,
-				Items:   b.items,
-				Footer:  strings.Join(s.Signature, "\n"),
-			}
+			m := &notify.Message{Channel: ch, Kind: messageKind(b.items), To: b.to, At: now, Title: title, Items: b.items}
 			msgs = append(msgs, m)
+			if s.Detail != DetailFull {
+				continue
+			}
+			m.ID, m.Footer = messageID(b.to.ID, ch, now, b.steps, b.items), strings.Join(s.Signature, "\n")
 			for _, s := range b.steps {
 				carried[s] = append(carried[s], m.ID)
 			}
@@ -393,8 +390,8 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 // leadStates are the lead units of a's occurrence with their states, for
 // the copies of it: a coordinating unit sees every unit that is due.
 func (s *state) leadStates(tx Tx, a Assignment) ([]notify.LeadState, error) {
-	t, ok := s.task(a.Plan, a.TaskID)
-	if !ok {
+	t := s.taskPtr(a.Plan, a.TaskID)
+	if t == nil {
 		return nil, nil
 	}
 	var out []notify.LeadState
@@ -441,12 +438,17 @@ func (s *state) item(now time.Time, f fired) notify.Item {
 	it := notify.Item{
 		Kind: f.step.Kind, Assignment: f.a.Key, TaskID: f.a.TaskID, Occurrence: f.a.Occurrence,
 		Unit: f.a.Unit, Due: due, Level: f.step.Level,
-		WorkingDays: cal.WorkingDaysBetween(now, f.a.DueDay.In(cal.Location())),
+	}
+	if s.Detail < DetailItems {
+		it.WorkingDays = cal.WorkingDaysBetween(now, f.a.DueDay.In(cal.Location()))
 	}
 	if u, ok := s.Directory.Unit(f.a.Unit); ok {
 		it.Unit = u.Name
 	}
-	if t, ok := s.task(f.a.Plan, f.a.TaskID); ok {
+	if s.Detail != DetailFull {
+		return it
+	}
+	if t := s.taskPtr(f.a.Plan, f.a.TaskID); t != nil {
 		it.Text, it.Output = t.Text, t.Output
 	}
 	if _, period, ok := strings.Cut(f.a.Occurrence, "@"); ok && !isYearPeriod(period) {

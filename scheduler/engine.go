@@ -45,6 +45,9 @@ type Config struct {
 	// Checkins asks for progress before each periodic report; the zero
 	// value asks no one (New's callers pass DefaultCheckins or the config's).
 	Checkins Checkins
+	// Detail leaves out of the messages what a preview does not print
+	// (detail.go); the daemon's zero value keeps everything.
+	Detail Detail
 }
 
 // Task is a plan task the engine plans for.
@@ -84,8 +87,8 @@ type state struct {
 
 // task returns the task id of plan as of the last Sync.
 func (s *state) task(plan, id string) (Task, bool) {
-	t, ok := s.tasks[taskKey(plan, id)]
-	if !ok {
+	t := s.taskPtr(plan, id)
+	if t == nil {
 		return Task{}, false
 	}
 	return *t, true

@@ -21,6 +21,25 @@ type memo struct {
 	periods map[string]string
 	// lead is 1 + the longest reminder lead of any policy, once known.
 	lead int
+	// byRef are the state's tasks by plan and id (taskPtr).
+	byRefOnce sync.Once
+	byRef     map[taskRef]*Task
+}
+
+// taskRef is a task's plan and id, as a map key.
+type taskRef struct{ plan, id string }
+
+// taskPtr is the task id of plan as of the last Sync, nil when none: a
+// round looks tasks up hundreds of thousands of times, and joining plan
+// and id into the key of state.tasks was most of the cost of a look-up.
+func (s *state) taskPtr(plan, id string) *Task {
+	s.memo.byRefOnce.Do(func() {
+		s.memo.byRef = make(map[taskRef]*Task, len(s.tasks))
+		for _, t := range s.tasks {
+			s.memo.byRef[taskRef{t.Plan.Code, t.ID}] = t
+		}
+	})
+	return s.memo.byRef[taskRef{plan, id}]
 }
 
 // stepsKey is what an assignment's steps depend on.

@@ -122,7 +122,7 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
 			return nil
 		}
-		if _, ok := s.task(a.Plan, a.TaskID); !ok {
+		if s.taskPtr(a.Plan, a.TaskID) == nil {
 			return nil
 		}
 		if n := len(chunks); n == 0 || len(chunks[n-1]) == chunk {

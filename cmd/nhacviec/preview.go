@@ -43,6 +43,7 @@ type previewItem struct {
 // store: every message that would go out, assuming nothing is done.
 func preview(cfg scheduler.Config, tasks []scheduler.Task, from, to time.Time) ([]previewEntry, error) {
 	st := leanStore()
+	cfg.Detail = scheduler.DetailTitles
 	e, err := previewPlan(st, cfg, tasks, from, to)
 	if err != nil {
 		return nil, err
@@ -270,7 +271,13 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	}
 	defer closeStore()
 	tasks := tasksFromPlans(cfg.Scheduling.Calendar, plans)
-	e, err := previewPlan(st, schedulerConfig(cfg), tasks, from, to)
+	sc := schedulerConfig(cfg)
+	// The messages carry what is printed: titles for JSON only.
+	sc.Detail = scheduler.DetailItems
+	if *asJSON && !*stats {
+		sc.Detail = scheduler.DetailTitles
+	}
+	e, err := previewPlan(st, sc, tasks, from, to)
 	if err != nil {
 		return err
 	}
