@@ -159,7 +159,7 @@ type overdueView struct {
 }
 
 func (s *Server) overdue(w http.ResponseWriter, r *http.Request, v *viewer, env Env) {
-	d, err := s.load(r, v, env)
+	d, err := s.overdueData(r, v, env)
 	if err != nil {
 		s.internal(w, r, err)
 		return

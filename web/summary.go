@@ -49,6 +49,7 @@ func (s *Server) summary(r *http.Request, v *viewer, env Env) (data, error) {
 type taskFacts struct {
 	years  map[string]int // plan code → year
 	titles report.SectionTitles
+	task   map[string]int // plan code|task id → index in the tasks
 }
 
 // factsCache keeps the taskFacts of the daemon's tasks, which change only
@@ -65,10 +66,12 @@ func (c *factsCache) of(tasks []scheduler.Task) taskFacts {
 	defer c.mu.Unlock()
 	if c.facts.years == nil || len(tasks) != len(c.tasks) || len(tasks) > 0 && &tasks[0] != &c.tasks[0] {
 		years := map[string]int{}
-		for _, t := range tasks {
+		task := make(map[string]int, len(tasks))
+		for i, t := range tasks {
 			years[t.Plan.Code] = t.Plan.Year
+			task[t.Plan.Code+"|"+t.ID] = i
 		}
-		c.tasks, c.facts = tasks, taskFacts{years: years, titles: report.TitlesOf(tasks)}
+		c.tasks, c.facts = tasks, taskFacts{years: years, titles: report.TitlesOf(tasks), task: task}
 	}
 	return c.facts
 }

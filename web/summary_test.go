@@ -3,10 +3,15 @@ package web
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -55,39 +60,7 @@ func TestOverviewFromCounts(t *testing.T) {
 	f.store = cs
 	f.srv = f.server(f.base)
 	f.ts.Config.Handler = f.srv.Handler()
-	r := rand.New(rand.NewPCG(3, 4))
-	units := []string{"vp", "tc", "kt", "ngoai"}
-	tasks := []string{"I.1", "I.2", "II.1", "II.9", "III.4"}
-	err := f.db.ApplyChange(func(tx scheduler.Tx, _ func(store.AuditEntry) error) error {
-		for i := range 400 {
-			p := planCode
-			if i%5 == 0 {
-				p = "7/KH-UBND" // no tasks in the config
-			}
-			id := tasks[r.IntN(len(tasks))]
-			occ := fmt.Sprintf("%s@%d", id, i)
-			u := units[r.IntN(len(units))]
-			a := scheduler.Assignment{Key: scheduler.AssignmentKey(p, occ, u), Plan: p, TaskID: id, Occurrence: occ, Unit: u,
-				DueDay: date(2024, 6, 10+r.IntN(15)), State: scheduler.StateOpen}
-			switch r.IntN(4) {
-			case 0:
-				a.State, a.DoneBy, a.DoneVia = scheduler.StateDone, "binh", "web"
-				a.DoneAt = a.DueDay.AddDays(1).In(vietnam).Add(time.Duration(r.IntN(9*4)-6*4) * 15 * time.Minute)
-			case 1:
-				a.State = scheduler.StateArchived
-			}
-			if i == 7 { // done after the first moment shown
-				a.State, a.DoneAt, a.DueDay = scheduler.StateDone, f.now.Add(30*time.Hour), date(2024, 6, 17)
-			}
-			if err := tx.PutAssignment(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	seedDashboard(t, f)
 	viewers := map[string]*browser{
 		"office": f.signIn("chanh@sct.example"), "leader": f.signIn("pgd@sct.example"), "staff": f.signIn("binh@sct.example"),
 	}
@@ -113,4 +86,116 @@ func TestOverviewFromCounts(t *testing.T) {
 	// show the counts of the other plan under "tat-ca".
 	all := viewers["office"].get("/?ke-hoach=tat-ca").body
 	contains(t, "the overview of every plan", all, "7/KH-UBND I", "ngoai")
+}
+
+// seedDashboard adds 400 assignments in random states to the fixture's
+// database: due around the fixture's day, done around their deadlines,
+// of a plan without tasks, of unknown tasks and units, one done after the
+// fixture's moment and two overdue ones done after every moment the tests
+// show.
+func seedDashboard(t *testing.T, f *fixture) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(3, 4))
+	units := []string{"vp", "tc", "kt", "ngoai"}
+	tasks := []string{"I.1", "I.2", "II.1", "II.9", "III.4"}
+	err := f.db.ApplyChange(func(tx scheduler.Tx, _ func(store.AuditEntry) error) error {
+		for i := range 400 {
+			p := planCode
+			if i%5 == 0 {
+				p = "7/KH-UBND" // no tasks in the config
+			}
+			id := tasks[r.IntN(len(tasks))]
+			occ := fmt.Sprintf("%s@%d", id, i)
+			u := units[r.IntN(len(units))]
+			a := scheduler.Assignment{Key: scheduler.AssignmentKey(p, occ, u), Plan: p, TaskID: id, Occurrence: occ, Unit: u,
+				DueDay: date(2024, 6, 10+r.IntN(15)), State: scheduler.StateOpen}
+			switch r.IntN(4) {
+			case 0:
+				a.State, a.DoneBy, a.DoneVia = scheduler.StateDone, "binh", "web"
+				a.DoneAt = a.DueDay.AddDays(1).In(vietnam).Add(time.Duration(r.IntN(9*4)-6*4) * 15 * time.Minute)
+			case 1:
+				a.State = scheduler.StateArchived
+			}
+			switch i {
+			case 7: // done after the first moment shown
+				a.State, a.DoneAt, a.DueDay = scheduler.StateDone, f.now.Add(30*time.Hour), date(2024, 6, 17)
+			case 11, 12: // overdue, done after every moment shown
+				a.State, a.DoneAt, a.DueDay = scheduler.StateDone, f.now.AddDate(0, 1, 0), date(2024, 6, 12)
+			}
+			if err := tx.PutAssignment(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOverdueFromIndex: the overdue page of now reads the open
+// assignments due today at the latest and the done marks dated after now
+// from the store's indices, not every assignment, and lists the same rows
+// as the report of every assignment — for the office, a leader and a
+// unit's staff, one plan or all, at moments across midnights.
+func TestOverdueFromIndex(t *testing.T) {
+	f := newFixture(t)
+	cs := &countingStore{DB: f.db}
+	f.store = cs
+	f.srv = f.server(f.base)
+	f.ts.Config.Handler = f.srv.Handler()
+	seedDashboard(t, f)
+	office := f.signIn("chanh@sct.example")
+	overdueRows := func(d data) []report.Row {
+		var out []report.Row
+		for _, r := range d.report.Rows {
+			if r.Bucket == report.Overdue {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	total := 0
+	for _, step := range []time.Duration{0, 14 * time.Hour, 24 * time.Hour, 5 * 24 * time.Hour} {
+		f.advance(step)
+		env := f.srv.cfg.Env()
+		for _, who := range []string{"chanh", "lead", "binh"} {
+			actor, ok := f.srv.resolve(who, env)
+			if !ok {
+				t.Fatalf("no %s", who)
+			}
+			v := &viewer{Actor: actor}
+			for _, query := range []string{"", "?ke-hoach=tat-ca", "?ke-hoach=" + planCode} {
+				req := httptest.NewRequest(http.MethodGet, "/qua-han"+query, nil)
+				before := cs.reads.Load()
+				got, err := f.srv.overdueData(req, v, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := cs.reads.Load() - before; n != 0 {
+					t.Errorf("%s %s: the overdue page of now read every assignment %d times", who, query, n)
+				}
+				cs.hide.Store(true) // a new version: no cached report
+				want, err := f.srv.load(req, v, env)
+				cs.hide.Store(false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := overdueRows(got), overdueRows(want); !reflect.DeepEqual(g, w) {
+					t.Fatalf("%s %s at %v: %d rows from the index, %d from every assignment:\n got %+v\nwant %+v", who, query, f.clock(), len(g), len(w), g, w)
+				}
+				total += len(overdueRows(want))
+			}
+		}
+		before := cs.reads.Load()
+		if p := office.get("/qua-han?ke-hoach=tat-ca"); p.status != http.StatusOK || !strings.Contains(p.body, "Quá hạn") {
+			t.Fatalf("overdue page: %d %s", p.status, p.body)
+		}
+		if n := cs.reads.Load() - before; n != 0 {
+			t.Errorf("the overdue page read every assignment %d times", n)
+		}
+	}
+	if total == 0 {
+		t.Fatal("no overdue row compared")
+	}
 }
