@@ -695,7 +695,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 					return err
 				}
 			}
-			var all []fired
+			all := make([]fired, 0, len(due))
 			for _, p := range due {
 				fs, err := s.fireOne(tx, p, until, now)
 				if err != nil {

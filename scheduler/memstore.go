@@ -122,11 +122,20 @@ func (s *MemStore) put(a Assignment) error {
 	}
 	old := r
 	ar := &s.arena
-	r.plan, r.task = ar.within(r.key, a.Plan), ar.within(r.key, a.TaskID)
-	r.occ, r.unit = ar.within(r.key, a.Occurrence), ar.within(r.key, a.Unit)
-	r.state, r.due = ar.intern(string(a.State)), a.DueDay
+	// A rewrite mostly keeps the strings it read (views of the arena:
+	// compared without reading them).
+	keep := func(r sref, s string, find func(string) sref) sref {
+		if found && ar.str(r) == s {
+			return r
+		}
+		return find(s)
+	}
+	within := func(s string) sref { return ar.within(r.key, s) }
+	r.plan, r.task = keep(r.plan, a.Plan, within), keep(r.task, a.TaskID, within)
+	r.occ, r.unit = keep(r.occ, a.Occurrence, within), keep(r.unit, a.Unit, within)
+	r.state, r.due = keep(r.state, string(a.State), ar.intern), a.DueDay
 	r.doneAt, r.snoozed = ar.time(a.DoneAt), ar.time(a.SnoozedUntil)
-	r.lastStep, r.lastStepAt, r.lastStepRank = ar.intern(a.LastStep), ar.time(a.LastStepAt), a.LastStepRank
+	r.lastStep, r.lastStepAt, r.lastStepRank = keep(r.lastStep, a.LastStep, ar.intern), ar.time(a.LastStepAt), a.LastStepRank
 	if a.DoneBy != "" || a.DoneVia != "" || a.Note != "" || len(a.Evidence) > 0 || len(a.Notes) > 0 {
 		x := recExtra{doneBy: a.DoneBy, doneVia: a.DoneVia, note: a.Note, evidence: slices.Clone(a.Evidence), notes: slices.Clone(a.Notes)}
 		if r.extra == 0 {
@@ -141,7 +150,7 @@ func (s *MemStore) put(a Assignment) error {
 	}
 	r.hasNext = a.Next != nil
 	if r.hasNext {
-		next, step := ar.time(a.Next.At), ar.intern(a.Next.Step)
+		next, step := ar.time(a.Next.At), keep(old.nextStep, a.Next.Step, ar.intern)
 		if !(found && old.hasNext && old.next == next && old.nextStep == step && old.nextRank == a.Next.Rank) {
 			r.next, r.nextStep, r.nextRank = next, step, a.Next.Rank
 			r.stamp++
@@ -151,7 +160,7 @@ func (s *MemStore) put(a Assignment) error {
 		r.stamp++ // the queue's entries are stale
 	}
 	s.recs[id] = r
-	wasOpen, wasDone := found && old.state == s.arena.intern(string(StateOpen)), found && old.state == s.arena.intern(string(StateDone))
+	wasOpen, wasDone := found && ar.str(old.state) == string(StateOpen), found && ar.str(old.state) == string(StateDone)
 	isOpen, isDone := a.State == StateOpen, a.State == StateDone
 	s.open.update(wasOpen, isOpen, old.due != r.due)
 	s.done.update(wasDone, isDone, old.doneAt != r.doneAt)
