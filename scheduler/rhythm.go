@@ -125,8 +125,10 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		if s.taskPtr(a.Plan, a.TaskID) == nil {
 			return nil
 		}
-		if n := len(chunks); n == 0 || len(chunks[n-1]) == chunk {
-			chunks = append(chunks, make([]repeatable, 0, chunk))
+		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
+			// Growing as the list does, up to a chunk: a small plan's
+			// round has a few dozen.
+			chunks = append(chunks, make([]repeatable, 0, min(chunk, max(64, len(as)))))
 		}
 		c := &chunks[len(chunks)-1]
 		*c = append(*c, repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay})
