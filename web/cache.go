@@ -86,9 +86,9 @@ func (c *snapshotCache) keep(k reportKey, r report.Report) {
 	c.reports[k] = r
 }
 
-// warm keeps the office's report of now ready for the pages that read
-// every assignment (a unit's page, downloads; the overview reads the
-// store's counts, the overdue list its index of open assignments): after a write (a done mark, a fired
+// warm keeps the office's report of now ready for the downloads (the
+// overview reads the store's counts, the overdue list and the unit pages
+// its index of open assignments): after a write (a done mark, a fired
 // reminder) it decodes what changed and builds that report in the
 // background, so that the next person to look does not wait for it. It
 // returns when ctx ends.

@@ -240,12 +240,11 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request, v *viewer, env
 		s.fail(w, r, http.StatusForbidden, "Bạn không có quyền xem nhiệm vụ của đơn vị này.")
 		return
 	}
-	d, err := s.load(r, v, env)
+	view, err := s.unitViewOf(r, v, env, unit)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	view := s.unitView(d, env, unit)
 	s.render(w, r, http.StatusOK, "unit", view.Name, view)
 }
 
@@ -254,12 +253,11 @@ func (s *Server) mine(w http.ResponseWriter, r *http.Request, v *viewer, env Env
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	d, err := s.load(r, v, env)
+	view, err := s.unitViewOf(r, v, env, v.Unit)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	view := s.unitView(d, env, v.Unit)
 	view.Mine = true
 	s.render(w, r, http.StatusOK, "unit", "Việc của tôi", view)
 }

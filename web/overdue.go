@@ -53,14 +53,5 @@ func (s *Server) overdueData(r *http.Request, v *viewer, env Env) (data, error) 
 	if err != nil {
 		return data{}, err
 	}
-	facts := s.facts.of(tasks)
-	var mine []scheduler.Task
-	seen := map[int]bool{}
-	for _, a := range as {
-		if i, ok := facts.task[a.Plan+"|"+a.TaskID]; ok && !seen[i] {
-			seen[i] = true
-			mine = append(mine, tasks[i])
-		}
-	}
-	return data{sel: sel, report: report.Build(sel.At, loc, mine, as, env.Directory)}, nil
+	return data{sel: sel, report: report.Build(sel.At, loc, s.tasksOf(tasks, as), as, env.Directory)}, nil
 }

@@ -199,3 +199,64 @@ func TestOverdueFromIndex(t *testing.T) {
 		t.Fatal("no overdue row compared")
 	}
 }
+
+// TestUnitPageFromIndex: a unit's page of now ("Việc của tôi" too) reads
+// the unit's open assignments from the store's index and its number done
+// from the counts, not every assignment, and shows what the report of
+// every assignment gives — overdue, due soon, later, in the same order,
+// and the number done — for each unit, viewers who see it, one plan or
+// all, at moments across midnights.
+func TestUnitPageFromIndex(t *testing.T) {
+	f := newFixture(t)
+	cs := &countingStore{DB: f.db}
+	f.store = cs
+	f.srv = f.server(f.base)
+	f.ts.Config.Handler = f.srv.Handler()
+	seedDashboard(t, f)
+	staff := f.signIn("binh@sct.example")
+	listed := 0
+	for _, step := range []time.Duration{0, 14 * time.Hour, 24 * time.Hour, 5 * 24 * time.Hour} {
+		f.advance(step)
+		env := f.srv.cfg.Env()
+		for _, who := range []string{"chanh", "lead", "binh"} {
+			actor, _ := f.srv.resolve(who, env)
+			v := &viewer{Actor: actor}
+			for _, unit := range []string{"vp", "tc", "kt"} {
+				if !v.sees(unit, env) {
+					continue
+				}
+				for _, query := range []string{"", "?ke-hoach=tat-ca", "?ke-hoach=" + planCode} {
+					req := httptest.NewRequest(http.MethodGet, "/don-vi/"+unit+query, nil)
+					before := cs.reads.Load()
+					got, err := f.srv.unitViewOf(req, v, env, unit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n := cs.reads.Load() - before; n != 0 {
+						t.Errorf("%s %s%s: the unit's page of now read every assignment %d times", who, unit, query, n)
+					}
+					cs.hide.Store(true) // no counts, a new version: the report of every assignment
+					want, err := f.srv.unitViewOf(req, v, env, unit)
+					cs.hide.Store(false)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s %s%s at %v:\n got %+v\nwant %+v", who, unit, query, f.clock(), got, want)
+					}
+					listed += len(want.Overdue) + len(want.DueSoon) + len(want.Later) + want.Done
+				}
+			}
+		}
+		before := cs.reads.Load()
+		if p := staff.get("/cua-toi"); p.status != http.StatusOK || !strings.Contains(p.body, "Việc của tôi") {
+			t.Fatalf("Việc của tôi: %d %s", p.status, p.body)
+		}
+		if n := cs.reads.Load() - before; n != 0 {
+			t.Errorf("Việc của tôi read every assignment %d times", n)
+		}
+	}
+	if listed == 0 {
+		t.Fatal("nothing compared")
+	}
+}

@@ -55,6 +55,8 @@ type Store interface {
 	// DashCounts are the counts by plan, section and unit kept for the
 	// overview; ok false when the database keeps none.
 	DashCounts(at time.Time, loc *time.Location) (counts []store.DashCount, ok bool, err error)
+	// ForEachOpenOf reads one unit's open assignments, by due day.
+	ForEachOpenOf(unit string, fn func(scheduler.Assignment) error) error
 	Binding(telegramUserID int64) (store.Binding, bool, error)
 	CreateSignInToken(who string, ttl time.Duration, now time.Time) (string, error)
 	SignInTokenValid(token string, now time.Time) (string, error)
