@@ -142,59 +142,69 @@ func (x *doneIndex) since(s *MemStore, t time.Time) []doneEntry {
 }
 
 // stepSet is the lean store's record of the steps produced: a step key is
-// its assignment's key, "#" and the step's name, kept as the assignment's
-// record and the name's number (no string each, nothing for the garbage
-// collector to go through); a key whose assignment is not stored is kept
+// its assignment's key, "#" and the step's name, kept as a bit of its
+// assignment's record, the name's number (a policy has a few dozen names;
+// the rest in a map of numbers): no string each, nothing for the garbage
+// collector to go through. A key whose assignment is not stored is kept
 // as it is.
 type stepSet struct {
 	names map[string]uint32
-	byID  map[uint64]struct{}
+	bits  []uint64            // by record: the names numbered below 64
+	byID  map[uint64]struct{} // record << 32 | name, the other names
 	other map[string]struct{}
 }
 
 // split finds the record and name number of a step key; ok false when
 // either is unknown (and add makes the name known).
-func (x *stepSet) split(s *MemStore, key string, add bool) (uint64, bool) {
+func (x *stepSet) split(s *MemStore, key string, add bool) (id int32, name uint32, ok bool) {
 	i := strings.LastIndexByte(key, '#')
 	if i < 0 {
-		return 0, false
+		return 0, 0, false
 	}
-	id, ok := s.ids[key[:i]]
-	if !ok {
-		return 0, false
+	if id, ok = s.ids[key[:i]]; !ok {
+		return 0, 0, false
 	}
-	name := key[i+1:]
-	n, ok := x.names[name]
-	if !ok {
+	if name, ok = x.names[key[i+1:]]; !ok {
 		if !add {
-			return 0, false
+			return 0, 0, false
 		}
 		if x.names == nil {
 			x.names = map[string]uint32{}
 		}
-		n = uint32(len(x.names))
-		x.names[strings.Clone(name)] = n
+		name = uint32(len(x.names))
+		x.names[strings.Clone(key[i+1:])] = name
 	}
-	return uint64(id)<<32 | uint64(n), true
+	return id, name, true
 }
 
 func (x *stepSet) add(s *MemStore, key string) {
-	if k, ok := x.split(s, key, true); ok {
+	id, name, ok := x.split(s, key, true)
+	switch {
+	case ok && name < 64:
+		if n := len(s.recs); len(x.bits) < n {
+			x.bits = append(x.bits, make([]uint64, n-len(x.bits))...)
+		}
+		x.bits[id] |= 1 << name
+	case ok:
 		if x.byID == nil {
 			x.byID = map[uint64]struct{}{}
 		}
-		x.byID[k] = struct{}{}
-		return
+		x.byID[uint64(id)<<32|uint64(name)] = struct{}{}
+	default:
+		if x.other == nil {
+			x.other = map[string]struct{}{}
+		}
+		x.other[strings.Clone(key)] = struct{}{}
 	}
-	if x.other == nil {
-		x.other = map[string]struct{}{}
-	}
-	x.other[strings.Clone(key)] = struct{}{}
 }
 
 func (x *stepSet) has(s *MemStore, key string) bool {
-	if k, ok := x.split(s, key, false); ok {
-		if _, ok := x.byID[k]; ok {
+	if id, name, ok := x.split(s, key, false); ok {
+		if name < 64 {
+			if int(id) < len(x.bits) && x.bits[id]&(1<<name) != 0 {
+				return true
+			}
+		} else if _, ok := x.byID[uint64(id)<<32|uint64(name)]; ok {
 			return true
 		}
 	}

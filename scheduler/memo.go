@@ -21,25 +21,28 @@ type memo struct {
 	periods map[string]string
 	// lead is 1 + the longest reminder lead of any policy, once known.
 	lead int
-	// byRef are the state's tasks by plan and id (taskPtr).
-	byRefOnce sync.Once
-	byRef     map[taskRef]*Task
+	// byPlan are the state's tasks by plan and id (taskPtr).
+	byPlanOnce sync.Once
+	byPlan     map[string]map[string]*Task
 }
-
-// taskRef is a task's plan and id, as a map key.
-type taskRef struct{ plan, id string }
 
 // taskPtr is the task id of plan as of the last Sync, nil when none: a
 // round looks tasks up hundreds of thousands of times, and joining plan
-// and id into the key of state.tasks was most of the cost of a look-up.
+// and id into the key of state.tasks was most of the cost of a look-up
+// (a plan's map is found among a few, then the id hashed alone).
 func (s *state) taskPtr(plan, id string) *Task {
-	s.memo.byRefOnce.Do(func() {
-		s.memo.byRef = make(map[taskRef]*Task, len(s.tasks))
+	s.memo.byPlanOnce.Do(func() {
+		s.memo.byPlan = map[string]map[string]*Task{}
 		for _, t := range s.tasks {
-			s.memo.byRef[taskRef{t.Plan.Code, t.ID}] = t
+			m := s.memo.byPlan[t.Plan.Code]
+			if m == nil {
+				m = map[string]*Task{}
+				s.memo.byPlan[t.Plan.Code] = m
+			}
+			m[t.ID] = t
 		}
 	})
-	return s.memo.byRef[taskRef{plan, id}]
+	return s.memo.byPlan[plan][id]
 }
 
 // stepsKey is what an assignment's steps depend on.

@@ -205,3 +205,51 @@ func compareStores(t *testing.T, r *rand.Rand, got, want Store, ops int) {
 		t.Fatalf("only %d of the reads found several of each: the comparison tests little", nonEmpty)
 	}
 }
+
+// TestLeanStepsBeyondBits: a lean store knows the steps recorded for a
+// stored assignment under more step names than its bits hold (check-ins
+// add a name per report), for a key not stored, and no others.
+func TestLeanStepsBeyondBits(t *testing.T) {
+	st := NewMemStore()
+	st.Lean()
+	a := Assignment{Key: "P|I.1@2025|vp", State: StateOpen}
+	err := st.Update(func(tx Tx) error {
+		if err := tx.PutAssignment(a); err != nil {
+			return err
+		}
+		for i := range 150 {
+			if i%3 == 0 {
+				continue
+			}
+			if err := tx.RecordStep(StepRecord{Key: StepKey(a.Key, fmt.Sprintf("checkin-%d", i))}); err != nil {
+				return err
+			}
+		}
+		return tx.RecordStep(StepRecord{Key: StepKey("Q|I.9@2025|vp", "due")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.View(func(tx Tx) error {
+		for i := range 150 {
+			for _, k := range []string{a.Key, "P|I.2@2025|vp"} {
+				got, err := tx.StepRecorded(StepKey(k, fmt.Sprintf("checkin-%d", i)))
+				if err != nil {
+					return err
+				}
+				if want := k == a.Key && i%3 != 0; got != want {
+					t.Errorf("%s checkin-%d recorded: %v, want %v", k, i, got, want)
+				}
+			}
+		}
+		for k, want := range map[string]bool{StepKey("Q|I.9@2025|vp", "due"): true, StepKey("Q|I.9@2025|vp", "overdue-1"): false} {
+			if got, err := tx.StepRecorded(k); err != nil || got != want {
+				t.Errorf("%s recorded: %v, %v; want %v", k, got, err, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
