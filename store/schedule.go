@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -312,6 +313,10 @@ const fillPercent = 0.9
 var appendBuckets = [][]byte{bucketAssignments, bucketPending, bucketSteps, bucketOpen, bucketDone, bucketSynced}
 
 // flush applies the buffered writes in key order, when fn returns.
+// parallelSortMin is the length from which a list is sorted in its own
+// goroutine.
+const parallelSortMin = 4096
+
 func (t schedTx) flush() error {
 	if t.w == nil {
 		return nil
@@ -328,10 +333,27 @@ func (t schedTx) flush() error {
 	for _, name := range appendBuckets {
 		t.tx.Bucket(name).FillPercent = fillPercent
 	}
-	for name, bw := range t.w.b {
+	// The lists are sorted side by side while the first ones are written:
+	// bbolt's writes keep one core busy, the sorting another.
+	names := slices.Sorted(maps.Keys(t.w.b))
+	sorted := make([]chan struct{}, len(names))
+	for i, name := range names {
+		sorted[i] = make(chan struct{})
+		if len(t.w.b[name].list) < parallelSortMin {
+			sortWrites(t.w.b[name].list)
+			close(sorted[i])
+			continue
+		}
+		go func() {
+			defer close(sorted[i])
+			sortWrites(t.w.b[name].list)
+		}()
+	}
+	for i, name := range names {
+		<-sorted[i]
+		bw := t.w.b[name]
 		b := t.tx.Bucket([]byte(name))
 		list := bw.list
-		sortWrites(list)
 		for i, wr := range list {
 			if i+1 < len(list) && bytes.Equal(list[i+1].key, wr.key) {
 				continue // a later write of the same key wins
