@@ -264,34 +264,45 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	// One transaction per chunk of tasks: bbolt splits its nodes only at
 	// commit, so one huge transaction inserts in quadratic time. Sync is
 	// idempotent: a crash between chunks is finished by the next Sync.
-	ordered := inKeyOrder(tasks)
-	occs := newOccurrenceMemo(s.Calendar, s.ReportDay, through)
-	units := unitsMemo{}
-	for start := 0; start < len(ordered); start += syncChunk {
-		chunk := ordered[start:min(start+syncChunk, len(ordered))]
+	// What a chunk's tasks plan (occurrences, units, fingerprints, and in
+	// a plan's first start the new assignments with their first steps)
+	// reads nothing stored: it is prepared a chunk ahead, on another core,
+	// while the store writes the chunk before.
+	chunks := make(chan preparedChunk, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(chunks)
+		ordered := inKeyOrder(tasks)
+		occs := newOccurrenceMemo(s.Calendar, s.ReportDay, through)
+		units := unitsMemo{}
+		for start := 0; start < len(ordered); start += syncChunk {
+			c := s.prepare(ordered[start:min(start+syncChunk, len(ordered))], fps, occs, units, fresh)
+			select {
+			case chunks <- c:
+			case <-stop:
+				return
+			}
+			if c.err != nil {
+				return
+			}
+		}
+	}()
+	for c := range chunks {
+		if c.err != nil {
+			return res, fmt.Errorf("sync: %w", c.err)
+		}
 		err := e.store.Update(func(tx Tx) error {
 			// Reads first (see Store): what changed, and what it has now.
-			todo := make([]taskPlan, 0, len(chunk))
-			for _, t := range chunk {
-				tp := taskPlan{t: t}
-				rule := s.Schedules.For(t.Plan.Code, t.Task)
-				if rule.Unscheduled {
-					tp.unscheduled = true
-				} else {
-					tp.units = units.of(s, t.Task)
-					tp.occs = occs.of(t.Plan, t.Task, rule)
-				}
-				fp, err := fps.task(*t, tp.unscheduled, tp.units, tp.occs)
-				if err != nil {
-					return err
-				}
-				tp.fp = fp
+			todo := make([]taskPlan, 0, len(c.plans))
+			for _, tp := range c.plans {
+				t := tp.t
 				if was, ok, err := tx.SyncMark(t.Plan.Code, t.ID); err != nil {
 					return err
-				} else if ok && was == fp {
+				} else if ok && was == tp.fp {
 					continue
 				}
-				err = tx.ForEachTaskAssignment(t.Plan.Code, t.ID, func(a Assignment) error {
+				err := tx.ForEachTaskAssignment(t.Plan.Code, t.ID, func(a Assignment) error {
 					tp.has = append(tp.has, a)
 					return nil
 				})
@@ -362,6 +373,54 @@ func compareBefore(a, b string, sep byte) int {
 	}
 }
 
+// preparedChunk is a chunk of tasks' plans, made without the store.
+type preparedChunk struct {
+	plans []taskPlan
+	err   error
+}
+
+// prepare computes the plans of a chunk of tasks: rule, units,
+// occurrences and fingerprint, and for the tasks of a plan with no
+// assignment yet (fresh) the assignments to create. It reads no store and
+// runs beside the transactions; fps and the memos are its own.
+func (s *state) prepare(chunk []*Task, fps *fingerprints, occs *occurrenceMemo, units unitsMemo, fresh map[string]bool) preparedChunk {
+	out := make([]taskPlan, 0, len(chunk))
+	for _, t := range chunk {
+		tp := taskPlan{t: t}
+		rule := s.Schedules.For(t.Plan.Code, t.Task)
+		if rule.Unscheduled {
+			tp.unscheduled = true
+		} else {
+			tp.units = units.of(s, t.Task)
+			tp.occs = occs.of(t.Plan, t.Task, rule)
+		}
+		fp, err := fps.task(*t, tp.unscheduled, tp.units, tp.occs)
+		if err != nil {
+			return preparedChunk{err: err}
+		}
+		tp.fp = fp
+		if fresh[t.Plan.Code] {
+			tp.created = make([]Assignment, 0, len(tp.occs)*len(tp.units))
+			for _, occ := range tp.occs {
+				for _, unit := range tp.units {
+					tp.created = append(tp.created, s.newAssignment(t, occ, unit))
+				}
+			}
+		}
+		out = append(out, tp)
+	}
+	return preparedChunk{plans: out}
+}
+
+// newAssignment is the assignment of a new occurrence and unit, with its
+// first step.
+func (s *state) newAssignment(t *Task, occ Occurrence, unit string) Assignment {
+	a := Assignment{Key: AssignmentKey(t.Plan.Code, occ.ID(), unit), Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
+		DueDay: occ.DueDay, State: StateOpen}
+	a.Next = s.next(a)
+	return a
+}
+
 // taskPlan is one task Sync plans again: its units and occurrences up to
 // the horizon, its fingerprint, and the assignments it has.
 type taskPlan struct {
@@ -371,12 +430,24 @@ type taskPlan struct {
 	occs        []Occurrence
 	fp          uint64
 	has         []Assignment
+	// created are the assignments of occs × units made beforehand, in
+	// that order, for a task that had none (nil: made while planning).
+	created []Assignment
 }
 
 // planTask writes tp's assignments, archives those it no longer has up to
 // the horizon, and stores its fingerprint.
 func (s *state) planTask(tx Tx, tp taskPlan, through calendar.Date, res *SyncResult) error {
 	t := tp.t
+	if len(tp.has) == 0 && tp.created != nil { // made beforehand: nothing to compare
+		for _, a := range tp.created {
+			if err := tx.CreateAssignment(a); err != nil {
+				return err
+			}
+			res.Created++
+		}
+		return tx.PutSyncMark(t.Plan.Code, t.ID, tp.fp)
+	}
 	var has map[string]Assignment
 	if len(tp.has) > 0 {
 		has = make(map[string]Assignment, len(tp.has))
@@ -509,9 +580,7 @@ func (s *state) syncGone(tx Tx, code string, through calendar.Date, res *SyncRes
 
 func (s *state) syncOne(tx Tx, key string, a Assignment, ok bool, t *Task, occ Occurrence, unit string) (ch Change, changed, created bool, err error) {
 	if !ok {
-		a = Assignment{Key: key, Plan: t.Plan.Code, TaskID: t.ID, Occurrence: occ.ID(), Unit: unit,
-			DueDay: occ.DueDay, State: StateOpen}
-		a.Next = s.next(a)
+		a = s.newAssignment(t, occ, unit)
 		return Change{After: a}, true, true, tx.CreateAssignment(a)
 	}
 	before := a
