@@ -268,7 +268,7 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 	// a plan's first start the new assignments with their first steps)
 	// reads nothing stored: it is prepared a chunk ahead, on another core,
 	// while the store writes the chunk before.
-	chunks := make(chan preparedChunk, 1)
+	chunks := make(chan preparedChunk) // one chunk ready while one is written: no more held
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
