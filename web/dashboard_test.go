@@ -250,10 +250,21 @@ func TestEveryLinkWorks(t *testing.T) {
 	}
 }
 
-// TestWarmPreparesTheOverview: after a write, the background warm-up
-// builds the office's overview report before anyone asks for it.
+// noCounts is the real store keeping no dashboard counts, as a database
+// of an older schema opened read-only.
+type noCounts struct{ *store.DB }
+
+func (noCounts) DashCounts(time.Time, *time.Location) ([]store.DashCount, bool, error) {
+	return nil, false, nil
+}
+
+// TestWarmPreparesTheOverview: from a store without dashboard counts, after
+// a write, the background warm-up builds the office's overview report
+// before anyone asks for it.
 func TestWarmPreparesTheOverview(t *testing.T) {
 	f := newFixture(t)
+	f.store = noCounts{f.db}
+	f.srv = f.server(f.base)
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { defer close(stopped); f.srv.warm(ctx, 5*time.Millisecond) }()
@@ -319,5 +330,38 @@ func TestAdminRevokesSessions(t *testing.T) {
 	}
 	if p := chanh.get("/"); p.status != http.StatusOK {
 		t.Errorf("another person's session was ended: %d", p.status)
+	}
+}
+
+// TestWarmIdleWithCounts: from a store that keeps the dashboard's counts,
+// the warm-up reads no assignment after a write: no page of now needs the
+// report of every assignment.
+func TestWarmIdleWithCounts(t *testing.T) {
+	f := newFixture(t)
+	cs := &countingStore{DB: f.db}
+	f.store = cs
+	f.srv = f.server(f.base)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); f.srv.warm(ctx, time.Millisecond) }()
+	root := action.Actor{Who: "root", Role: "admin", Known: true}
+	for _, do := range []string{"done", "undo", "done"} {
+		asked := cs.asked.Load()
+		if _, err := f.srv.perform(root, kTC, request{Do: do}, f.srv.cfg.Env()); err != nil {
+			t.Fatal(err)
+		}
+		// The warm-up sees the write: it asks the store for its counts.
+		deadline := time.Now().Add(5 * time.Second)
+		for cs.asked.Load() == asked && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if cs.asked.Load() == asked {
+			t.Fatal("the warm-up did not look at the write")
+		}
+	}
+	cancel()
+	<-stopped
+	if n := cs.reads.Load(); n != 0 {
+		t.Errorf("the warm-up read every assignment %d times", n)
 	}
 }

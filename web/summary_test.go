@@ -23,6 +23,7 @@ type countingStore struct {
 	hide  atomic.Bool
 	reads atomic.Int32
 	ver   atomic.Int32
+	asked atomic.Int32 // calls of DashCounts
 }
 
 // Version, while the counts are hidden, changes at every call: the pages
@@ -37,6 +38,7 @@ func (s *countingStore) Version() (int, error) {
 }
 
 func (s *countingStore) DashCounts(at time.Time, loc *time.Location) ([]store.DashCount, bool, error) {
+	s.asked.Add(1)
 	if s.hide.Load() {
 		return nil, false, nil
 	}
