@@ -14,6 +14,19 @@ import (
 // units' assignments in brackets when they differ ("27 nhiệm vụ quá hạn
 // (47 lượt đơn vị)"), as every digest's subject does.
 func (r Report) Weekly(since time.Time) (title, body string) {
+	title, body, _ = weekly(&r, since, r.each) // r.each fails only when fn does
+	return title, body
+}
+
+// Weekly is Report.Weekly of the streamed report, reading its rows as it
+// goes (the daemon's summary at 100,000 tasks would otherwise hold every
+// assignment and row).
+func (s *Stream) Weekly(since time.Time) (title, body string, err error) {
+	return weekly(&s.Report, since, s.each)
+}
+
+// weekly is Weekly of r, whose rows each gives in report order.
+func weekly(r *Report, since time.Time, each func(func(Row) error) error) (title, body string, err error) {
 	loc := r.Location
 	doneTasks, overdueTasks := map[string]bool{}, map[string]bool{}
 	var b strings.Builder
@@ -22,7 +35,7 @@ func (r Report) Weekly(since time.Time) (title, body string) {
 		fmt.Fprintf(&b, "- %s: %d\n", k.Label(), r.Totals.Counts[k])
 	}
 	var lines []string
-	for _, row := range r.Rows {
+	err = each(func(row Row) error {
 		if row.Bucket == Overdue {
 			overdueTasks[row.Plan+"|"+row.TaskID] = true
 		}
@@ -35,6 +48,10 @@ func (r Report) Weekly(since time.Time) (title, body string) {
 			lines = append(lines, fmt.Sprintf("- %s %s — %s — hoàn thành %s (%s)", scheduler.OccurrenceName(row.Occurrence), row.Text, row.UnitName,
 				row.DoneAt.In(loc).Format("02/01/2006"), who))
 		}
+		return nil
+	})
+	if err != nil {
+		return "", "", err
 	}
 	fmt.Fprintf(&b, "\nHoàn thành trong tuần (%s):\n", countTasks(len(doneTasks), len(lines)))
 	if len(lines) == 0 {
@@ -56,7 +73,7 @@ func (r Report) Weekly(since time.Time) (title, body string) {
 	}
 	title = fmt.Sprintf("Tổng hợp tiến độ CCHC tuần: %s hoàn thành trong tuần, %s quá hạn",
 		countTasks(len(doneTasks), len(lines)), countTasks(len(overdueTasks), r.Totals.Counts[Overdue]))
-	return title, b.String()
+	return title, b.String(), nil
 }
 
 // countTasks is "3 nhiệm vụ", or "3 nhiệm vụ (5 lượt đơn vị)" when the

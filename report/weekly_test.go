@@ -38,3 +38,39 @@ func TestWeekly(t *testing.T) {
 		t.Error("a completion before the week is listed")
 	}
 }
+
+// TestStreamWeeklyEqualsBuild: the weekly summary of the streamed report
+// is that of Build, on the fixtures of TestStreamEqualsBuild.
+func TestStreamWeeklyEqualsBuild(t *testing.T) {
+	bigTasks, bigAs := benchState()
+	trickyTasks, trickyAs := trickyState()
+	for _, c := range []struct {
+		name  string
+		tasks []scheduler.Task
+		as    []scheduler.Assignment
+	}{
+		{"fixture", testTasks(), testAssignments()},
+		{"tricky", trickyTasks, trickyAs},
+		{"year of 200 tasks", bigTasks, bigAs},
+		{"empty", testTasks(), nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			since := asOf.AddDate(0, 0, -7)
+			wantTitle, wantBody := Build(asOf, ict, c.tasks, c.as, testDirectory(t)).Weekly(since)
+			s, err := NewStream(asOf, ict, Lookup(c.tasks), memSource(t, c.as), testDirectory(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			title, body, err := s.Weekly(since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if title != wantTitle || body != wantBody {
+				t.Errorf("stream:\n%s\n%s\nbuild:\n%s\n%s", title, body, wantTitle, wantBody)
+			}
+			if c.name == "tricky" && !strings.Contains(wantBody, "hoàn thành 09/10/2024") {
+				t.Errorf("the fixture has no completion in the week:\n%s", wantBody)
+			}
+		})
+	}
+}

@@ -50,14 +50,23 @@ func (d *daemon) weekly(rt *runtime, now time.Time) {
 		return
 	}
 	to := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
-	tasks := rt.tasks
-	assignments, err := d.db.Assignments("")
+	// Streamed, as `nhacviec report` is: the report of 100,000 tasks with
+	// every assignment and row in memory would take the daemon's memory
+	// several times over for the moment of a summary.
+	var title, body string
+	err := d.db.Scheduler().View(func(tx scheduler.Tx) error {
+		r, err := report.NewStream(now, cfg.Location, report.Lookup(rt.tasks), newReleasingTx(tx, d.db), cfg.Directory,
+			report.WithCalendar(cfg.Scheduling.Calendar))
+		if err != nil {
+			return err
+		}
+		title, body, err = r.Weekly(last.AddDate(0, 0, -7))
+		return err
+	})
 	if err != nil {
 		d.log.Error("weekly summary", "err", err)
 		return
 	}
-	r := report.Build(now, cfg.Location, tasks, assignments, cfg.Directory, report.WithCalendar(cfg.Scheduling.Calendar))
-	title, body := r.Weekly(last.AddDate(0, 0, -7))
 	var msgs []*notify.Message
 	for _, ch := range scheduler.Channels(cfg.Directory, to, d.chans.enabled, cfg.Delivery.AllChannels) {
 		msgs = append(msgs, &notify.Message{
