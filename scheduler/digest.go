@@ -303,6 +303,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			have[itemKey(it)] = true
 		}
 		if r.LastDigest != today {
+			b.items = slices.Grow(b.items, len(cands)) // once, not by doubling
 			shown := s.shownYesterday(r, today)
 			for _, c := range cands {
 				k := c.key()
@@ -520,11 +521,26 @@ func sortItems(items []notify.Item) []notify.Item {
 		idx[i] = int32(i)
 	}
 	slices.SortStableFunc(idx, func(a, b int32) int { return compareItems(items[a], items[b]) })
-	out := make([]notify.Item, len(items))
-	for i, j := range idx {
-		out[i] = items[j]
+	// In place, cycle by cycle (a copy of a digest of tens of thousands of
+	// items doubled its memory): position j takes the item at idx[j].
+	for i := range idx {
+		if idx[i] < 0 {
+			continue
+		}
+		tmp := items[i]
+		j := i
+		for {
+			k := int(idx[j])
+			idx[j] = -1
+			if k == i {
+				items[j] = tmp
+				break
+			}
+			items[j] = items[k]
+			j = k
+		}
 	}
-	return out
+	return items
 }
 
 func boolInt(b bool) int {

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sct-langson/nhacviec/notify"
 )
 
 // TestSortByKeyMergesRuns: sortByKey orders any list of runs (each sorted
@@ -30,6 +33,27 @@ func TestSortByKeyMergesRuns(t *testing.T) {
 		sortByKey(as)
 		if !slices.Equal(as, want) {
 			t.Fatalf("case %d: not sorted as a sort does", n)
+		}
+	}
+}
+
+// TestSortItemsAsStableSort: sortItems, which moves the items in place,
+// orders any digest as a stable sort by compareItems does (ties keep
+// their order).
+func TestSortItemsAsStableSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	kinds := []notify.Kind{notify.KindReminder, notify.KindDue, notify.KindOverdue, notify.KindEscalation, notify.KindDone}
+	for n := range 300 {
+		var items []notify.Item
+		for i := range n % 40 {
+			items = append(items, notify.Item{Kind: kinds[r.IntN(len(kinds))], Copy: r.IntN(3) == 0,
+				Occurrence: fmt.Sprintf("I.%d@2025", r.IntN(4)), Unit: []string{"a", "b"}[r.IntN(2)],
+				Due: time.Date(2025, 3, 1+r.IntN(3), 17, 0, 0, 0, time.UTC), Assignment: fmt.Sprint(i)})
+		}
+		want := slices.Clone(items)
+		slices.SortStableFunc(want, compareItems)
+		if got := sortItems(items); !slices.EqualFunc(got, want, func(a, b notify.Item) bool { return a.Assignment == b.Assignment }) {
+			t.Fatalf("case %d: not the stable order", n)
 		}
 	}
 }
