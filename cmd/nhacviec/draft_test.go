@@ -209,7 +209,8 @@ func TestReportDraftAtCutoff(t *testing.T) {
 		t.Errorf("the e-mail's summary does not count the %d units that have not reported:\n%q", n, text)
 	}
 
-	// A restart the day after queues nothing new.
+	// A restart the day after queues nothing new, and does not build the
+	// draft again to find that out.
 	before := draftIDs(t, e)
 	if len(before) != 3 { // head: e-mail and Telegram; pgd-1: e-mail
 		t.Errorf("draft messages %v, want 3", before)
@@ -217,8 +218,11 @@ func TestReportDraftAtCutoff(t *testing.T) {
 	at(2024, 9, 17, 2, 0)
 	stopped, cancel = context.WithCancel(context.Background())
 	cancel()
-	e.run(t, stopped, "run", "--now", "2024-09-17T09:00")
+	_, restartLog, _ := e.run(t, stopped, "run", "--now", "2024-09-17T09:00")
 	if after := draftIDs(t, e); len(after) != len(before) {
 		t.Errorf("after a restart: %v, before: %v", after, before)
+	}
+	if strings.Contains(restartLog, "report draft queued") {
+		t.Errorf("the restart built the draft again:\n%s", restartLog)
 	}
 }
