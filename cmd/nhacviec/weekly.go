@@ -50,6 +50,22 @@ func (d *daemon) weekly(rt *runtime, now time.Time) {
 		return
 	}
 	to := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
+	chans := scheduler.Channels(cfg.Directory, to, d.chans.enabled, cfg.Delivery.AllChannels)
+	id := func(ch string) string {
+		return fmt.Sprintf("weekly|%s|%s|%s", to.ID, ch, last.In(cfg.Location).Format("2006-01-02"))
+	}
+	// A daemon restarted during the week would read every assignment again
+	// only for the outbox to ignore the summary.
+	var ids []string
+	for _, ch := range chans {
+		ids = append(ids, id(ch))
+	}
+	if queued, err := d.db.OutboxHas(ids...); err != nil {
+		d.log.Error("weekly summary", "err", err)
+		return
+	} else if queued {
+		return
+	}
 	// Streamed, as `nhacviec report` is: the report of 100,000 tasks with
 	// every assignment and row in memory would take the daemon's memory
 	// several times over for the moment of a summary.
@@ -68,9 +84,9 @@ func (d *daemon) weekly(rt *runtime, now time.Time) {
 		return
 	}
 	var msgs []*notify.Message
-	for _, ch := range scheduler.Channels(cfg.Directory, to, d.chans.enabled, cfg.Delivery.AllChannels) {
+	for _, ch := range chans {
 		msgs = append(msgs, &notify.Message{
-			ID: fmt.Sprintf("weekly|%s|%s|%s", to.ID, ch, last.In(cfg.Location).Format("2006-01-02")), Channel: ch,
+			ID: id(ch), Channel: ch,
 			Kind: notify.KindInfo, To: to, At: now,
 			Title:  "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(last),
 			Intro:  body,
@@ -81,5 +97,6 @@ func (d *daemon) weekly(rt *runtime, now time.Time) {
 		d.log.Error("weekly summary", "err", err)
 		return
 	}
+	d.log.Info("weekly summary queued", "week", last.In(cfg.Location).Format("2006-01-02"), "messages", len(msgs))
 	d.signal()
 }
