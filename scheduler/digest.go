@@ -192,7 +192,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	for _, f := range all {
 		item := s.item(now, f)
 		stepKey := StepKey(f.a.Key, f.step.Name)
-		news := f.step.Kind != notify.KindReminder || s.steps(f.a).firstReminder().Name == f.step.Name
+		news := f.step.Kind != notify.KindReminder || s.firstReminder(f.a) == f.step.Name
 		for _, t := range s.targets(f.a, f.step) {
 			b := boxes[t.to.ID]
 			if b == nil {

@@ -93,6 +93,29 @@ func (s *state) steps(a Assignment) Steps {
 	return st
 }
 
+// firstReminder is the name of a's first reminder: its policy's, which
+// progress check-ins (never reminders, merged in order) do not change, so
+// the task's check-ins need not be looked up (a round asks it of hundreds
+// of thousands of assignments).
+func (s *state) firstReminder(a Assignment) string {
+	k := stepsKey{due: a.DueDay}
+	var pol Policy
+	k.policy, pol = s.policyOf(a.Plan, a.TaskID)
+	s.memo.mu.Lock()
+	st, ok := s.memo.steps[k]
+	s.memo.mu.Unlock()
+	if !ok {
+		st = NewSteps(s.Calendar, pol, a.DueDay)
+		s.memo.mu.Lock()
+		if s.memo.steps == nil {
+			s.memo.steps = map[stepsKey]Steps{}
+		}
+		s.memo.steps[k] = st // the steps of an assignment without check-ins
+		s.memo.mu.Unlock()
+	}
+	return st.firstReminder().Name
+}
+
 // reminderReach is the last day whose open assignments may have had a
 // reminder by day d: one with a later due day is more working days ahead
 // than the longest reminder lead of any policy. Engine.repeats and NextWake

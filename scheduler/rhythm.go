@@ -253,7 +253,7 @@ func (s *state) repeatable(a Assignment, d calendar.Date) bool {
 	if a.DueDay == d || !strings.HasPrefix(a.LastStep, "reminder-") {
 		return false
 	}
-	return a.LastStep != s.steps(a).firstReminder().Name
+	return a.LastStep != s.firstReminder(a)
 }
 
 // itemKey identifies an item in a recipient's rhythm: the assignment, or
