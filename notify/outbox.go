@@ -40,14 +40,25 @@ func (r *Record) Since() time.Time {
 	return r.Message.At
 }
 
+// DuePos is a place in the outbox's order of due records (next attempt,
+// then id): where the next read of a batch resumes.
+type DuePos struct {
+	At time.Time
+	ID string
+}
+
+// Pos is r's place in the order of due records.
+func (r *Record) Pos() DuePos { return DuePos{At: r.NextAttempt, ID: r.Message.ID} }
+
 // Outbox is the persistent queue the pipeline delivers from; store.DB
 // implements it. Every method is one transaction. Messages enter it through
 // the scheduler (or the store's Enqueue) before anyone tries to send them.
 type Outbox interface {
 	// OutboxDueExcept returns at most limit pending records whose
-	// NextAttempt is at or before now, earliest first, leaving out those
-	// whose id skip accepts (being delivered already); nil skips nothing.
-	OutboxDueExcept(now time.Time, limit int, skip func(id string) bool) ([]Record, error)
+	// NextAttempt is at or before now, earliest first, from after the
+	// record at (its zero value: from the first), leaving out those whose
+	// id skip accepts (being delivered already); nil skips nothing.
+	OutboxDueExcept(now time.Time, after DuePos, limit int, skip func(id string) bool) ([]Record, error)
 	// NextOutboxAttemptExcept returns the earliest NextAttempt of a
 	// pending record whose id skip does not accept; false when there is
 	// none.

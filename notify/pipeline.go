@@ -257,8 +257,12 @@ func (p *Pipeline) dispatch(ctx context.Context, until time.Time, seen map[strin
 		return p.inflight[id] || seen[id]
 	}
 	total := 0
+	var after DuePos // each batch from where the last ended: from the top, the skipped would make a backlog quadratic
 	for {
-		recs, err := p.cfg.Outbox.OutboxDueExcept(until, p.cfg.BatchSize, skip)
+		if err := ctx.Err(); err != nil {
+			return total, nil // stopping: what is queued ends its attempts, the rest waits in the outbox
+		}
+		recs, err := p.cfg.Outbox.OutboxDueExcept(until, after, p.cfg.BatchSize, skip)
 		if err != nil {
 			return total, fmt.Errorf("notify: read due messages: %w", err)
 		}
@@ -271,6 +275,7 @@ func (p *Pipeline) dispatch(ctx context.Context, until time.Time, seen map[strin
 		if len(recs) < p.cfg.BatchSize {
 			return total, nil
 		}
+		after = recs[len(recs)-1].Pos()
 	}
 }
 

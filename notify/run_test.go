@@ -104,15 +104,29 @@ func TestRunWaitsForNextAttemptAndWakes(t *testing.T) {
 // countingOutbox counts the reads of the due index.
 type countingOutbox struct {
 	notify.Outbox
-	mu    sync.Mutex
-	scans int
+	mu      sync.Mutex
+	scans   int
+	skipped int // records the due reads looked at and left (in flight)
 }
 
-func (c *countingOutbox) OutboxDueExcept(now time.Time, limit int, skip func(id string) bool) ([]notify.Record, error) {
+func (c *countingOutbox) OutboxDueExcept(now time.Time, after notify.DuePos, limit int, skip func(id string) bool) ([]notify.Record, error) {
 	c.mu.Lock()
 	c.scans++
 	c.mu.Unlock()
-	return c.Outbox.OutboxDueExcept(now, limit, skip)
+	return c.Outbox.OutboxDueExcept(now, after, limit, c.count(skip))
+}
+
+// count wraps skip to count the records a read steps over.
+func (c *countingOutbox) count(skip func(id string) bool) func(id string) bool {
+	if skip == nil {
+		return nil
+	}
+	return func(id string) bool {
+		c.mu.Lock()
+		c.skipped++
+		c.mu.Unlock()
+		return skip(id)
+	}
 }
 
 func (c *countingOutbox) NextOutboxAttemptExcept(skip func(id string) bool) (time.Time, bool, error) {

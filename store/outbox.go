@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -138,19 +139,26 @@ func (db *DB) Enqueue(msgs ...*notify.Message) error {
 // OutboxDue returns at most limit pending records whose NextAttempt is at
 // or before now, earliest first (then by id), read through the time index.
 func (db *DB) OutboxDue(now time.Time, limit int) ([]OutboxRecord, error) {
-	return db.OutboxDueExcept(now, limit, nil)
+	return db.OutboxDueExcept(now, notify.DuePos{}, limit, nil)
 }
 
 // OutboxDueExcept is OutboxDue without the records whose id skip accepts
 // (those being delivered already); they do not count towards limit. A nil
 // skip skips nothing.
-func (db *DB) OutboxDueExcept(now time.Time, limit int, skip func(id string) bool) ([]OutboxRecord, error) {
+func (db *DB) OutboxDueExcept(now time.Time, after notify.DuePos, limit int, skip func(id string) bool) ([]OutboxRecord, error) {
 	var out []OutboxRecord
 	end := uint64(now.UnixNano())
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		c := tx.Bucket(bucketOutboxDue).Cursor()
-		for k, _ := c.First(); k != nil && len(out) < limit; k, _ = c.Next() {
+		k, _ := c.First()
+		if after.ID != "" {
+			from := timeKey(after.At, after.ID)
+			if k, _ = c.Seek(from); bytes.Equal(k, from) {
+				k, _ = c.Next()
+			}
+		}
+		for ; k != nil && len(out) < limit; k, _ = c.Next() {
 			if binary.BigEndian.Uint64(k[:8]) > end {
 				break
 			}
