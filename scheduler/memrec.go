@@ -80,7 +80,10 @@ func (a *arena) add(s string) sref {
 	}
 	n := len(a.chunks)
 	if n == 0 || len(a.chunks[n-1])+len(s) > cap(a.chunks[n-1]) {
-		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, len(s))))
+		// 16 KiB first, then four times the one before up to arenaChunk:
+		// a small plan's preview does not start with a megabyte.
+		size := min(arenaChunk, 16<<10<<(2*min(n, 3)))
+		a.chunks = append(a.chunks, make([]byte, 0, max(size, len(s))))
 		n++
 	}
 	c := &a.chunks[n-1]
