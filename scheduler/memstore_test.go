@@ -253,3 +253,46 @@ func TestLeanStepsBeyondBits(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMemStoreArenaChunks: strings spread over many arena chunks (the
+// first ones small, a string longer than a chunk) read back as written.
+func TestMemStoreArenaChunks(t *testing.T) {
+	st := NewMemStore()
+	var as []Assignment
+	for i := range 3000 {
+		plan := fmt.Sprintf("%d/KH-%0*d", i%7, 40+i%50, i)
+		occ := fmt.Sprintf("I.%d@2025", i)
+		a := Assignment{Key: AssignmentKey(plan, occ, "vp"), Plan: plan, TaskID: fmt.Sprintf("I.%d", i), Occurrence: occ,
+			Unit: "vp", State: StateOpen, DueDay: day(2025, 3, 1+i%28)}
+		if i == 1234 {
+			a.LastStep = string(make([]byte, 2*arenaChunk)) // longer than a chunk
+		}
+		as = append(as, a)
+	}
+	err := st.Update(func(tx Tx) error {
+		for _, a := range as {
+			if err := tx.PutAssignment(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(st.arena.chunks); n < 3 {
+		t.Fatalf("%d arena chunks: the test crosses no chunk", n)
+	}
+	err = st.View(func(tx Tx) error {
+		for _, want := range as {
+			got, ok, err := tx.Assignment(want.Key)
+			if err != nil || !ok || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: %+v, %v, %v", want.Key, got, ok, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
