@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -119,21 +118,9 @@ func NewDraftStream(p Period, now time.Time, loc *time.Location, tasks TaskLooku
 	}
 	flush()
 	s.NotReported = sortedMissing(missing, s.n)
-	// The rows' order between tasks; tasks that compare equal (I.01 and
-	// I.1) share a batch, their rows sorted together as BuildDraft sorts
-	// them. seq keeps the first pass's order among equals.
-	byTask := func(a, b *draftTask) int {
-		return cmp.Or(cmp.Compare(a.plan, b.plan), compareSection(a.section, b.section), compareTaskParts(a.parts, b.parts))
-	}
-	slices.SortFunc(order, func(a, b *draftTask) int { return cmp.Or(byTask(a, b), cmp.Compare(a.seq, b.seq)) })
-	for i, t := range order {
-		if i > 0 && byTask(order[i-1], t) == 0 {
-			last := &s.batches[len(s.batches)-1]
-			*last = append(*last, t)
-			continue
-		}
-		s.batches = append(s.batches, []*draftTask{t})
-	}
+	s.batches = batchByTask(order, func(t *draftTask) taskPlace {
+		return taskPlace{plan: t.plan, section: t.section, parts: t.parts, seq: t.seq}
+	})
 	return s, nil
 }
 

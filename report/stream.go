@@ -172,21 +172,11 @@ func NewStream(at time.Time, loc *time.Location, tasks TaskLookup, src Assignmen
 		return nil, fmt.Errorf("read assignments: %w", err)
 	}
 	slices.SortStableFunc(s.ByUnit, func(a, b Summary) int { return s.n.compareUnits(a.Key, b.Key) })
-	// The order of sortRows between tasks; tasks that compare equal
-	// (I.01 and I.1) share a batch, sorted together as Build sorts them.
-	byTask := func(a, b *group) int {
-		return cmp.Or(cmp.Compare(a.plan, b.plan), compareSection(a.section, b.section), compareTaskParts(a.parts, b.parts))
-	}
-	// Not SortStableFunc: its O(n log² n) comparisons cost seconds at
-	// 100,000 tasks. seq keeps the first pass's order among equals.
-	slices.SortFunc(order, func(a, b *group) int { return cmp.Or(byTask(a, b), cmp.Compare(a.seq, b.seq)) })
-	for i, g := range order {
-		if i > 0 && byTask(order[i-1], g) == 0 {
-			last := &s.batches[len(s.batches)-1]
-			*last = append(*last, g)
-			continue
-		}
-		s.batches = append(s.batches, []*group{g})
+	s.batches = batchByTask(order, func(g *group) taskPlace {
+		return taskPlace{plan: g.plan, section: g.section, parts: g.parts, seq: g.seq}
+	})
+	for _, b := range s.batches {
+		g := b[0]
 		if len(s.plans) == 0 || s.plans[len(s.plans)-1] != g.plan {
 			s.plans = append(s.plans, g.plan)
 		}
