@@ -107,11 +107,11 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 				rec.Created = old.Created
 				res.Updated = append(res.Updated, t.ID)
 			}
-			puts = append(puts, kv{key: key, value: encodeTask(rec)})
+			puts = append(puts, kv{key: key, value: encodeTask(rec), head: keyHead(key)})
 		}
 		// In key order: the document's order ("I.2" before "I.10") would
 		// insert in the middle of the bucket's nodes, 6 µs a task.
-		slices.SortStableFunc(puts, func(x, y kv) int { return bytes.Compare(x.key, y.key) })
+		sortWrites(puts)
 		for _, w := range puts {
 			if err := tasks.Put(w.key, w.value); err != nil {
 				return err
