@@ -69,6 +69,8 @@ type Engine struct {
 	log   *slog.Logger
 	// batch bounds the pending steps handled in one transaction.
 	batch int
+	// rounds keeps a round's repeats for the next (repeatcache.go).
+	rounds repeatCache
 }
 
 // state is what one operation of the engine works from: a config and the
@@ -760,7 +762,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			var rep *repeatSet
 			var recent []notify.Item
 			if round && last {
-				if rep, recent, err = s.repeats(tx, now); err != nil {
+				if rep, recent, err = e.rounds.repeats(s, tx, now); err != nil {
 					return err
 				}
 			}
@@ -800,6 +802,7 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			return nil
 		})
 		if err != nil {
+			e.rounds.forget()
 			return out, fmt.Errorf("fire steps due at %s: %w", now.Format(time.RFC3339), err)
 		}
 		out = append(out, msgs...)

@@ -37,6 +37,7 @@ type MemStore struct {
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
 	marks       map[string]uint64 // memstore_sync.go
+	log         changeLog         // memstore_feed.go
 }
 
 // NewMemStore returns an empty MemStore.
@@ -65,6 +66,23 @@ func (s *MemStore) Lean() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lean, s.outbox = true, nil
+}
+
+// Reserve makes room for n more assignments, for a caller that knows how
+// many it will put (a preview's copy of a database): the records then
+// grow once, not by a quarter at a time through every size up to
+// hundreds of megabytes, each copied and its pages touched anew.
+func (s *MemStore) Reserve(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 {
+		return
+	}
+	s.recs = slices.Grow(s.recs, n)
+	s.keys.ids = slices.Grow(s.keys.ids, n)
+	if len(s.ids) == 0 {
+		s.ids = make(map[string]int32, n)
+	}
 }
 
 // Outbox returns the enqueued messages.
@@ -160,6 +178,7 @@ func (s *MemStore) put(a Assignment) error {
 		r.stamp++ // the queue's entries are stale
 	}
 	s.recs[id] = r
+	s.log.note(id)
 	wasOpen, wasDone := found && ar.str(old.state) == string(StateOpen), found && ar.str(old.state) == string(StateDone)
 	isOpen, isDone := a.State == StateOpen, a.State == StateDone
 	s.open.update(wasOpen, isOpen, old.due != r.due)

@@ -296,3 +296,37 @@ func TestMemStoreArenaChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMemStoreReserve: after Reserve(n), n assignments go in without the
+// records growing (one allocation, not one per quarter of growth), and
+// read back as written.
+func TestMemStoreReserve(t *testing.T) {
+	s := NewMemStore()
+	s.Reserve(1000)
+	recs, ids := cap(s.recs), cap(s.keys.ids)
+	if recs < 1000 || ids < 1000 {
+		t.Fatalf("room for %d records and %d keys, want 1000", recs, ids)
+	}
+	err := s.Update(func(tx Tx) error {
+		for i := range 1000 {
+			occ := fmt.Sprintf("I.%d@2025", i)
+			if err := tx.PutAssignment(Assignment{Key: AssignmentKey("P", occ, "u"), Plan: "P", TaskID: fmt.Sprintf("I.%d", i), Occurrence: occ, Unit: "u", State: StateOpen}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cap(s.recs) != recs || cap(s.keys.ids) != ids {
+		t.Errorf("the records grew from %d to %d, the keys from %d to %d", recs, cap(s.recs), ids, cap(s.keys.ids))
+	}
+	s.View(func(tx Tx) error {
+		a, ok, _ := tx.Assignment(AssignmentKey("P", "I.999@2025", "u"))
+		if !ok || a.TaskID != "I.999" || a.State != StateOpen {
+			t.Errorf("read back %+v, %v", a, ok)
+		}
+		return nil
+	})
+}

@@ -59,10 +59,16 @@ type candidate struct {
 
 // repeatable is what a repeat reads of its open assignment: a round at
 // 500,000 assignments holds hundreds of thousands of them, and the whole
-// Assignment was three times the size.
+// Assignment was three times the size. It carries its kind of item and
+// its recipients; a round's repeatables are kept from one round to the
+// next when the store can say what changed (repeatCache), and one that
+// left is marked dead until the next round drops it.
 type repeatable struct {
 	key, plan, taskID, occurrence, unit string
 	due                                 calendar.Date
+	kind                                notify.Kind // overdue, or reminder when coming due
+	targets                             []target    // shared (memo)
+	dead                                bool
 }
 
 // assignment is r as the open Assignment it was read from, for item,
@@ -97,7 +103,20 @@ func (s *state) candidateItem(now time.Time, c candidate) notify.Item {
 // done are the completions of the last recentDone, for the summaries of
 // those who follow others' tasks (what changed since their last digest).
 func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error) {
-	today := s.today(now)
+	done, err := s.recentDone(tx, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	as, err := s.openRepeatables(tx, now, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return newRepeatSet(as), done, nil
+}
+
+// recentDone are the completions of the last recentDone before now, in
+// order of their done marks.
+func (s *state) recentDone(tx Tx, now time.Time) ([]notify.Item, error) {
 	var done []notify.Item
 	err := tx.ForEachDoneSince(now.Add(-recentDone), func(a Assignment) error {
 		if !a.DoneAt.After(now) && now.Sub(a.DoneAt) < recentDone {
@@ -108,8 +127,18 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	slices.SortStableFunc(done, func(a, b notify.Item) int { return a.DoneAt.Compare(b.DoneAt) })
+	return done, nil
+}
+
+// openRepeatables reads the repeatables of the open assignments within
+// reach of a reminder, by key. snoozed, when not nil, is told of every
+// open assignment left out for its snooze (repeatCache looks at those
+// again each round).
+func (s *state) openRepeatables(tx Tx, now time.Time, snoozed func(key string)) ([]*repeatable, error) {
+	today := s.today(now)
 	// Only the open assignments within reach of a reminder can be
 	// repeated: the store reads those, not every assignment. They are
 	// kept in chunks that never move (no copy as the list grows), in
@@ -118,11 +147,12 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 	var chunks [][]repeatable
 	var as []*repeatable
 	sorted := true // by key already: one due day only
-	err = tx.ForEachOpen(s.reminderReach(today), func(a Assignment) error {
-		if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
-			return nil
+	err := tx.ForEachOpen(s.reminderReach(today), func(a Assignment) error {
+		if a.SnoozedUntil.After(now) && snoozed != nil {
+			snoozed(a.Key)
 		}
-		if s.taskPtr(a.Plan, a.TaskID) == nil {
+		kind, ok := s.repeatKind(a, today, now)
+		if !ok {
 			return nil
 		}
 		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
@@ -131,7 +161,7 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 			chunks = append(chunks, make([]repeatable, 0, min(chunk, max(64, len(as)))))
 		}
 		c := &chunks[len(chunks)-1]
-		*c = append(*c, repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay})
+		*c = append(*c, s.newRepeatable(a, kind))
 		r := &(*c)[len(*c)-1]
 		if n := len(as); n > 0 && as[n-1].key > r.key {
 			sorted = false
@@ -144,15 +174,38 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 	if !sorted {
 		sortByKey(as)
 	}
-	rep := &repeatSet{as: as, kinds: make([]notify.Kind, len(as)), targets: make([][]target, len(as))}
+	return as, err
+}
+
+// repeatKind says whether open assignment a is repeated at a round on day
+// today at now, and as what kind of item.
+func (s *state) repeatKind(a Assignment, today calendar.Date, now time.Time) (notify.Kind, bool) {
+	if a.SnoozedUntil.After(now) || !s.repeatable(a, today) {
+		return "", false
+	}
+	if s.taskPtr(a.Plan, a.TaskID) == nil {
+		return "", false
+	}
+	if !a.DueDay.Before(today) {
+		return notify.KindReminder, true
+	}
+	return notify.KindOverdue, true
+}
+
+// newRepeatable is the repeatable of a as an item of kind, with its
+// recipients.
+func (s *state) newRepeatable(a Assignment, kind notify.Kind) repeatable {
+	r := repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay, kind: kind}
+	r.targets = s.targets(r.assignment(), Step{Kind: kind})
+	return r
+}
+
+// newRepeatSet is the repeat set of as (by key): with every recipient.
+func newRepeatSet(as []*repeatable) *repeatSet {
+	rep := &repeatSet{as: as}
 	ids := map[string]bool{}
-	for i, r := range as {
-		rep.kinds[i] = notify.KindOverdue
-		if !r.due.Before(today) {
-			rep.kinds[i] = notify.KindReminder
-		}
-		rep.targets[i] = s.targets(r.assignment(), Step{Kind: rep.kinds[i]})
-		for _, t := range rep.targets[i] {
+	for _, r := range as {
+		for _, t := range r.targets {
 			if !ids[t.to.ID] {
 				ids[t.to.ID] = true
 				rep.ids = append(rep.ids, t.to.ID)
@@ -160,8 +213,7 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 		}
 	}
 	slices.Sort(rep.ids)
-	slices.SortStableFunc(done, func(a, b notify.Item) int { return a.DoneAt.Compare(b.DoneAt) })
-	return rep, done, err
+	return rep
 }
 
 // sortByKey sorts as by key. They come as runs sorted by key, one per due
@@ -215,21 +267,19 @@ func sortByKey(as []*repeatable) {
 // together, and most recipients' rhythm is not due that day: their
 // candidates are made only for the recipients a digest goes to.
 type repeatSet struct {
-	as      []*repeatable
-	kinds   []notify.Kind // overdue, or reminder when coming due
-	targets [][]target    // shared (memo)
-	ids     []string      // every recipient of a candidate, sorted
+	as  []*repeatable
+	ids []string // every recipient of a candidate, sorted
 }
 
 // candidates are the candidates of the recipients for which need holds,
 // each recipient's in key order.
 func (r *repeatSet) candidates(need map[string]bool) map[string][]candidate {
 	out := map[string][]candidate{}
-	for i, a := range r.as {
-		ts := r.targets[i]
+	for _, a := range r.as {
+		ts := a.targets
 		for j := range ts {
 			if t := &ts[j]; need[t.to.ID] {
-				out[t.to.ID] = append(out[t.to.ID], candidate{to: t, a: a, kind: r.kinds[i]})
+				out[t.to.ID] = append(out[t.to.ID], candidate{to: t, a: a, kind: a.kind})
 			}
 		}
 	}

@@ -160,6 +160,15 @@ type stateCounts struct{ open, snoozed, done int }
 func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemStore, stateCounts, error) {
 	var c stateCounts
 	mem := leanStore()
+	counts, err := db.AssignmentCounts()
+	if err != nil {
+		return nil, c, err
+	}
+	n := 0
+	for _, k := range counts {
+		n += k
+	}
+	mem.Reserve(n)
 	steps, err := db.StepRecords()
 	if err != nil {
 		return nil, c, err

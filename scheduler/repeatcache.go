@@ -1,0 +1,235 @@
+package scheduler
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/notify"
+)
+
+// changeFeed is a Tx that tells which assignments were written since an
+// earlier point and reads the open ones due within a range of days: the
+// MemStore. With it a round keeps the repeatables of the last one and
+// looks again only at what may have changed (repeatCache); a store
+// without it (the database, one round a working day) reads them all.
+type changeFeed interface {
+	// ChangedSince returns the keys of the assignments written since
+	// mark, once or more each, and the mark to ask with next; ok is false
+	// when mark is not the last one it handed out (the caller reads
+	// everything again, then asks from next).
+	ChangedSince(mark uint64) (keys []string, next uint64, ok bool)
+	// ForEachOpenBetween is ForEachOpen for the due days from through
+	// through.
+	ForEachOpenBetween(from, through calendar.Date, fn func(Assignment) error) error
+}
+
+// repeatCache keeps a round's repeatables for the next round. A preview
+// fires a round each working day, and a round at 500,000 assignments went
+// through a quarter of a million open ones to find them again, most
+// unchanged. An assignment's repeatable depends on the planning state (a
+// new one starts afresh), on the assignment, and on the day and moment
+// only through its due day (overdue, due today, coming due, beyond the
+// reminders' reach) and its snooze; so from one round to the next only
+// the assignments written since, those whose due day the days passed
+// reached, those the reach took in and those snoozed can change, and only
+// they are read again. The result is the one openRepeatables gives
+// (TestRepeatCacheMatchesRebuild).
+type repeatCache struct {
+	mu    sync.Mutex
+	s     *state // nil: nothing kept
+	mark  uint64
+	day   calendar.Date // of the last round
+	now   time.Time     // of the last round
+	reach calendar.Date // reminderReach(day)
+	byKey map[string]*repeatable
+	as    []*repeatable // by key, the dead ones still among them
+	// snoozed are the open assignments within reach that a snooze kept
+	// out at the last round: looked at again at every round.
+	snoozed map[string]bool
+	// counts are the repeatables of each recipient.
+	counts map[string]int
+	// rebuilds counts the rounds that read everything (for tests).
+	rebuilds int
+}
+
+// repeats is state.repeats, kept from round to round when the store can
+// say what changed.
+func (c *repeatCache) repeats(s *state, tx Tx, now time.Time) (*repeatSet, []notify.Item, error) {
+	feed, ok := tx.(changeFeed)
+	if !ok {
+		return s.repeats(tx, now)
+	}
+	done, err := s.recentDone(tx, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keys, next, ok := feed.ChangedSince(c.mark)
+	if !ok || c.s != s || now.Before(c.now) {
+		err := c.rebuild(s, tx, now, next)
+		if err != nil {
+			c.s = nil
+			return nil, nil, err
+		}
+	} else if err := c.update(s, feed, tx, now, keys, next); err != nil {
+		c.s = nil
+		return nil, nil, err
+	}
+	rep := &repeatSet{as: c.as}
+	for id, n := range c.counts {
+		if n > 0 {
+			rep.ids = append(rep.ids, id)
+		}
+	}
+	slices.Sort(rep.ids)
+	return rep, done, nil
+}
+
+// forget drops what is kept: the next round reads everything again (after
+// a failed transaction, whose writes a store may have kept or not).
+func (c *repeatCache) forget() {
+	c.mu.Lock()
+	c.s = nil
+	c.mu.Unlock()
+}
+
+// rebuild reads the repeatables afresh.
+func (c *repeatCache) rebuild(s *state, tx Tx, now time.Time, mark uint64) error {
+	c.s, c.snoozed, c.counts = nil, map[string]bool{}, map[string]int{}
+	c.rebuilds++
+	as, err := s.openRepeatables(tx, now, func(key string) { c.snoozed[key] = true })
+	if err != nil {
+		return err
+	}
+	c.as, c.byKey = as, make(map[string]*repeatable, len(as))
+	for _, r := range as {
+		c.byKey[r.key] = r
+		c.count(r, 1)
+	}
+	c.s, c.mark, c.day, c.now = s, mark, s.today(now), now
+	c.reach = s.reminderReach(c.day)
+	return nil
+}
+
+// update looks again at what may have changed since the last round: the
+// assignments written since (keys), those due from the last round's day
+// through today (overdue now, or due today), those the reach took in, and
+// those a snooze kept out.
+func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time, keys []string, mark uint64) error {
+	today := s.today(now)
+	reach := s.reminderReach(today)
+	seen := make(map[string]bool, len(keys))
+	var added []*repeatable
+	look := func(a Assignment, ok bool) {
+		key := a.Key
+		delete(c.snoozed, key)
+		var r *repeatable
+		if ok && a.State == StateOpen && !a.DueDay.After(reach) {
+			if a.SnoozedUntil.After(now) {
+				c.snoozed[key] = true
+			}
+			if kind, ok := s.repeatKind(a, today, now); ok {
+				nr := s.newRepeatable(a, kind)
+				r = &nr
+			}
+		}
+		old := c.byKey[key]
+		if old != nil && r != nil && sameRepeatable(old, r) {
+			return
+		}
+		if old != nil {
+			old.dead = true
+			delete(c.byKey, key)
+			c.count(old, -1)
+		}
+		if r != nil {
+			c.byKey[key] = r
+			c.count(r, 1)
+			added = append(added, r)
+		}
+	}
+	byKey := func(key string) error {
+		if seen[key] {
+			return nil
+		}
+		seen[key] = true
+		a, ok, err := tx.Assignment(key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			a = Assignment{Key: key}
+		}
+		look(a, ok)
+		return nil
+	}
+	byScan := func(a Assignment) error {
+		if !seen[a.Key] {
+			seen[a.Key] = true
+			look(a, true)
+		}
+		return nil
+	}
+	// The scans first (Store's rule), then the point reads.
+	if err := feed.ForEachOpenBetween(c.day, today, byScan); err != nil {
+		return err
+	}
+	if reach.After(c.reach) {
+		if err := feed.ForEachOpenBetween(c.reach.AddDays(1), reach, byScan); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		if err := byKey(k); err != nil {
+			return err
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.snoozed)) {
+		if err := byKey(k); err != nil {
+			return err
+		}
+	}
+	c.as = mergeRepeatables(c.as, added)
+	c.mark, c.day, c.now, c.reach = mark, today, now, reach
+	return nil
+}
+
+// count adds n to the counts of r's recipients.
+func (c *repeatCache) count(r *repeatable, n int) {
+	for _, t := range r.targets {
+		c.counts[t.to.ID] += n
+		if c.counts[t.to.ID] == 0 {
+			delete(c.counts, t.to.ID)
+		}
+	}
+}
+
+// sameRepeatable reports whether a and b say the same (their recipients
+// follow from the rest within one state).
+func sameRepeatable(a, b *repeatable) bool {
+	return a.key == b.key && a.plan == b.plan && a.taskID == b.taskID && a.occurrence == b.occurrence &&
+		a.unit == b.unit && a.due == b.due && a.kind == b.kind
+}
+
+// mergeRepeatables returns the live ones of as (by key) with added, by key.
+func mergeRepeatables(as, added []*repeatable) []*repeatable {
+	slices.SortFunc(added, func(a, b *repeatable) int { return strings.Compare(a.key, b.key) })
+	out := make([]*repeatable, 0, len(as)+len(added))
+	i := 0
+	for _, r := range as {
+		if r.dead {
+			continue
+		}
+		for i < len(added) && added[i].key < r.key {
+			out = append(out, added[i])
+			i++
+		}
+		out = append(out, r)
+	}
+	return append(out, added[i:]...)
+}
