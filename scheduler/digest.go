@@ -299,8 +299,14 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			boxes[id] = b
 		}
 		have := make(map[string]bool, len(b.items)+len(cands))
+		// The keys shown, in parts sorted or nearly (the candidates
+		// come by key): merged at the end, not sorted from a map.
+		var fresh, keys, copies, dones []string
 		for _, it := range b.items {
-			have[itemKey(it)] = true
+			if k := itemKey(it); !have[k] {
+				have[k] = true
+				fresh = append(fresh, k)
+			}
 		}
 		if r.LastDigest != today {
 			b.items = slices.Grow(b.items, len(cands)) // once, not by doubling
@@ -311,6 +317,11 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 					continue
 				}
 				have[k] = true
+				if c.to.copy {
+					copies = append(copies, k)
+				} else {
+					keys = append(keys, k)
+				}
 				it := s.candidateItem(now, c)
 				if it.Copy && s.Detail == DetailFull {
 					ls, ok := leads[c.a.plan+"|"+c.a.occurrence]
@@ -336,15 +347,15 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			for _, it := range recent {
 				if k := "done|" + it.Assignment; it.DoneAt.After(since) && !have[it.Assignment] && !have[k] {
 					have[k] = true
+					dones = append(dones, k)
 					b.items = append(b.items, it)
 				}
 			}
 		}
-		shown := make([]string, 0, len(have))
-		for k := range have {
-			shown = append(shown, k)
-		}
-		slices.Sort(shown)
+		slices.Sort(fresh)
+		slices.Sort(dones)
+		shown := slices.Concat(fresh, keys, copies, dones)
+		mergeRuns(shown, func(a, b string) bool { return a < b })
 		if err := tx.PutRhythm(id, Rhythm{LastDigest: today, Shown: shown}); err != nil {
 			return nil, nil, nil, err
 		}
@@ -516,11 +527,48 @@ func compareItems(a, b notify.Item) int {
 // sortItems sorts items by compareItems, stably, moving each item once:
 // a digest carries hundreds of them and an item is large.
 func sortItems(items []notify.Item) []notify.Item {
-	idx := make([]int32, len(items))
-	for i := range idx {
-		idx[i] = int32(i)
+	// The leading fields of compareItems packed beside each item's
+	// position, which breaks ties as a stable sort does: most comparisons
+	// end there, without reaching into the items.
+	type sortKey struct {
+		sec  int64
+		occ  uint64 // the occurrence's first 8 bytes (prefix8)
+		nsec int32
+		rank int32 // copy, then kind
+		i    int32
 	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return compareItems(items[a], items[b]) })
+	keys := make([]sortKey, len(items))
+	for i := range items {
+		it := &items[i]
+		keys[i] = sortKey{sec: it.Due.Unix(), nsec: int32(it.Due.Nanosecond()), rank: int32(boolInt(it.Copy)<<3 | kindOrder(it.Kind)),
+			occ: prefix8(it.Occurrence), i: int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		if a.sec != b.sec {
+			return cmp.Compare(a.sec, b.sec)
+		}
+		if a.nsec != b.nsec {
+			return cmp.Compare(a.nsec, b.nsec)
+		}
+		if a.occ != b.occ {
+			return cmp.Compare(a.occ, b.occ)
+		}
+		x, y := &items[a.i], &items[b.i]
+		if c := strings.Compare(x.Occurrence, y.Occurrence); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.Unit, y.Unit); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	idx := make([]int32, len(items))
+	for j, k := range keys {
+		idx[j] = k.i
+	}
 	// In place, cycle by cycle (a copy of a digest of tens of thousands of
 	// items doubled its memory): position j takes the item at idx[j].
 	for i := range idx {
@@ -541,6 +589,21 @@ func sortItems(items []notify.Item) []notify.Item {
 		}
 	}
 	return items
+}
+
+// prefix8 is the first 8 bytes of s as a big-endian number, zeros past
+// its end: prefix8(a) < prefix8(b) only when a < b, and a string and the
+// ones it begins with (or that differ after 8 bytes) compare equal, left to
+// a comparison of the strings.
+func prefix8(s string) uint64 {
+	var p uint64
+	for i := range 8 {
+		p <<= 8
+		if i < len(s) {
+			p |= uint64(s[i])
+		}
+	}
+	return p
 }
 
 func boolInt(b bool) int {

@@ -3,12 +3,15 @@ package scheduler
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/plan"
 )
 
 // messageIDByFmt is messageID as it was written first (fmt into the hash):
@@ -48,5 +51,62 @@ func TestMessageIDBytes(t *testing.T) {
 		if got, want := messageID(to, ch, at, steps, items), messageIDByFmt(to, ch, at, steps, items); got != want {
 			t.Fatalf("messageID(%q, %q, %v, %q, %+v) = %s, want %s", to, ch, at, steps, items, got, want)
 		}
+	}
+}
+
+// TestRhythmShownSortedAndComplete: after every digest the rhythm stored
+// for its recipient lists, sorted and once each, the key of every item it
+// carried (and no more than the digest looked at): copies, repeats,
+// reminders, escalations and completions, over months of rounds with
+// catch-ups. shownYesterday searches the list; a restart reads it back.
+func TestRhythmShownSortedAndComplete(t *testing.T) {
+	store := NewMemStore()
+	e := testEngine(t, store)
+	coord := oneTask("I.2", "Trong năm 2024", "qlcn")
+	coord.CoordIDs = []string{"vp", "qltm"}
+	tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Hằng tháng", "cac-phong"),
+		oneTask("I.4.1", "Hằng tháng", "qlcn"), coord,
+		{Plan: plan60, Task: plan.Task{ID: "I.6", Section: "I", Text: "Báo cáo", Timeline: plan.ParseTimeline("Hằng quý"), LeadIDs: []string{"qltm"}, CoordIDs: []string{"qlcn", "vp"}}}}
+	if _, err := e.Sync(tasks, at(2024, 10, 1, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	now, digests, summaries := at(2024, 10, 1, 9, 0), 0, 0
+	for range 400 {
+		next, ok, err := e.NextWake(now)
+		if err != nil || !ok || next.After(at(2025, 2, 28, 17, 0)) {
+			break
+		}
+		now = next
+		if now.Day() >= 12 && now.Day() <= 16 { // completions: the office's news, the leadership's summaries
+			late := AssignmentKey(plan60.Code, "I.5@"+now.AddDate(0, -1, 0).Format("2006-01"), []string{"vp", "qlcn", "qltm"}[now.Day()%3])
+			if _, err := e.Complete(late, "tp-qlcn", "cli", "", now); err != nil && !errors.Is(err, ErrNotFound) {
+				t.Fatal(err)
+			}
+		}
+		msgs, err := e.Fire(now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			var r Rhythm
+			store.View(func(tx Tx) error { r, err = tx.Rhythm(m.To.ID); return err })
+			if !slices.IsSorted(r.Shown) || len(slices.Compact(slices.Clone(r.Shown))) != len(r.Shown) {
+				t.Fatalf("%s %s: shown not sorted once each: %v", now, m.To.ID, r.Shown)
+			}
+			for _, it := range m.Items {
+				summaries += boolInt(it.Kind == notify.KindDone && slices.Contains(r.Shown, "done|"+it.Assignment))
+				_, ok := slices.BinarySearch(r.Shown, itemKey(it))
+				if it.Kind == notify.KindDone && !ok { // a summary's completion
+					_, ok = slices.BinarySearch(r.Shown, "done|"+it.Assignment)
+				}
+				if !ok {
+					t.Fatalf("%s %s: item %s %s not among those shown %v", now, m.To.ID, it.Kind, itemKey(it), r.Shown)
+				}
+			}
+			digests++
+		}
+	}
+	if digests < 50 || summaries == 0 {
+		t.Fatalf("only %d digests, %d completions in summaries: the test sees too little", digests, summaries)
 	}
 }

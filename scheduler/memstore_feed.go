@@ -7,38 +7,45 @@ import (
 )
 
 // changeLog is the MemStore's record of the assignments written, for the
-// engine's rounds (changeFeed): off until first asked, then the records
-// written since the last question.
+// engine's rounds (changeFeed): off until first asked, then each record
+// written since the last answer, once.
 type changeLog struct {
-	on   bool
-	base uint64 // the mark of ids[0]
-	ids  []int32
+	on  bool
+	gen uint64 // the mark handed out last
+	ids []int32
+	in  []uint64 // by record: the gen in which it was logged
 }
 
 // note records a write of record id.
 func (l *changeLog) note(id int32) {
-	if l.on {
+	if !l.on {
+		return
+	}
+	if int(id) >= len(l.in) {
+		l.in = append(l.in, make([]uint64, int(id)+1-len(l.in))...)
+	}
+	if l.in[id] != l.gen {
+		l.in[id] = l.gen
 		l.ids = append(l.ids, id)
 	}
 }
 
 // ChangedSince implements changeFeed: the log is kept from the first
 // question on, and emptied by each answer (one engine reads it).
-func (t memTx) ChangedSince(mark uint64) ([]string, uint64, bool) {
+func (t memTx) ChangedSince(mark uint64, fn func(Assignment) error) (uint64, bool, error) {
 	l := &t.s.log
-	if !l.on || mark != l.base {
-		l.on = true
-		l.base += uint64(len(l.ids)) + 1 // never a mark handed out before
-		l.ids = l.ids[:0]
-		return nil, l.base, false
+	ok := l.on && mark == l.gen && fn != nil
+	if ok {
+		for _, id := range l.ids {
+			if err := fn(t.s.get(id)); err != nil {
+				return 0, false, err
+			}
+		}
 	}
-	keys := make([]string, len(l.ids))
-	for i, id := range l.ids {
-		keys[i] = t.s.key(id)
-	}
-	l.base += uint64(len(l.ids))
+	l.on = true
+	l.gen++
 	l.ids = l.ids[:0]
-	return keys, l.base, true
+	return l.gen, ok, nil
 }
 
 // ForEachOpenBetween implements changeFeed.

@@ -1,6 +1,8 @@
 package scheduler
 
 import (
+	"cmp"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -17,11 +19,12 @@ import (
 // looks again only at what may have changed (repeatCache); a store
 // without it (the database, one round a working day) reads them all.
 type changeFeed interface {
-	// ChangedSince returns the keys of the assignments written since
-	// mark, once or more each, and the mark to ask with next; ok is false
-	// when mark is not the last one it handed out (the caller reads
-	// everything again, then asks from next).
-	ChangedSince(mark uint64) (keys []string, next uint64, ok bool)
+	// ChangedSince calls fn for each assignment written since mark, as
+	// it is now, and returns the mark to ask with next; ok is false, and
+	// fn not called, when fn is nil or mark is not the last one it
+	// handed out (the caller reads everything again, then asks from
+	// next).
+	ChangedSince(mark uint64, fn func(Assignment) error) (next uint64, ok bool, err error)
 	// ForEachOpenBetween is ForEachOpen for the due days from through
 	// through.
 	ForEachOpenBetween(from, through calendar.Date, fn func(Assignment) error) error
@@ -69,14 +72,15 @@ func (c *repeatCache) repeats(s *state, tx Tx, now time.Time) (*repeatSet, []not
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	keys, next, ok := feed.ChangedSince(c.mark)
-	if !ok || c.s != s || now.Before(c.now) {
-		err := c.rebuild(s, tx, now, next)
-		if err != nil {
-			c.s = nil
-			return nil, nil, err
-		}
-	} else if err := c.update(s, feed, tx, now, keys, next); err != nil {
+	if c.s == s && !now.Before(c.now) {
+		err = c.update(s, feed, tx, now)
+	} else {
+		err = errStale
+	}
+	if err == errStale {
+		err = c.rebuild(s, feed, tx, now)
+	}
+	if err != nil {
 		c.s = nil
 		return nil, nil, err
 	}
@@ -98,10 +102,18 @@ func (c *repeatCache) forget() {
 	c.mu.Unlock()
 }
 
+// errStale says that the repeats kept are not those of the store's last
+// answer: rebuild.
+var errStale = errors.New("repeats kept are stale")
+
 // rebuild reads the repeatables afresh.
-func (c *repeatCache) rebuild(s *state, tx Tx, now time.Time, mark uint64) error {
+func (c *repeatCache) rebuild(s *state, feed changeFeed, tx Tx, now time.Time) error {
 	c.s, c.snoozed, c.counts = nil, map[string]bool{}, map[string]int{}
 	c.rebuilds++
+	mark, _, err := feed.ChangedSince(0, nil)
+	if err != nil {
+		return err
+	}
 	as, err := s.openRepeatables(tx, now, func(key string) { c.snoozed[key] = true })
 	if err != nil {
 		return err
@@ -117,19 +129,19 @@ func (c *repeatCache) rebuild(s *state, tx Tx, now time.Time, mark uint64) error
 }
 
 // update looks again at what may have changed since the last round: the
-// assignments written since (keys), those due from the last round's day
-// through today (overdue now, or due today), those the reach took in, and
-// those a snooze kept out.
-func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time, keys []string, mark uint64) error {
+// assignments written since, those due from the last round's day through
+// today (overdue now, or due today), those the reach took in, and those a
+// snooze kept out. Looking at one twice changes nothing the second time.
+// errStale: the store cannot say what changed.
+func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) error {
 	today := s.today(now)
 	reach := s.reminderReach(today)
-	seen := make(map[string]bool, len(keys))
 	var added []*repeatable
-	look := func(a Assignment, ok bool) {
+	look := func(a Assignment) error {
 		key := a.Key
 		delete(c.snoozed, key)
 		var r *repeatable
-		if ok && a.State == StateOpen && !a.DueDay.After(reach) {
+		if a.State == StateOpen && !a.DueDay.After(reach) {
 			if a.SnoozedUntil.After(now) {
 				c.snoozed[key] = true
 			}
@@ -140,7 +152,7 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time, ke
 		}
 		old := c.byKey[key]
 		if old != nil && r != nil && sameRepeatable(old, r) {
-			return
+			return nil
 		}
 		if old != nil {
 			old.dead = true
@@ -152,45 +164,30 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time, ke
 			c.count(r, 1)
 			added = append(added, r)
 		}
-	}
-	byKey := func(key string) error {
-		if seen[key] {
-			return nil
-		}
-		seen[key] = true
-		a, ok, err := tx.Assignment(key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			a = Assignment{Key: key}
-		}
-		look(a, ok)
-		return nil
-	}
-	byScan := func(a Assignment) error {
-		if !seen[a.Key] {
-			seen[a.Key] = true
-			look(a, true)
-		}
 		return nil
 	}
 	// The scans first (Store's rule), then the point reads.
-	if err := feed.ForEachOpenBetween(c.day, today, byScan); err != nil {
+	mark, ok, err := feed.ChangedSince(c.mark, look)
+	if err != nil || !ok {
+		return cmp.Or(err, errStale)
+	}
+	if err := feed.ForEachOpenBetween(c.day, today, look); err != nil {
 		return err
 	}
 	if reach.After(c.reach) {
-		if err := feed.ForEachOpenBetween(c.reach.AddDays(1), reach, byScan); err != nil {
-			return err
-		}
-	}
-	for _, k := range keys {
-		if err := byKey(k); err != nil {
+		if err := feed.ForEachOpenBetween(c.reach.AddDays(1), reach, look); err != nil {
 			return err
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.snoozed)) {
-		if err := byKey(k); err != nil {
+		a, ok, err := tx.Assignment(k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			a = Assignment{Key: k}
+		}
+		if err := look(a); err != nil {
 			return err
 		}
 	}

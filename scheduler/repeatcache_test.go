@@ -161,26 +161,30 @@ func describeRepeats(rep *repeatSet) []string {
 }
 
 // TestMemStoreChangedSince: the MemStore's change feed starts at the first
-// question, answers each key written since the mark it handed out, and
-// refuses a mark it did not hand out last (the asker reads afresh).
+// question, answers each assignment written since the mark it handed out
+// once, as it is now, and refuses a mark it did not hand out last (the
+// asker reads afresh).
 func TestMemStoreChangedSince(t *testing.T) {
 	s := NewMemStore()
 	put := func(keys ...string) {
 		s.Update(func(tx Tx) error {
-			for _, k := range keys {
-				if err := tx.PutAssignment(Assignment{Key: k, Plan: "P", State: StateOpen}); err != nil {
+			for i, k := range keys {
+				if err := tx.PutAssignment(Assignment{Key: k, Plan: "P", State: StateOpen, LastStep: fmt.Sprint(i)}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			return nil
 		})
 	}
-	ask := func(mark uint64) (keys []string, next uint64, ok bool) {
+	ask := func(mark uint64) (got []string, next uint64, ok bool) {
 		s.View(func(tx Tx) error {
-			keys, next, ok = tx.(changeFeed).ChangedSince(mark)
+			next, ok, _ = tx.(changeFeed).ChangedSince(mark, func(a Assignment) error {
+				got = append(got, a.Key+" "+a.LastStep)
+				return nil
+			})
 			return nil
 		})
-		return keys, next, ok
+		return got, next, ok
 	}
 	put("P|a@1|u", "P|b@1|u")
 	if _, _, ok := ask(0); ok {
@@ -188,12 +192,12 @@ func TestMemStoreChangedSince(t *testing.T) {
 	}
 	_, m, _ := ask(0)
 	put("P|b@1|u", "P|c@1|u", "P|b@1|u")
-	keys, m2, ok := ask(m)
-	if !ok || !slices.Equal(keys, []string{"P|b@1|u", "P|c@1|u", "P|b@1|u"}) {
-		t.Fatalf("got %v %v, want the three writes", keys, ok)
+	got, m2, ok := ask(m)
+	if want := []string{"P|b@1|u 2", "P|c@1|u 1"}; !ok || !slices.Equal(got, want) {
+		t.Fatalf("got %v %v, want %v", got, ok, want)
 	}
-	if keys, _, ok := ask(m2); !ok || len(keys) != 0 {
-		t.Fatalf("got %v %v, want nothing written since", keys, ok)
+	if got, _, ok := ask(m2); !ok || len(got) != 0 {
+		t.Fatalf("got %v %v, want nothing written since", got, ok)
 	}
 	put("P|a@1|u")
 	if _, _, ok := ask(m); ok {

@@ -52,9 +52,8 @@ func (s *state) nextRound(now time.Time, last calendar.Date) time.Time {
 // share their assignment (a round lists hundreds for each of dozens of
 // recipients); the item is built only for those a digest takes (item).
 type candidate struct {
-	to   *target // in the state's memo: shared
-	a    *repeatable
-	kind notify.Kind // overdue, or reminder when coming due
+	to *target // in the state's memo: shared
+	a  *repeatable
 }
 
 // repeatable is what a repeat reads of its open assignment: a round at
@@ -68,7 +67,9 @@ type repeatable struct {
 	due                                 calendar.Date
 	kind                                notify.Kind // overdue, or reminder when coming due
 	targets                             []target    // shared (memo)
-	dead                                bool
+	// copyKey is the item key of a copy of it, when a target is one.
+	copyKey string
+	dead    bool
 }
 
 // assignment is r as the open Assignment it was read from, for item,
@@ -81,15 +82,14 @@ func (r *repeatable) assignment() Assignment {
 // key is the candidate's item key (itemKey).
 func (c candidate) key() string {
 	if c.to.copy { // as itemKey: a candidate is never an escalation
-		plan, _, _ := strings.Cut(c.a.key, "|")
-		return "copy|" + plan + "|" + c.a.occurrence
+		return c.a.copyKey
 	}
 	return c.a.key
 }
 
 // item is the candidate's item at now.
 func (s *state) candidateItem(now time.Time, c candidate) notify.Item {
-	it := s.item(now, fired{a: c.a.assignment(), step: Step{Kind: c.kind}})
+	it := s.item(now, fired{a: c.a.assignment(), step: Step{Kind: c.a.kind}})
 	it.Copy = c.to.copy
 	return it
 }
@@ -197,6 +197,10 @@ func (s *state) repeatKind(a Assignment, today calendar.Date, now time.Time) (no
 func (s *state) newRepeatable(a Assignment, kind notify.Kind) repeatable {
 	r := repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay, kind: kind}
 	r.targets = s.targets(r.assignment(), Step{Kind: kind})
+	if slices.ContainsFunc(r.targets, func(t target) bool { return t.copy }) {
+		plan, _, _ := strings.Cut(r.key, "|")
+		r.copyKey = "copy|" + plan + "|" + r.occurrence
+	}
 	return r
 }
 
@@ -220,29 +224,39 @@ func newRepeatSet(as []*repeatable) *repeatSet {
 // day (ForEachOpen's order): merged pairwise, a few passes over the list
 // instead of a sort's log n.
 func sortByKey(as []*repeatable) {
-	if len(as) < 2 {
+	mergeRuns(as, func(a, b *repeatable) bool { return a.key < b.key })
+}
+
+// mergeRuns sorts xs by less, stably, merging its ascending runs pairwise:
+// a few passes for a list made of a few sorted runs, instead of a sort's
+// log n.
+func mergeRuns[T any](xs []T, less func(a, b T) bool) {
+	if len(xs) < 2 {
 		return
 	}
-	var runs []int // the start of each run, then len(as)
-	for i := range as {
-		if i == 0 || as[i-1].key > as[i].key {
+	var runs []int // the start of each run, then len(xs)
+	for i := range xs {
+		if i == 0 || less(xs[i], xs[i-1]) {
 			runs = append(runs, i)
 		}
 	}
-	runs = append(runs, len(as))
-	buf := make([]*repeatable, len(as))
-	src, dst := as, buf
+	runs = append(runs, len(xs))
+	if len(runs) == 2 {
+		return
+	}
+	buf := make([]T, len(xs))
+	src, dst := xs, buf
 	for len(runs) > 2 {
 		next := runs[:0:0]
 		for i := 0; i+1 < len(runs); i += 2 {
-			lo, mid, hi := runs[i], runs[i+1], len(as)
+			lo, mid, hi := runs[i], runs[i+1], len(xs)
 			if i+2 < len(runs) {
 				hi = runs[i+2]
 			}
 			next = append(next, lo)
 			a, b, k := lo, mid, lo
 			for a < mid && b < hi {
-				if src[b].key < src[a].key { // ties: the earlier run first
+				if less(src[b], src[a]) { // ties: the earlier run first
 					dst[k], b = src[b], b+1
 				} else {
 					dst[k], a = src[a], a+1
@@ -252,12 +266,12 @@ func sortByKey(as []*repeatable) {
 			k += copy(dst[k:], src[a:mid])
 			copy(dst[k:], src[b:hi])
 		}
-		next = append(next, len(as))
+		next = append(next, len(xs))
 		runs = next
 		src, dst = dst, src
 	}
-	if &src[0] != &as[0] {
-		copy(as, src)
+	if &src[0] != &xs[0] {
+		copy(xs, src)
 	}
 }
 
@@ -274,14 +288,62 @@ type repeatSet struct {
 // candidates are the candidates of the recipients for which need holds,
 // each recipient's in key order.
 func (r *repeatSet) candidates(need map[string]bool) map[string][]candidate {
-	out := map[string][]candidate{}
-	for _, a := range r.as {
+	// Recipient lists are shared (the targets memo): a few hundred for a
+	// quarter of a million repeatables. Which of a list's targets are
+	// needed, and where their candidates go, is found once per list.
+	type pick struct {
+		j    int // in the list
+		list int // in lists
+	}
+	type list struct {
+		first *target
+		n     int
+	}
+	picks := map[list][]pick{}
+	var counts []int
+	var ids []string
+	index := map[string]int{}
+	of := make([][]pick, len(r.as)) // counted first: each list made once to size
+	for k, a := range r.as {
 		ts := a.targets
-		for j := range ts {
-			if t := &ts[j]; need[t.to.ID] {
-				out[t.to.ID] = append(out[t.to.ID], candidate{to: t, a: a, kind: a.kind})
-			}
+		if len(ts) == 0 {
+			continue
 		}
+		ps, ok := picks[list{&ts[0], len(ts)}]
+		if !ok {
+			ps = []pick{}
+			for j := range ts {
+				id := ts[j].to.ID
+				if !need[id] {
+					continue
+				}
+				i, ok := index[id]
+				if !ok {
+					i = len(counts)
+					index[id] = i
+					counts, ids = append(counts, 0), append(ids, id)
+				}
+				ps = append(ps, pick{j, i})
+			}
+			picks[list{&ts[0], len(ts)}] = ps
+		}
+		of[k] = ps
+		for _, p := range ps {
+			counts[p.list]++
+		}
+	}
+	lists := make([][]candidate, len(counts))
+	for i, n := range counts {
+		lists[i] = make([]candidate, 0, n)
+	}
+	for k, a := range r.as {
+		for _, p := range of[k] {
+			lists[p.list] = append(lists[p.list], candidate{to: &a.targets[p.j], a: a})
+		}
+	}
+	out := make(map[string][]candidate, len(lists))
+	for i, id := range ids {
+		out[id] = lists[i]
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -47,13 +48,49 @@ func TestSortItemsAsStableSort(t *testing.T) {
 		var items []notify.Item
 		for i := range n % 40 {
 			items = append(items, notify.Item{Kind: kinds[r.IntN(len(kinds))], Copy: r.IntN(3) == 0,
-				Occurrence: fmt.Sprintf("I.%d@2025", r.IntN(4)), Unit: []string{"a", "b"}[r.IntN(2)],
-				Due: time.Date(2025, 3, 1+r.IntN(3), 17, 0, 0, 0, time.UTC), Assignment: fmt.Sprint(i)})
+				Occurrence: []string{"I.1@2025", "I.1@2025-03", "I.10@2025", "III.2.2.1@2025", "III.2.2.10@2025", "I.1", ""}[r.IntN(7)], Unit: []string{"a", "b"}[r.IntN(2)],
+				Due:        time.Date(2025, 3, 1+r.IntN(3), 17, 0, 0, r.IntN(2), time.UTC).In([]*time.Location{time.UTC, hcm}[r.IntN(2)]), // one instant, two zones
+				Assignment: fmt.Sprint(i)})
 		}
 		want := slices.Clone(items)
 		slices.SortStableFunc(want, compareItems)
 		if got := sortItems(items); !slices.EqualFunc(got, want, func(a, b notify.Item) bool { return a.Assignment == b.Assignment }) {
 			t.Fatalf("case %d: not the stable order", n)
+		}
+	}
+}
+
+// TestCandidatesAsEachTarget: candidates, which looks at each shared
+// recipient list once, gives every needed recipient the candidates that
+// going through each repeatable's every target gives, in key order —
+// lists shared by many repeatables, lists that begin alike but differ in
+// length, empty lists, recipients needed or not.
+func TestCandidatesAsEachTarget(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := range 200 {
+		var base []target
+		for i := range 6 {
+			base = append(base, target{to: notify.Recipient{ID: fmt.Sprintf("p%d", r.IntN(5))}, copy: i%2 == 1})
+		}
+		lists := [][]target{nil, base[:1], base[:3], base, base[2:4], slices.Clone(base[:3])}
+		var rep repeatSet
+		for i := range n % 50 {
+			rep.as = append(rep.as, &repeatable{key: fmt.Sprintf("k%03d", i), kind: notify.KindOverdue, targets: lists[r.IntN(len(lists))]})
+		}
+		need := map[string]bool{}
+		for i := range 5 {
+			need[fmt.Sprintf("p%d", i)] = r.IntN(3) > 0
+		}
+		want := map[string][]candidate{}
+		for _, a := range rep.as {
+			for j := range a.targets {
+				if t := &a.targets[j]; need[t.to.ID] {
+					want[t.to.ID] = append(want[t.to.ID], candidate{to: t, a: a})
+				}
+			}
+		}
+		if got := rep.candidates(need); !reflect.DeepEqual(got, want) {
+			t.Fatalf("case %d: got %v, want %v", n, got, want)
 		}
 	}
 }

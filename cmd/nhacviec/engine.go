@@ -39,7 +39,11 @@ func planInfo(cal *calendar.Calendar, code string, year int, date time.Time) sch
 
 // tasksFromPlans turns freshly read plans into scheduler tasks.
 func tasksFromPlans(cal *calendar.Calendar, plans []*plan.Plan) []scheduler.Task {
-	var out []scheduler.Task
+	n := 0
+	for _, p := range plans {
+		n += len(p.Tasks)
+	}
+	out := make([]scheduler.Task, 0, n) // 100,000 tasks: grown by appends, copied a dozen times
 	for _, p := range plans {
 		info := planInfo(cal, p.Code, p.Year, p.Date)
 		for _, t := range p.Tasks {
