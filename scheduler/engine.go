@@ -402,10 +402,18 @@ func (s *state) prepare(chunk []*Task, fps *fingerprints, occs *occurrenceMemo, 
 		}
 		tp.fp = fp
 		if fresh[t.Plan.Code] {
-			tp.created = make([]Assignment, 0, len(tp.occs)*len(tp.units))
-			for _, occ := range tp.occs {
+			tp.made = true
+			tp.keys = make([]string, 0, len(tp.occs)*len(tp.units))
+			tp.firsts = make([]Pending, len(tp.occs))
+			for i, occ := range tp.occs {
+				id := occ.ID()
+				// A new assignment's first step depends on its plan, task
+				// and due day, not on its unit.
+				if p := s.next(Assignment{Plan: t.Plan.Code, TaskID: t.ID, Occurrence: id, DueDay: occ.DueDay, State: StateOpen}); p != nil {
+					tp.firsts[i] = *p
+				}
 				for _, unit := range tp.units {
-					tp.created = append(tp.created, s.newAssignment(t, occ, unit))
+					tp.keys = append(tp.keys, AssignmentKey(t.Plan.Code, id, unit))
 				}
 			}
 		}
@@ -432,21 +440,37 @@ type taskPlan struct {
 	occs        []Occurrence
 	fp          uint64
 	has         []Assignment
-	// created are the assignments of occs × units made beforehand, in
-	// that order, for a task that had none (nil: made while planning).
-	created []Assignment
+	// made tells that the assignments of a task that had none were made
+	// beforehand: keys are those of occs × units, in that order, and
+	// firsts the occurrences' first steps (zero At: none), the same for
+	// every unit. Kept this small, two chunks in flight hold a few MB
+	// instead of whole assignments.
+	made   bool
+	keys   []string
+	firsts []Pending
 }
 
 // planTask writes tp's assignments, archives those it no longer has up to
 // the horizon, and stores its fingerprint.
 func (s *state) planTask(tx Tx, tp taskPlan, through calendar.Date, res *SyncResult) error {
 	t := tp.t
-	if len(tp.has) == 0 && tp.created != nil { // made beforehand: nothing to compare
-		for _, a := range tp.created {
-			if err := tx.CreateAssignment(a); err != nil {
-				return err
+	if len(tp.has) == 0 && tp.made { // made beforehand: nothing to compare
+		k := 0
+		for i, occ := range tp.occs {
+			id := occ.ID()
+			for _, unit := range tp.units {
+				a := Assignment{Key: tp.keys[k], Plan: t.Plan.Code, TaskID: t.ID, Occurrence: id, Unit: unit,
+					DueDay: occ.DueDay, State: StateOpen}
+				k++
+				if first := tp.firsts[i]; !first.At.IsZero() {
+					first.Assignment = a.Key
+					a.Next = &first
+				}
+				if err := tx.CreateAssignment(a); err != nil {
+					return err
+				}
+				res.Created++
 			}
-			res.Created++
 		}
 		return tx.PutSyncMark(t.Plan.Code, t.ID, tp.fp)
 	}
