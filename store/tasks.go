@@ -214,7 +214,7 @@ func (db *DB) TaskIDs(planCode string) ([]string, error) {
 // and position in the document. With planCode set, only that plan's.
 func (db *DB) Tasks(planCode string) ([]TaskRecord, error) {
 	var out []TaskRecord
-	in := interner{}
+	in := newInterner()
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketTasks).Cursor()
 		var prefix []byte

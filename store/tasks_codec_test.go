@@ -2,11 +2,13 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/sct-langson/nhacviec/plan"
 )
@@ -119,5 +121,52 @@ func TestTaskSizeHintFits(t *testing.T) {
 		if hint := taskSizeHint(rec); len(raw) > hint || cap(raw) != hint {
 			t.Fatalf("record %d: %d bytes, hint %d, buffer %d", i, len(raw), hint, cap(raw))
 		}
+	}
+}
+
+// TestTasksShareRepeatedLists: the tasks read back share the lists that
+// several of them have (one copy of "Văn phòng Sở" for 100,000 tasks, not
+// one each), keep apart those that differ, come back equal to what was
+// imported, and a list grown by one task's reader does not grow another's.
+func TestTasksShareRepeatedLists(t *testing.T) {
+	db := openTest(t)
+	p := &plan.Plan{Code: "60/KH-SCT", Year: 2024}
+	for i := range 6 {
+		lead := []string{"Văn phòng Sở", "Phòng Kế hoạch"}
+		if i%3 == 2 {
+			lead = []string{"Phòng Kế hoạch"}
+		}
+		p.Tasks = append(p.Tasks, plan.Task{ID: fmt.Sprintf("I.%d", i+1), Section: "I", Headings: []string{"CẢI CÁCH THỂ CHẾ"},
+			Text: fmt.Sprintf("Nhiệm vụ %d", i+1), Timeline: plan.ParseTimeline("Trong năm 2024"), Lead: lead, LeadIDs: []string{"vp"},
+			Coord: []string{}, Lines: []int{10 + i}})
+	}
+	if _, err := db.ImportPlan(p); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.Tasks("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(p.Tasks) {
+		t.Fatalf("%d tasks, want %d", len(recs), len(p.Tasks))
+	}
+	for i, r := range recs {
+		if !reflect.DeepEqual(r.Task, p.Tasks[i]) {
+			t.Fatalf("task %d read back as %+v, imported %+v", i, r.Task, p.Tasks[i])
+		}
+	}
+	same := func(a, b []string) bool { return unsafe.SliceData(a) == unsafe.SliceData(b) }
+	if !same(recs[0].Lead, recs[1].Lead) || !same(recs[0].Headings, recs[4].Headings) || !same(recs[2].LeadIDs, recs[3].LeadIDs) {
+		t.Error("equal lists of two tasks are read as two copies")
+	}
+	if same(recs[0].Lead, recs[2].Lead) {
+		t.Error("different lists share one copy")
+	}
+	if recs[0].Coord == nil {
+		t.Error("an empty list came back nil")
+	}
+	grown := append(recs[0].Lead, "Phòng Quản lý thương mại")
+	if len(recs[1].Lead) != 2 || len(grown) != 3 || &grown[0] == &recs[1].Lead[0] {
+		t.Errorf("appending to one task's shared list changed another's: %q", recs[1].Lead)
 	}
 }
