@@ -75,6 +75,7 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 		tasks.FillPercent = fillPercent
 		seen := make(map[string]bool, len(p.Tasks))
 		puts := make([]kv, 0, len(p.Tasks))
+		var values arena
 		for i, t := range p.Tasks {
 			key := []byte(TaskKey(p.Code, t.ID))
 			seen[string(key)] = true
@@ -107,7 +108,7 @@ func (db *DB) ImportPlan(p *plan.Plan) (ImportResult, error) {
 				rec.Created = old.Created
 				res.Updated = append(res.Updated, t.ID)
 			}
-			puts = append(puts, kv{key: key, value: encodeTask(rec), head: keyHead(key)})
+			puts = append(puts, kv{key: key, value: values.task(rec), head: keyHead(key)})
 		}
 		// In key order: the document's order ("I.2" before "I.10") would
 		// insert in the middle of the bucket's nodes, 6 µs a task.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -168,5 +169,38 @@ func TestTasksShareRepeatedLists(t *testing.T) {
 	grown := append(recs[0].Lead, "Phòng Quản lý thương mại")
 	if len(recs[1].Lead) != 2 || len(grown) != 3 || &grown[0] == &recs[1].Lead[0] {
 		t.Errorf("appending to one task's shared list changed another's: %q", recs[1].Lead)
+	}
+}
+
+// TestArenaValues: the arena gives each task its encoded value, the values
+// side by side in blocks never overlap, an append to one leaves the next
+// as it was, and a value too large for a block is a buffer of its own.
+func TestArenaValues(t *testing.T) {
+	var a arena
+	var recs []TaskRecord
+	var vals [][]byte
+	for i := range 5000 {
+		rec := TaskRecord{Plan: "60/KH-SCT", Seq: i, Task: plan.Task{ID: fmt.Sprintf("I.%d", i),
+			Text: strings.Repeat("Rà soát thủ tục hành chính ", 1+i%7), Lead: []string{"Văn phòng Sở"}, Lines: []int{i}}}
+		if i == 4000 {
+			rec.Text = strings.Repeat("x", arenaBlock/4)
+		}
+		recs = append(recs, rec)
+		vals = append(vals, a.task(rec))
+	}
+	_ = append(vals[10], "written over the next value"...)
+	for i, v := range vals {
+		if want := encodeTask(recs[i]); !bytes.Equal(v, want) {
+			t.Fatalf("value %d differs from encodeTask's", i)
+		}
+		if cap(v) != len(v) {
+			t.Fatalf("value %d has room to grow (%d > %d)", i, cap(v), len(v))
+		}
+	}
+	if cap(vals[4000]) != len(vals[4000]) || len(vals[4000]) < arenaBlock/4 {
+		t.Fatal("the large value is not whole")
+	}
+	if uintptr(unsafe.Pointer(&vals[1][0])) != uintptr(unsafe.Pointer(&vals[0][0]))+uintptr(len(vals[0])) {
+		t.Error("two small values are not side by side in one block")
 	}
 }
