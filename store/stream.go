@@ -23,6 +23,18 @@ import (
 // key and the value where bbolt maps them, valid until the transaction
 // ends.
 func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
+	return db.forEachTask(planCode, nil, fn)
+}
+
+// ForEachTaskShared is ForEachTask for a caller that keeps the tasks (the
+// daemon's): the strings and lists that tasks repeat are shared between
+// those given to fn, as Tasks shares them, without holding every record
+// twice as Tasks and a copy of its result would.
+func (db *DB) ForEachTaskShared(planCode string, fn func(TaskRecord) error) error {
+	return db.forEachTask(planCode, newInterner(), fn)
+}
+
+func (db *DB) forEachTask(planCode string, in *interner, fn func(TaskRecord) error) error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketTasks)
 		var prefix []byte
@@ -91,6 +103,9 @@ func (db *DB) ForEachTask(planCode string, fn func(TaskRecord) error) error {
 			if rec.Seq != int(e.seq) || rec.Archived != e.archived || rec.Plan != plans[e.plan] {
 				return fmt.Errorf("task %s: its order read apart from its record (position %d, archived %t) differs from the record's (%d, %t)",
 					e.key, e.seq, e.archived, rec.Seq, rec.Archived)
+			}
+			if in != nil {
+				in.task(&rec)
 			}
 			if err := fn(rec); err != nil {
 				return err

@@ -125,7 +125,8 @@ func TestTaskSizeHintFits(t *testing.T) {
 	}
 }
 
-// TestTasksShareRepeatedLists: the tasks read back share the lists that
+// TestTasksShareRepeatedLists: the tasks read back (Tasks, and
+// ForEachTaskShared for the daemon) share the lists that
 // several of them have (one copy of "Văn phòng Sở" for 100,000 tasks, not
 // one each), keep apart those that differ, come back equal to what was
 // imported, and a list grown by one task's reader does not grow another's.
@@ -144,10 +145,20 @@ func TestTasksShareRepeatedLists(t *testing.T) {
 	if _, err := db.ImportPlan(p); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := db.Tasks("")
+	tasks, err := db.Tasks("")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var kept []TaskRecord
+	if err := db.ForEachTaskShared("", func(r TaskRecord) error { kept = append(kept, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for name, recs := range map[string][]TaskRecord{"Tasks": tasks, "ForEachTaskShared": kept} {
+		t.Run(name, func(t *testing.T) { sharedLists(t, p, recs) })
+	}
+}
+
+func sharedLists(t *testing.T, p *plan.Plan, recs []TaskRecord) {
 	if len(recs) != len(p.Tasks) {
 		t.Fatalf("%d tasks, want %d", len(recs), len(p.Tasks))
 	}

@@ -63,17 +63,20 @@ func storedTasks(cal *calendar.Calendar, db *store.DB) ([]scheduler.Task, error)
 	for _, p := range plans {
 		infos[p.Code] = planInfo(cal, p.Code, p.Year, p.Date)
 	}
-	recs, err := db.Tasks("")
-	if err != nil {
-		return nil, err
+	n := 0
+	for _, p := range plans {
+		n += p.Tasks
 	}
-	out := make([]scheduler.Task, 0, len(recs))
-	for _, r := range recs {
+	// One task at a time into the result: reading them all first held
+	// 100,000 tasks twice, the highest memory of a first start.
+	out := make([]scheduler.Task, 0, n)
+	err = db.ForEachTaskShared("", func(r store.TaskRecord) error {
 		if !r.Archived {
 			out = append(out, scheduler.Task{Plan: infos[r.Plan], Task: r.Task})
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // parseNow reads --now: "2024-11-19T07:55", "2024-11-19 07:55", "2024-11-19"
