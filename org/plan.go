@@ -15,12 +15,20 @@ import (
 // cannot be assigned work.
 func (d *Directory) ResolvePlan(p *plan.Plan) error {
 	var errs plan.Errors
+	known := map[string]Ref{} // by name as written: 100,000 tasks name a few dozen units
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		resolve := func(role string, names []string) []string {
 			ids := make([]string, 0, len(names))
 			for _, name := range names {
-				r, err := d.Resolve(name)
+				r, ok := known[name]
+				var err error
+				if !ok {
+					r, err = d.Resolve(name)
+				}
+				if err == nil {
+					known[name] = r
+				}
 				if err != nil {
 					var ue *UnknownNameError
 					msg := err.Error()

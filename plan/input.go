@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -47,8 +49,57 @@ func decode(data []byte) (text string, line int, err error) {
 			bytes.Count(before, []byte("\r\n"))
 		return "", n, errors.New("not valid UTF-8 text (save the file as UTF-8)")
 	}
-	return norm.NFC.String(string(data)), 0, nil
+	return nfc(data), 0, nil
 }
+
+// nfc is norm.NFC.String(string(data)), a large document split at line
+// ends into parts normalised side by side: a line end is a starter that
+// nothing composes with, so the parts' forms joined are the whole's. NFC
+// was a third of reading a 22 MB document.
+func nfc(data []byte) string {
+	parts := min(runtime.GOMAXPROCS(0), len(data)/nfcPart)
+	if parts < 2 {
+		return norm.NFC.String(string(data))
+	}
+	var cuts []int // part i is data[cuts[i]:cuts[i+1]]
+	cuts = append(cuts, 0)
+	for i := 1; i < parts; i++ {
+		at := i * len(data) / parts
+		nl := bytes.IndexByte(data[at:], '\n')
+		if nl < 0 {
+			break
+		}
+		if c := at + nl + 1; c > cuts[len(cuts)-1] && c < len(data) {
+			cuts = append(cuts, c)
+		}
+	}
+	cuts = append(cuts, len(data))
+	out := make([][]byte, len(cuts)-1)
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Go(func() {
+			if part := data[cuts[i]:cuts[i+1]]; norm.NFC.IsNormal(part) {
+				out[i] = part // most documents are NFC already: no copy
+			} else {
+				out[i] = norm.NFC.Append(nil, part...)
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	for _, part := range out {
+		n += len(part)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, part := range out {
+		b.Write(part)
+	}
+	return b.String()
+}
+
+// nfcPart is the least size of a part normalised on its own.
+const nfcPart = 1 << 20
 
 // invalidAt returns the offset of the first invalid UTF-8 sequence.
 func invalidAt(b []byte) int {

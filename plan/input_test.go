@@ -1,9 +1,13 @@
 package plan
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestCollapse(t *testing.T) {
@@ -48,6 +52,28 @@ func TestSplitLines(t *testing.T) {
 	for i := range want {
 		if got[i].num != want[i].num || strings.Join(got[i].cells, "|") != strings.Join(want[i].cells, "|") {
 			t.Errorf("line %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestNFCInPartsIsNFC: a document normalised in parts side by side, split
+// at line ends, reads exactly as normalised whole, whatever its combining
+// marks (decomposed Vietnamese, marks after a line end, long runs of
+// marks) and wherever its lines end.
+func TestNFCInPartsIsNFC(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"Nhiệm vụ", "Nhie\u0302\u0323m vu\u0323", "\n", "\r\n", "\u0301", "\u0323\u0302", "a\u0300", "\t", "Đơn vị 2", "e\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301", "\uFB01", "ℌ", "가\u11A8"}
+	for i := range 6 {
+		var b strings.Builder
+		for b.Len() < 2*nfcPart+r.IntN(nfcPart) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		data := []byte(b.String())
+		if i == 0 {
+			data = bytes.ReplaceAll(data, []byte("\n"), nil) // one long line: a single part
+		}
+		if got, want := nfc(data), norm.NFC.String(string(data)); got != want {
+			t.Fatalf("document %d (%d bytes): parts normalised apart differ from the whole's form", i, len(data))
 		}
 	}
 }
