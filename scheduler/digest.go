@@ -181,7 +181,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		to    notify.Recipient
 		items []notify.Item
 		steps []string
-		seen  map[string]bool
+		seen  map[seenKey]bool
 		// news: the box carries something new for its recipient (not
 		// only a later reminder or a copy), so it goes whatever the rhythm.
 		news bool
@@ -196,7 +196,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		for _, t := range s.targets(f.a, f.step) {
 			b := boxes[t.to.ID]
 			if b == nil {
-				b = &box{to: t.to, seen: map[string]bool{}}
+				b = &box{to: t.to, seen: map[seenKey]bool{}}
 				boxes[t.to.ID] = b
 				order = append(order, t.to.ID)
 			}
@@ -215,9 +215,9 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			}
 			// A copy informs about the occurrence, whichever member unit's
 			// assignment carried it: one line per occurrence.
-			k := it.Assignment + "|" + string(it.Kind)
+			k := seenKey{of: it.Assignment, kind: it.Kind}
 			if it.Copy {
-				k = "copy|" + it.Occurrence + "|" + string(it.Kind)
+				k = seenKey{copy: true, of: it.Occurrence, kind: it.Kind}
 			}
 			if b.seen[k] {
 				continue
@@ -236,7 +236,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		for _, t := range s.unitTargets(s.Office, false) {
 			b := boxes[t.to.ID]
 			if b == nil && rep != nil { // at a round a completion is news of its own
-				b = &box{to: t.to, seen: map[string]bool{}}
+				b = &box{to: t.to, seen: map[seenKey]bool{}}
 				boxes[t.to.ID] = b
 				order = append(order, t.to.ID)
 			}
@@ -295,7 +295,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			continue
 		}
 		if b == nil {
-			b = &box{to: cands[0].to.to, seen: map[string]bool{}}
+			b = &box{to: cands[0].to.to, seen: map[seenKey]bool{}}
 			boxes[id] = b
 		}
 		have := make(map[string]bool, len(b.items)+len(cands))
@@ -309,9 +309,12 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			}
 		}
 		if r.LastDigest != today {
-			b.items = slices.Grow(b.items, len(cands)) // once, not by doubling
+			// The repeats not shown yesterday nor already here, found
+			// first: the items then grow once, by as many (most of a
+			// daily reader's candidates were shown yesterday).
 			shown := s.shownYesterday(r, today)
-			for _, c := range cands {
+			take := make([]int32, 0, len(cands))
+			for i, c := range cands {
 				k := c.key()
 				if have[k] || shown(k) {
 					continue
@@ -322,6 +325,11 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 				} else {
 					keys = append(keys, k)
 				}
+				take = append(take, int32(i))
+			}
+			b.items = slices.Grow(b.items, len(take))
+			for _, i := range take {
+				c := cands[i]
 				it := s.candidateItem(now, c)
 				if it.Copy && s.Detail == DetailFull {
 					ls, ok := leads[c.a.plan+"|"+c.a.occurrence]
@@ -399,6 +407,14 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	return msgs, carried, reported, nil
 }
 
+// seenKey is a line of a digest: an assignment's item of a kind, or a
+// copy's, by occurrence.
+type seenKey struct {
+	copy bool
+	of   string // assignment, or occurrence for a copy
+	kind notify.Kind
+}
+
 // leadStates are the lead units of a's occurrence with their states, for
 // the copies of it: a coordinating unit sees every unit that is due.
 func (s *state) leadStates(tx Tx, a Assignment) ([]notify.LeadState, error) {
@@ -445,17 +461,33 @@ func (s *state) who(r notify.Recipient) string {
 
 // item describes one fired step as a message item.
 func (s *state) item(now time.Time, f fired) notify.Item {
-	cal := s.Calendar
-	due := cal.At(f.a.DueDay, mustClock(cal))
 	it := notify.Item{
 		Kind: f.step.Kind, Assignment: f.a.Key, TaskID: f.a.TaskID, Occurrence: f.a.Occurrence,
-		Unit: f.a.Unit, Due: due, Level: f.step.Level,
+		Unit: s.unitName(f.a.Unit), Due: s.dueAt(f.a.DueDay), Level: f.step.Level,
 	}
+	return s.itemDetail(now, f, it)
+}
+
+// dueAt is the moment a task due on day d is due.
+func (s *state) dueAt(d calendar.Date) time.Time {
+	return s.Calendar.At(d, mustClock(s.Calendar))
+}
+
+// unitName is the name of a unit in items: the directory's, else its id.
+func (s *state) unitName(id string) string {
+	if u, ok := s.Directory.Unit(id); ok {
+		return u.Name
+	}
+	return id
+}
+
+// itemDetail completes it, the item of f with its kind, assignment, task,
+// occurrence, unit name, due moment and level, with what s.Detail asks
+// for beyond them.
+func (s *state) itemDetail(now time.Time, f fired, it notify.Item) notify.Item {
+	cal := s.Calendar
 	if s.Detail < DetailItems {
 		it.WorkingDays = cal.WorkingDaysBetween(now, f.a.DueDay.In(cal.Location()))
-	}
-	if u, ok := s.Directory.Unit(f.a.Unit); ok {
-		it.Unit = u.Name
 	}
 	if s.Detail != DetailFull {
 		return it

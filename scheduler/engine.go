@@ -154,7 +154,12 @@ func (s *state) next(a Assignment) *Pending {
 	if a.State != StateOpen {
 		return nil
 	}
-	st := s.steps(a).Next(a.LastStepAt, a.LastStepRank)
+	return s.nextOf(a, s.steps(a))
+}
+
+// nextOf is next for an open a whose steps (s.steps(a)) are known.
+func (s *state) nextOf(a Assignment, steps Steps) *Pending {
+	st := steps.Next(a.LastStepAt, a.LastStepRank)
 	if st.At.IsZero() {
 		return nil
 	}
@@ -848,9 +853,10 @@ func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error)
 		a.Next = s.next(a)
 		return nil, tx.PutAssignment(a)
 	}
-	steps := s.steps(a).Until(a.LastStepAt, a.LastStepRank, until)
+	all := s.steps(a) // once: the memo's look-up costs as much as the rest
+	steps := all.Until(a.LastStepAt, a.LastStepRank, until)
 	if len(steps) == 0 {
-		a.Next = s.next(a)
+		a.Next = s.nextOf(a, all)
 		return nil, tx.PutAssignment(a)
 	}
 	latest := steps[len(steps)-1].At
@@ -896,7 +902,7 @@ func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error)
 	}
 	last := steps[len(steps)-1]
 	a.LastStep, a.LastStepAt, a.LastStepRank = last.Name, last.At, last.rank
-	a.Next = s.next(a)
+	a.Next = s.nextOf(a, all)
 	return out, tx.PutAssignment(a)
 }
 

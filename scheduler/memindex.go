@@ -18,11 +18,29 @@ import (
 type keyIndex struct {
 	ids    []int32
 	sorted bool
+	// ranks are the records' places in key order (rank), made again
+	// after a record is added.
+	ranks []int32
 }
 
 func (x *keyIndex) add(s *MemStore, id int32) {
 	x.sorted = len(x.ids) == 0 || x.sorted && s.key(x.ids[len(x.ids)-1]) < s.key(id)
 	x.ids = append(x.ids, id)
+	x.ranks = x.ranks[:0]
+}
+
+// rank returns, by record, its place in key order: records compared by
+// rank compare as their keys do, without reading them (the due queue
+// sorts buckets of tens of thousands by key).
+func (x *keyIndex) rank(s *MemStore) []int32 {
+	if len(x.ranks) != len(x.ids) {
+		x.sort(s)
+		x.ranks = slices.Grow(x.ranks[:0], len(x.ids))[:len(x.ids)]
+		for i, id := range x.ids {
+			x.ranks[id] = int32(i)
+		}
+	}
+	return x.ranks
 }
 
 func (x *keyIndex) sort(s *MemStore) {

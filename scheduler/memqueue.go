@@ -1,8 +1,8 @@
 package scheduler
 
 import (
+	"cmp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -72,7 +72,8 @@ func (q *dueQueue) ready(s *MemStore, i int) bool {
 		return false
 	}
 	if !b.sorted {
-		slices.SortFunc(b.entries, func(a, b queueEntry) int { return strings.Compare(s.key(a.id), s.key(b.id)) })
+		rank := s.keys.rank(s)
+		slices.SortFunc(b.entries, func(a, b queueEntry) int { return cmp.Compare(rank[a.id], rank[b.id]) })
 		b.sorted = true
 	}
 	return true

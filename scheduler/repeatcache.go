@@ -139,6 +139,12 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 	var added []*repeatable
 	look := func(a Assignment) error {
 		key := a.Key
+		if old := c.byKey[key]; old != nil && old.kind == notify.KindOverdue && a.State == StateOpen && a.DueDay == old.due &&
+			a.DueDay.Before(today) && !a.SnoozedUntil.After(now) && !c.snoozed[key] {
+			// Still overdue, open, unsnoozed: the same whatever its last
+			// step (most writes between rounds are nags sent).
+			return nil
+		}
 		delete(c.snoozed, key)
 		var r *repeatable
 		if a.State == StateOpen && !a.DueDay.After(reach) {

@@ -69,7 +69,10 @@ type repeatable struct {
 	targets                             []target    // shared (memo)
 	// copyKey is the item key of a copy of it, when a target is one.
 	copyKey string
-	dead    bool
+	// unitName and dueAt are its item's unit and due moment (item).
+	unitName string
+	dueAt    time.Time
+	dead     bool
 }
 
 // assignment is r as the open Assignment it was read from, for item,
@@ -87,9 +90,15 @@ func (c candidate) key() string {
 	return c.a.key
 }
 
-// item is the candidate's item at now.
+// item is the candidate's item at now: state.item of its assignment, from
+// what its repeatable keeps (a round makes hundreds of thousands).
 func (s *state) candidateItem(now time.Time, c candidate) notify.Item {
-	it := s.item(now, fired{a: c.a.assignment(), step: Step{Kind: c.a.kind}})
+	a := c.a
+	it := notify.Item{Kind: a.kind, Assignment: a.key, TaskID: a.taskID, Occurrence: a.occurrence, Unit: a.unitName, Due: a.dueAt, Copy: c.to.copy}
+	if s.Detail == DetailItems {
+		return it
+	}
+	it = s.itemDetail(now, fired{a: a.assignment(), step: Step{Kind: a.kind}}, it)
 	it.Copy = c.to.copy
 	return it
 }
@@ -195,7 +204,8 @@ func (s *state) repeatKind(a Assignment, today calendar.Date, now time.Time) (no
 // newRepeatable is the repeatable of a as an item of kind, with its
 // recipients.
 func (s *state) newRepeatable(a Assignment, kind notify.Kind) repeatable {
-	r := repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay, kind: kind}
+	r := repeatable{key: a.Key, plan: a.Plan, taskID: a.TaskID, occurrence: a.Occurrence, unit: a.Unit, due: a.DueDay, kind: kind,
+		unitName: s.unitName(a.Unit), dueAt: s.dueAt(a.DueDay)}
 	r.targets = s.targets(r.assignment(), Step{Kind: kind})
 	if slices.ContainsFunc(r.targets, func(t target) bool { return t.copy }) {
 		plan, _, _ := strings.Cut(r.key, "|")

@@ -94,3 +94,44 @@ func TestCandidatesAsEachTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidateItemAsItem: a repeat's item, made from what its repeatable
+// keeps, is the item made from its assignment (state.item) at every level
+// of detail, for lead units and copies, overdue and coming due.
+func TestCandidateItemAsItem(t *testing.T) {
+	for _, d := range []Detail{DetailFull, DetailTitles, DetailItems} {
+		e := testEngine(t, NewMemStore())
+		cfg := *e.state.Load().Config
+		cfg.Detail = d
+		e.SetConfig(cfg)
+		coord := oneTask("I.2", "Trong năm 2024", "qlcn")
+		coord.CoordIDs = []string{"vp", "qltm"}
+		tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.4.1", "Hằng tháng", "cac-phong"), coord}
+		if _, err := e.Sync(tasks, at(2024, 11, 1, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		s := e.state.Load()
+		now := at(2024, 12, 2, 8, 0)
+		n := 0
+		e.store.View(func(tx Tx) error {
+			return tx.ForEachAssignment("", func(a Assignment) error {
+				for _, kind := range []notify.Kind{notify.KindOverdue, notify.KindReminder} {
+					r := s.newRepeatable(a, kind)
+					for j := range r.targets {
+						c := candidate{to: &r.targets[j], a: &r}
+						want := s.item(now, fired{a: r.assignment(), step: Step{Kind: kind}})
+						want.Copy = c.to.copy
+						if got := s.candidateItem(now, c); !reflect.DeepEqual(got, want) {
+							t.Fatalf("detail %d, %s: got %+v, want %+v", d, a.Key, got, want)
+						}
+						n++
+					}
+				}
+				return nil
+			})
+		})
+		if n < 20 {
+			t.Fatalf("detail %d: only %d items compared", d, n)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -23,5 +24,27 @@ func BenchmarkPreviewSeedYear(b *testing.B) {
 		if !strings.Contains(out, " messages from 2024-01-01 00:00 to 2024-12-31 23:59.") {
 			b.Fatalf("no summary line in\n%s", out)
 		}
+	}
+}
+
+// TestPreviewGCPercent: a preview of a small plan (the seed's) collects
+// garbage at five times its heap, a large one at the default, and the
+// percentage is back as it was once the preview returns (tests and
+// benchmarks run previews in the same process).
+func TestPreviewGCPercent(t *testing.T) {
+	if pct, ok := previewGCPercent(46); !ok || pct != 400 {
+		t.Errorf("seed plan: %d %v, want 400", pct, ok)
+	}
+	if _, ok := previewGCPercent(smallPreview + 1); ok {
+		t.Errorf("a plan over %d tasks changes the default", smallPreview)
+	}
+	before := debug.SetGCPercent(137)
+	defer debug.SetGCPercent(before)
+	e := newEnv(t)
+	if _, errOut, code := e.run(t, context.Background(), "preview", "--from", "2024-01-01", "--to", "2024-01-31", "--now", "2024-01-01T07:00"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := debug.SetGCPercent(before); got != 137 {
+		t.Errorf("after the preview the percentage is %d, want 137 as before", got)
 	}
 }
