@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sct-langson/nhacviec/calendar"
@@ -281,8 +284,18 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	if rep != nil {
 		reps = rep.candidates(need)
 	}
-	for _, id := range order {
-		var err error
+	// Each recipient's digest is made apart from the others' (its items,
+	// the keys it shows, their order); the store is written after, in
+	// order. A preview makes them on every core: a round at 100,000 tasks
+	// makes a hundred digests of thousands of items.
+	type digest struct {
+		b     *box
+		drop  bool     // nothing today
+		shown []string // the rhythm to write; nil: none
+	}
+	ds := make([]digest, len(order))
+	make1 := func(i int) error {
+		id := order[i]
 		r := rhythms[id]
 		b := boxes[id]
 		news := b != nil && b.news
@@ -291,13 +304,13 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		if !news && !(due && (len(cands) > 0 || b != nil)) {
 			// Nothing new and not the rhythm's day: later reminders and
 			// copies wait for the next digest (they are among its repeats).
-			delete(boxes, id)
-			continue
+			ds[i].drop = true
+			return nil
 		}
 		if b == nil {
 			b = &box{to: cands[0].to.to, seen: map[seenKey]bool{}}
-			boxes[id] = b
 		}
+		ds[i].b = b
 		have := make(map[string]bool, len(b.items)+len(cands))
 		// The keys shown, in parts sorted or nearly (the candidates
 		// come by key): merged at the end, not sorted from a map.
@@ -334,8 +347,9 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 				if it.Copy && s.Detail == DetailFull {
 					ls, ok := leads[c.a.plan+"|"+c.a.occurrence]
 					if !ok {
+						var err error
 						if ls, err = s.leadStates(tx, c.a.assignment()); err != nil {
-							return nil, nil, nil, err
+							return err
 						}
 						leads[c.a.plan+"|"+c.a.occurrence] = ls
 					}
@@ -345,7 +359,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 			}
 		}
 		if len(b.items) == 0 {
-			continue
+			return nil
 		}
 		if len(recent) > 0 && slices.ContainsFunc(b.items, func(it notify.Item) bool { return it.Kind == notify.KindEscalation }) {
 			since := now.Add(-recentDone)
@@ -362,20 +376,8 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		}
 		slices.Sort(fresh)
 		slices.Sort(dones)
-		shown := slices.Concat(fresh, keys, copies, dones)
-		mergeRuns(shown, func(a, b string) bool { return a < b })
-		if err := tx.PutRhythm(id, Rhythm{LastDigest: today, Shown: shown}); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	slices.Sort(order)
-	var msgs []*notify.Message
-	carried := map[string][]string{}
-	for _, id := range order {
-		b := boxes[id]
-		if b == nil || len(b.items) == 0 {
-			continue
-		}
+		ds[i].shown = slices.Concat(fresh, keys, copies, dones)
+		mergeRuns(ds[i].shown, func(a, b string) bool { return a < b })
 		// Who leads an occurrence needs no copy of it.
 		leading := make(map[string]bool, len(b.items))
 		for _, it := range b.items {
@@ -387,6 +389,39 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		b.items = sortItems(b.items)
 		if s.Detail == DetailFull { // for the message IDs
 			slices.Sort(b.steps)
+		}
+		return nil
+	}
+	if s.Detail == DetailFull { // the lead units of copies are read from tx, one at a time
+		for i := range order {
+			if err := make1(i); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	} else {
+		inParallel(len(order), func(i int) { make1(i) }) // reads no store: no error
+	}
+	for i, id := range order {
+		switch d := ds[i]; {
+		case d.drop:
+			delete(boxes, id)
+		default:
+			boxes[id] = d.b
+			if d.shown == nil {
+				continue
+			}
+			if err := tx.PutRhythm(id, Rhythm{LastDigest: today, Shown: d.shown}); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	slices.Sort(order)
+	var msgs []*notify.Message
+	carried := map[string][]string{}
+	for _, id := range order {
+		b := boxes[id]
+		if b == nil || len(b.items) == 0 {
+			continue
 		}
 		var title string // the same on every channel
 		for _, ch := range Channels(s.Directory, b.to, s.Channels, s.AllChannels) {
@@ -405,6 +440,35 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		}
 	}
 	return msgs, carried, reported, nil
+}
+
+// inParallel calls fn(i) for i in [0, n) on up to GOMAXPROCS goroutines,
+// each taking the next i when done with its last, and returns when all
+// are done.
+func inParallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // seenKey is a line of a digest: an assignment's item of a kind, or a

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,5 +110,24 @@ func TestRhythmShownSortedAndComplete(t *testing.T) {
 	}
 	if digests < 50 || summaries == 0 {
 		t.Fatalf("only %d digests, %d completions in summaries: the test sees too little", digests, summaries)
+	}
+}
+
+// TestInParallelCallsEachOnce: inParallel calls fn once for each index,
+// whatever the number of indices and of processors, and returns after
+// the last call.
+func TestInParallelCallsEachOnce(t *testing.T) {
+	for _, procs := range []int{1, 2, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 2, 3, 100, 1000} {
+			calls := make([]atomic.Int32, n)
+			inParallel(n, func(i int) { calls[i].Add(1) })
+			for i := range calls {
+				if c := calls[i].Load(); c != 1 {
+					t.Fatalf("GOMAXPROCS %d, n %d: index %d called %d times", procs, n, i, c)
+				}
+			}
+		}
+		runtime.GOMAXPROCS(old)
 	}
 }
