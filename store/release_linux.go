@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -17,12 +18,27 @@ import (
 // with the file. Open read transactions stay valid: bbolt never rewrites a
 // page a reader may see, so every page faults back with the same bytes.
 func (db *DB) ReleaseMapped() error {
+	return db.releaseMapped(&mapping{})
+}
+
+// mapping is the range of bbolt's mapping, found in /proc/self/maps once
+// for a Releaser (reading the file was a twentieth of reading 100,000
+// tasks back). bbolt maps the file anew only in a write transaction that
+// outgrows the mapping, and that waits for every read transaction to end:
+// the range holds while the read that uses the Releaser runs. A mapping
+// at another address is looked up again.
+type mapping struct{ start, end uintptr }
+
+func (db *DB) releaseMapped(m *mapping) error {
 	start := db.bolt.Info().Data
-	end, err := mappingEnd(start)
-	if err != nil {
-		return err
+	if m.start != start || m.end == 0 {
+		end, err := mappingEnd(start)
+		if err != nil {
+			return err
+		}
+		m.start, m.end = start, end
 	}
-	return release(start, end)
+	return release(m.start, m.end)
 }
 
 func release(start, end uintptr) error {
@@ -32,9 +48,13 @@ func release(start, end uintptr) error {
 	return nil
 }
 
+// mapsReads counts the reads of /proc/self/maps (for the tests).
+var mapsReads atomic.Int64
+
 // mappingEnd finds the end of the mapping that starts at start in
 // /proc/self/maps.
 func mappingEnd(start uintptr) (uintptr, error) {
+	mapsReads.Add(1)
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
 		return 0, err

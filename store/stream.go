@@ -200,10 +200,12 @@ func taskOrder(key, v []byte) (order, error) {
 // the part of it ever touched, about the file, so the walks stay a
 // constant share of the reads however large the file; between two walks,
 // reads by key in another order than the file's (a 4 KB page each) hold a
-// few MB (about 8 MB at 100,000 tasks).
+// few MB (about 8 MB at 100,000 tasks). A Releaser serves one read
+// transaction: it finds the mapping's range once.
 type Releaser struct {
 	db       *DB
 	every, n int
+	mapping  mapping
 }
 
 // NewReleaser returns a Releaser of db's mapping.
@@ -219,7 +221,7 @@ func (db *DB) NewReleaser() *Releaser {
 func (r *Releaser) Read() {
 	r.n++
 	if r.n%r.every == 0 {
-		_ = r.db.ReleaseMapped() // only memory accounting is at stake
+		_ = r.db.releaseMapped(&r.mapping) // only memory accounting is at stake
 	}
 }
 
