@@ -797,11 +797,9 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			all := make([]fired, 0, len(due))
 			for _, p := range due {
-				fs, err := s.fireOne(tx, p, until, now)
-				if err != nil {
+				if all, err = s.fireOne(tx, p, until, now, all); err != nil {
 					return err
 				}
-				all = append(all, fs...)
 			}
 			var carried map[string][]string
 			var reported []string
@@ -843,21 +841,22 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 
 // fireOne handles one pending step: it decides which of the assignment's
 // steps up to now are produced and which skipped, and moves a to its next
-// step.
-func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error) {
+// step. It appends the steps produced to out (a fired is large: no slice
+// of its own to copy from).
+func (s *state) fireOne(tx Tx, p Pending, until, now time.Time, out []fired) ([]fired, error) {
 	a, ok, err := tx.Assignment(p.Assignment)
 	if err != nil || !ok {
-		return nil, err
+		return out, err
 	}
 	if a.State != StateOpen || a.SnoozedUntil.After(now) {
 		a.Next = s.next(a)
-		return nil, tx.PutAssignment(a)
+		return out, tx.PutAssignment(a)
 	}
 	all := s.steps(a) // once: the memo's look-up costs as much as the rest
 	steps := all.Until(a.LastStepAt, a.LastStepRank, until)
 	if len(steps) == 0 {
 		a.Next = s.nextOf(a, all)
-		return nil, tx.PutAssignment(a)
+		return out, tx.PutAssignment(a)
 	}
 	latest := steps[len(steps)-1].At
 	var produce, skip []Step
@@ -879,14 +878,13 @@ func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error)
 	}
 	for _, st := range skip {
 		if err := tx.RecordStep(StepRecord{Key: StepKey(a.Key, st.Name), At: st.At, Produced: now, Skipped: true}); err != nil {
-			return nil, err
+			return out, err
 		}
 	}
-	var out []fired
 	for _, st := range produce {
 		done, err := tx.StepRecorded(StepKey(a.Key, st.Name))
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		if done {
 			continue
@@ -894,7 +892,7 @@ func (s *state) fireOne(tx Tx, p Pending, until, now time.Time) ([]fired, error)
 		if st.Kind == notify.KindCheckin && s.answered(a, st) {
 			// Answered since the first request: no second one.
 			if err := tx.RecordStep(StepRecord{Key: StepKey(a.Key, st.Name), At: st.At, Produced: now, Skipped: true}); err != nil {
-				return nil, err
+				return out, err
 			}
 			continue
 		}

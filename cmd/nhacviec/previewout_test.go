@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"text/tabwriter"
 	"time"
 
 	"github.com/sct-langson/nhacviec/notify"
+	"github.com/sct-langson/nhacviec/scheduler"
 )
 
 // previewSamples are entries of every shape the outputs print: a
@@ -97,5 +101,51 @@ func TestPreviewJSONStreamsTheArray(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("%d entries:\n%s\nwant\n%s", n, got.String(), want.String())
 		}
+	}
+}
+
+// TestPreviewFireEmitsInOrderAndStops: previewFire, which prints on a
+// goroutine of its own while the engine fires on, hands emit the entries
+// the engine's moments give, in their order, one call at a time; the
+// first error emit returns stops the preview, is returned, and no entry
+// is emitted after it.
+func TestPreviewFireEmitsInOrderAndStops(t *testing.T) {
+	from, to := time.Date(2024, 6, 13, 7, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 17, 0, 0, 0, time.UTC)
+	e, _ := seedEngine(t, scheduler.NewMemStore(), from)
+	var want []previewEntry
+	if err := previewMoments(e, from, to, func(pe previewEntry) bool { want = append(want, pe); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 20 {
+		t.Fatalf("only %d entries", len(want))
+	}
+	e, _ = seedEngine(t, scheduler.NewMemStore(), from)
+	var got []previewEntry
+	var busy atomic.Int32
+	if err := previewFire(e, from, to, func(pe previewEntry) error {
+		if busy.Add(1) != 1 {
+			t.Error("emit called while another call runs")
+		}
+		defer busy.Add(-1)
+		got = append(got, pe)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("emitted %d entries, not the engine's %d in order", len(got), len(want))
+	}
+	e, _ = seedEngine(t, scheduler.NewMemStore(), from)
+	stop := errors.New("disk full")
+	calls := 0
+	err := previewFire(e, from, to, func(pe previewEntry) error {
+		calls++
+		if calls == 5 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || calls != 5 {
+		t.Fatalf("got %v after %d calls, want the emit error after 5", err, calls)
 	}
 }
