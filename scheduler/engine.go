@@ -304,6 +304,12 @@ func (e *Engine) sync(cfg *Config, tasks []Task, now time.Time) (SyncResult, err
 			todo := make([]taskPlan, 0, len(c.plans))
 			for _, tp := range c.plans {
 				t := tp.t
+				if tp.made {
+					// A plan with no assignment when this Sync began: its
+					// tasks have neither marks nor assignments to read.
+					todo = append(todo, tp)
+					continue
+				}
 				if was, ok, err := tx.SyncMark(t.Plan.Code, t.ID); err != nil {
 					return err
 				} else if ok && was == tp.fp {
