@@ -192,14 +192,44 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	boxes := map[string]*box{}
 	var order []string
 	leads := map[string][]notify.LeadState{}
-	for _, f := range all {
+	// Each step's recipients, found once, and about how many lines each
+	// recipient gets (a copy counted once for its occurrence's units in a
+	// row, as the steps come by key): a box is made to its size, not
+	// doubled as it fills (a catch-up morning gives a reader thousands of
+	// items, and an item is large).
+	tgs := make([][]target, len(all))
+	type tally struct {
+		n    int
+		last seenKey
+	}
+	tallies := map[string]*tally{}
+	for i, f := range all {
+		tgs[i] = s.targets(f.a, f.step)
+		for _, t := range tgs[i] {
+			c := tallies[t.to.ID]
+			if c == nil {
+				c = &tally{}
+				tallies[t.to.ID] = c
+			}
+			if t.copy {
+				k := seenKey{copy: true, of: f.a.Occurrence, kind: f.step.Kind}
+				if c.last == k {
+					continue
+				}
+				c.last = k
+			}
+			c.n++
+		}
+	}
+	for i, f := range all {
 		item := s.item(now, f)
 		stepKey := StepKey(f.a.Key, f.step.Name)
 		news := f.step.Kind != notify.KindReminder || s.firstReminder(f.a) == f.step.Name
-		for _, t := range s.targets(f.a, f.step) {
+		for _, t := range tgs[i] {
 			b := boxes[t.to.ID]
 			if b == nil {
-				b = &box{to: t.to, seen: map[seenKey]bool{}}
+				n := tallies[t.to.ID].n
+				b = &box{to: t.to, seen: make(map[seenKey]bool, n), items: make([]notify.Item, 0, n)}
 				boxes[t.to.ID] = b
 				order = append(order, t.to.ID)
 			}

@@ -271,8 +271,12 @@ func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
 	if err := t.scan(); err != nil {
 		return nil, err
 	}
+	ids := t.s.queue.due(t.s, until, limit)
 	var out []Pending
-	for _, id := range t.s.queue.due(t.s, until, limit) {
+	if len(ids) > 0 {
+		out = make([]Pending, 0, len(ids))
+	}
+	for _, id := range ids {
 		out = append(out, *t.s.pending(id))
 	}
 	return out, nil
