@@ -50,12 +50,16 @@ const (
 )
 
 // dashKey is the key a's count is under; nil for an archived assignment.
-func dashKey(a scheduler.Assignment) []byte {
+func dashKey(a scheduler.Assignment) []byte { return appendDashKey(nil, a) }
+
+// appendDashKey appends a's dashboard key to dst (nil for an archived
+// one): a write moves its counts with keys built on its stack.
+func appendDashKey(dst []byte, a scheduler.Assignment) []byte {
 	if a.State == scheduler.StateArchived {
 		return nil
 	}
 	section, _, _ := strings.Cut(a.TaskID, ".")
-	k := make([]byte, 0, len(a.Plan)+len(section)+len(a.Unit)+9)
+	k := slices.Grow(dst[:0], len(a.Plan)+len(section)+len(a.Unit)+9)
 	k = append(k, a.Plan...)
 	k = append(k, 0)
 	k = append(k, section...)
@@ -117,11 +121,12 @@ type dashWrites struct {
 
 // dashMove moves an assignment's count from its old key to its new one.
 func (t schedTx) dashMove(old scheduler.Assignment, found bool, a scheduler.Assignment) error {
+	var fromBuf, toBuf [64]byte
 	var from []byte
 	if found {
-		from = dashKey(old)
+		from = appendDashKey(fromBuf[:0], old)
 	}
-	to := dashKey(a)
+	to := appendDashKey(toBuf[:0], a)
 	if bytes.Equal(from, to) {
 		return nil
 	}
@@ -130,10 +135,10 @@ func (t schedTx) dashMove(old scheduler.Assignment, found bool, a scheduler.Assi
 		if b == nil {
 			return nil // a database of schema 2, being migrated
 		}
-		if err := addDash(b, from, -1); err != nil {
+		if err := addDash(b, bytes.Clone(from), -1); err != nil {
 			return err
 		}
-		return addDash(b, to, 1)
+		return addDash(b, bytes.Clone(to), 1)
 	}
 	dw := &t.w.dash
 	if !dw.checked {
@@ -145,21 +150,21 @@ func (t schedTx) dashMove(old scheduler.Assignment, found bool, a scheduler.Assi
 	if dw.delta == nil {
 		dw.delta = map[string]*int64{}
 	}
-	for _, c := range []struct {
-		key []byte
-		d   int64
-	}{{from, -1}, {to, 1}} {
-		if c.key == nil {
-			continue
-		}
-		if p := dw.delta[string(c.key)]; p != nil {
-			*p += c.d
-			continue
-		}
-		n := c.d
-		dw.delta[string(c.key)] = &n
-	}
+	dw.add(from, -1)
+	dw.add(to, 1)
 	return nil
+}
+
+// add adds d to the count of key (none when nil).
+func (dw *dashWrites) add(key []byte, d int64) {
+	if key == nil {
+		return
+	}
+	if p := dw.delta[string(key)]; p != nil {
+		*p += d
+		return
+	}
+	dw.delta[string(key)] = &d
 }
 
 // flushDash applies a buffered transaction's changes to the counts.
