@@ -199,13 +199,18 @@ func stateCode(s scheduler.State) (byte, error) {
 // encodeAssignment is a's value; its key is a.Key, which must be
 // plan|occurrence|unit with occurrence starting with the task id.
 func encodeAssignment(a scheduler.Assignment) ([]byte, error) {
+	return appendAssignment(make([]byte, 0, 64), a)
+}
+
+// appendAssignment appends a's value to dst.
+func appendAssignment(dst []byte, a scheduler.Assignment) ([]byte, error) {
 	st, err := stateCode(a.State)
 	if err != nil {
 		return nil, fmt.Errorf("assignment %q: %w", a.Key, err)
 	}
-	e := enc{b: make([]byte, 0, 64)}
+	e := enc{b: dst}
 	e.byte(recordV2)
-	if a.Key == scheduler.AssignmentKey(a.Plan, a.Occurrence, a.Unit) && strings.HasPrefix(a.Occurrence, a.TaskID) {
+	if isAssignmentKey(a.Key, a.Plan, a.Occurrence, a.Unit) && strings.HasPrefix(a.Occurrence, a.TaskID) {
 		// As the engine writes them: the key holds the names.
 		e.byte(namesInKey)
 		e.uint(uint64(len(a.Plan)))
@@ -326,10 +331,23 @@ func decodeAssignment(key, v []byte) (scheduler.Assignment, error) {
 // encodePending is the value of a pending step in the time index; its key
 // holds the assignment.
 func encodePending(p scheduler.Pending) []byte {
-	e := enc{b: make([]byte, 0, 32)}
+	return appendPending(make([]byte, 0, 32), p)
+}
+
+// appendPending appends the value of a pending step to dst.
+func appendPending(dst []byte, p scheduler.Pending) []byte {
+	e := enc{b: dst}
 	e.byte(recordV2)
 	e.pending(p)
 	return e.b
+}
+
+// isAssignmentKey reports whether key is scheduler.AssignmentKey(plan,
+// occurrence, unit), without building it.
+func isAssignmentKey(key, plan, occurrence, unit string) bool {
+	i, j := len(plan), len(plan)+1+len(occurrence)
+	return len(key) == j+1+len(unit) && key[:i] == plan && key[i] == '|' && key[i+1:j] == occurrence &&
+		key[j] == '|' && key[j+1:] == unit
 }
 
 // decodePending decodes the value stored under a time-index key.
@@ -470,24 +488,31 @@ type arena struct {
 	block, scratch []byte
 }
 
-// arenaBlock is the size of the arena's blocks; a value over an eighth of
-// it gets a buffer of its own.
+// arenaBlock is the largest size of the arena's blocks; a value over an
+// eighth of it gets a buffer of its own.
 const arenaBlock = 1 << 20
 
 // task returns the value of r, stored in the arena. The value has no room
 // to grow: an append to it copies it rather than write over the next.
 func (a *arena) task(r TaskRecord) []byte {
 	a.scratch = appendTask(a.scratch[:0], r)
-	n := len(a.scratch)
+	return a.add(a.scratch)
+}
+
+// add returns a copy of b stored in the arena, with no room to grow.
+func (a *arena) add(b []byte) []byte {
+	n := len(b)
 	if n > arenaBlock/8 {
-		v := bytes.Clone(a.scratch)
+		v := bytes.Clone(b)
 		return v[:n:n]
 	}
 	if cap(a.block)-len(a.block) < n {
-		a.block = make([]byte, 0, arenaBlock)
+		// Blocks double from 4 KB: a transaction of one write does not
+		// take a whole block.
+		a.block = make([]byte, 0, min(arenaBlock, max(4<<10, 2*cap(a.block), n)))
 	}
 	start := len(a.block)
-	a.block = append(a.block, a.scratch...)
+	a.block = append(a.block, b...)
 	return a.block[start:len(a.block):len(a.block)]
 }
 

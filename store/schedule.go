@@ -44,9 +44,13 @@ var (
 // timeKey is an index key ordered by time: 8-byte big-endian Unix
 // nanoseconds, then id.
 func timeKey(t time.Time, id string) []byte {
-	k := make([]byte, 8, 8+len(id))
-	binary.BigEndian.PutUint64(k, uint64(t.UnixNano()))
-	return append(k, id...)
+	return appendTimeKey(make([]byte, 0, 8+len(id)), t, id)
+}
+
+// appendTimeKey appends timeKey(t, id) to dst.
+func appendTimeKey(dst []byte, t time.Time, id string) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, uint64(t.UnixNano()))
+	return append(dst, id...)
 }
 
 // Scheduler returns the scheduler.Store view of the database.
@@ -99,6 +103,31 @@ type writes struct {
 	counts map[scheduler.State]int64
 	// dash are the changes to the dashboard's counts (dashcounts.go).
 	dash dashWrites
+	// mem holds the keys and values of the buffered writes, in blocks:
+	// bbolt keeps the values until the commit, and a first start's
+	// 2 million small buffers were a tenth of its allocations.
+	mem arena
+	// scratch is where keys and values are built before kept.
+	scratch []byte
+}
+
+// scratch returns a buffer to build one key or value in, for keep: the
+// write buffer's, or nil (a new one) when the transaction does not buffer.
+func (t schedTx) scratch() []byte {
+	if t.w == nil {
+		return nil
+	}
+	return t.w.scratch[:0]
+}
+
+// keep returns b, built in scratch(), to be written in the transaction: a
+// copy in the write buffer's blocks when it buffers, else b itself.
+func (t schedTx) keep(b []byte) []byte {
+	if t.w == nil {
+		return b
+	}
+	t.w.scratch = b[:0]
+	return t.w.mem.add(b)
 }
 
 // bucketWrites are one bucket's buffered writes: a list (a map per key
@@ -405,36 +434,39 @@ func (t schedTx) CreateAssignment(a scheduler.Assignment) error {
 }
 
 func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
-	raw, err := encodeAssignment(a)
+	raw, err := appendAssignment(t.scratch(), a)
 	if err != nil {
 		return err
 	}
+	raw = t.keep(raw)
+	timeKey := func(at time.Time) []byte { return t.keep(appendTimeKey(t.scratch(), at, a.Key)) }
+	dateKey := func(d calendar.Date) []byte { return t.keep(appendDateKey(t.scratch(), d, a.Key)) }
 	var buf [8]write // at most 7: a delete and a put per index below
 	idx := buf[:0]
 	if found && old.Next != nil {
-		idx = append(idx, write{bucketPending, timeKey(old.Next.At, a.Key), nil})
+		idx = append(idx, write{bucketPending, timeKey(old.Next.At), nil})
 	}
 	if a.Next != nil {
-		idx = append(idx, write{bucketPending, timeKey(a.Next.At, a.Key), encodePending(*a.Next)})
+		idx = append(idx, write{bucketPending, timeKey(a.Next.At), t.keep(appendPending(t.scratch(), *a.Next))})
 	}
 	wasDone := found && old.State == scheduler.StateDone
 	switch {
 	case a.State == scheduler.StateDone && !wasDone:
-		idx = append(idx, write{bucketCompletions, timeKey(a.DoneAt, a.Key), []byte{1}})
+		idx = append(idx, write{bucketCompletions, timeKey(a.DoneAt), reportedNot})
 	case a.State != scheduler.StateDone && wasDone:
-		idx = append(idx, write{bucketCompletions, timeKey(old.DoneAt, a.Key), nil})
+		idx = append(idx, write{bucketCompletions, timeKey(old.DoneAt), nil})
 	}
 	if wasDone {
-		idx = append(idx, write{bucketDone, timeKey(old.DoneAt, a.Key), nil})
+		idx = append(idx, write{bucketDone, timeKey(old.DoneAt), nil})
 	}
 	if a.State == scheduler.StateDone {
-		idx = append(idx, write{bucketDone, timeKey(a.DoneAt, a.Key), []byte{}})
+		idx = append(idx, write{bucketDone, timeKey(a.DoneAt), empty})
 	}
 	if found && old.State == scheduler.StateOpen {
-		idx = append(idx, write{bucketOpen, dateKey(old.DueDay, a.Key), nil})
+		idx = append(idx, write{bucketOpen, dateKey(old.DueDay), nil})
 	}
 	if a.State == scheduler.StateOpen {
-		idx = append(idx, write{bucketOpen, dateKey(a.DueDay, a.Key), []byte{}})
+		idx = append(idx, write{bucketOpen, dateKey(a.DueDay), empty})
 	}
 	for _, w := range idx {
 		if err := t.setRaw(w.bucket, w.key, w.value); err != nil {
@@ -454,8 +486,12 @@ func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
 	if err := t.dashMove(old, found, a); err != nil {
 		return err
 	}
-	return t.setRaw(bucketAssignments, []byte(a.Key), raw)
+	return t.setRaw(bucketAssignments, t.keep(append(t.scratch(), a.Key...)), raw)
 }
+
+// empty and reportedNot are the values of index entries: shared, as
+// bbolt never changes a value.
+var empty, reportedNot = []byte{}, []byte{1}
 
 // write is one write to a bucket: value nil deletes.
 type write struct {
@@ -464,10 +500,14 @@ type write struct {
 
 // dateKey is an index key ordered by day: 2-byte year, month, day, then id.
 func dateKey(d calendar.Date, id string) []byte {
-	k := make([]byte, 4, 4+len(id))
-	binary.BigEndian.PutUint16(k, uint16(d.Year))
-	k[2], k[3] = byte(d.Month), byte(d.Day)
-	return append(k, id...)
+	return appendDateKey(make([]byte, 0, 4+len(id)), d, id)
+}
+
+// appendDateKey appends dateKey(d, id) to dst.
+func appendDateKey(dst []byte, d calendar.Date, id string) []byte {
+	dst = binary.BigEndian.AppendUint16(dst, uint16(d.Year))
+	dst = append(dst, byte(d.Month), byte(d.Day))
+	return append(dst, id...)
 }
 
 func (t schedTx) Completions(until time.Time) ([]string, error) {
