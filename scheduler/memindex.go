@@ -179,7 +179,7 @@ func (x *stepSet) split(s *MemStore, key string, add bool) (id int32, name uint3
 	if i < 0 {
 		return 0, 0, false
 	}
-	if id, ok = s.ids[key[:i]]; !ok {
+	if id, ok = s.lookup(key[:i]); !ok {
 		return 0, 0, false
 	}
 	if name, ok = x.names[key[i+1:]]; !ok {

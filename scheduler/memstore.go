@@ -38,6 +38,24 @@ type MemStore struct {
 	rhythms     map[string]Rhythm
 	marks       map[string]uint64 // memstore_sync.go
 	log         changeLog         // memstore_feed.go
+	// last is the record last looked up by key (lookup): firing a step
+	// reads, checks, records and writes one assignment, by its key each time.
+	last struct {
+		key string // a view of the arena
+		id  int32
+	}
+}
+
+// lookup is the record of key.
+func (s *MemStore) lookup(key string) (int32, bool) {
+	if s.last.key == key && key != "" {
+		return s.last.id, true
+	}
+	id, ok := s.ids[key]
+	if ok {
+		s.last.key, s.last.id = s.key(id), id
+	}
+	return id, ok
 }
 
 // NewMemStore returns an empty MemStore.
@@ -116,6 +134,19 @@ func (s *MemStore) get(id int32) Assignment {
 	return a
 }
 
+// getLean is record id as an Assignment with what a repeat depends on (the
+// change feed's): key, plan, task, occurrence, unit, state, due day,
+// snooze and last step; not its next step, done mark, last step's moment
+// or notes.
+func (s *MemStore) getLean(id int32) Assignment {
+	r := &s.recs[id]
+	ar := &s.arena
+	return Assignment{
+		Key: ar.str(r.key), Plan: ar.str(r.plan), TaskID: ar.str(r.task), Occurrence: ar.str(r.occ), Unit: ar.str(r.unit),
+		DueDay: r.due, State: State(ar.str(r.state)), SnoozedUntil: ar.at(r.snoozed), LastStep: ar.str(r.lastStep),
+	}
+}
+
 // pending is record id's next step.
 func (s *MemStore) pending(id int32) *Pending {
 	r := &s.recs[id]
@@ -127,7 +158,7 @@ func (s *MemStore) put(a Assignment) error {
 	if a.Next != nil && a.Next.Assignment != a.Key {
 		return fmt.Errorf("memory store: the next step of %s names assignment %s", a.Key, a.Next.Assignment)
 	}
-	id, found := s.ids[a.Key]
+	id, found := s.lookup(a.Key)
 	var r memRec
 	if found {
 		r = s.recs[id]
@@ -217,7 +248,7 @@ func (t memTx) scan() error {
 }
 
 func (t memTx) Assignment(key string) (Assignment, bool, error) {
-	id, ok := t.s.ids[key]
+	id, ok := t.s.lookup(key)
 	if !ok {
 		return Assignment{}, false, nil
 	}

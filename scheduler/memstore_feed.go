@@ -37,7 +37,7 @@ func (t memTx) ChangedSince(mark uint64, fn func(Assignment) error) (uint64, boo
 	ok := l.on && mark == l.gen && fn != nil
 	if ok {
 		for _, id := range l.ids {
-			if err := fn(t.s.get(id)); err != nil {
+			if err := fn(t.s.getLean(id)); err != nil {
 				return 0, false, err
 			}
 		}
@@ -61,7 +61,7 @@ func (t memTx) ForEachOpenBetween(from, through calendar.Date, fn func(Assignmen
 		return 1
 	})
 	for _, e := range list[i:] {
-		if err := fn(t.s.get(e.id)); err != nil {
+		if err := fn(t.s.getLean(e.id)); err != nil {
 			return err
 		}
 	}

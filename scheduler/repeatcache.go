@@ -28,6 +28,9 @@ type changeFeed interface {
 	// ForEachOpenBetween is ForEachOpen for the due days from through
 	// through.
 	ForEachOpenBetween(from, through calendar.Date, fn func(Assignment) error) error
+	// Both hand over of an assignment what a repeat depends on: key,
+	// plan, task, occurrence, unit, state, due day, snooze and last step
+	// (not its next step, done mark, last step's moment nor notes).
 }
 
 // repeatCache keeps a round's repeatables for the next round. A preview
@@ -114,7 +117,10 @@ func (c *repeatCache) rebuild(s *state, feed changeFeed, tx Tx, now time.Time) e
 	if err != nil {
 		return err
 	}
-	as, err := s.openRepeatables(tx, now, func(key string) { c.snoozed[key] = true })
+	scan := func(through calendar.Date, fn func(Assignment) error) error {
+		return feed.ForEachOpenBetween(calendar.Date{}, through, fn)
+	}
+	as, err := s.openRepeatables(scan, now, func(key string) { c.snoozed[key] = true })
 	if err != nil {
 		return err
 	}

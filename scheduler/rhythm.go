@@ -116,7 +116,7 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	as, err := s.openRepeatables(tx, now, nil)
+	as, err := s.openRepeatables(tx.ForEachOpen, now, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,10 +143,10 @@ func (s *state) recentDone(tx Tx, now time.Time) ([]notify.Item, error) {
 }
 
 // openRepeatables reads the repeatables of the open assignments within
-// reach of a reminder, by key. snoozed, when not nil, is told of every
-// open assignment left out for its snooze (repeatCache looks at those
-// again each round).
-func (s *state) openRepeatables(tx Tx, now time.Time, snoozed func(key string)) ([]*repeatable, error) {
+// reach of a reminder (scan: Tx.ForEachOpen or as it), by key. snoozed,
+// when not nil, is told of every open assignment left out for its snooze
+// (repeatCache looks at those again each round).
+func (s *state) openRepeatables(scan func(through calendar.Date, fn func(Assignment) error) error, now time.Time, snoozed func(key string)) ([]*repeatable, error) {
 	today := s.today(now)
 	// Only the open assignments within reach of a reminder can be
 	// repeated: the store reads those, not every assignment. They are
@@ -156,7 +156,7 @@ func (s *state) openRepeatables(tx Tx, now time.Time, snoozed func(key string)) 
 	var chunks [][]repeatable
 	var as []*repeatable
 	sorted := true // by key already: one due day only
-	err := tx.ForEachOpen(s.reminderReach(today), func(a Assignment) error {
+	err := scan(s.reminderReach(today), func(a Assignment) error {
 		if a.SnoozedUntil.After(now) && snoozed != nil {
 			snoozed(a.Key)
 		}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -199,6 +201,28 @@ func previewGCPercent(tasks int) (int, bool) {
 	return 0, false
 }
 
+// previewMemoryLimit is the soft memory limit of a large preview that
+// holds live bytes once planned (unless GOMEMLIMIT sets one): twice that,
+// and at least 800 MiB. The rounds' digests come on top of what it holds,
+// and a collection each time the heap doubles let the heap reach twice
+// the most it held, whenever a collection came as a round's digests were
+// all made: at 100,000 tasks from 780 MB to 930 MB of RSS from one run to
+// the next. The runtime collects earlier when the heap nears the limit;
+// a preview that holds more than half of it is left at the default.
+func previewMemoryLimit(live uint64) int64 {
+	return max(800<<20, 2*int64(live))
+}
+
+// heapLive is the heap the last collection found live.
+func heapLive() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
 // leanStore is an empty MemStore that keeps only what the engine reads.
 func leanStore() *scheduler.MemStore {
 	st := scheduler.NewMemStore()
@@ -366,6 +390,9 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	e, err := previewPlan(st, sc, tasks, from, to)
 	if err != nil {
 		return err
+	}
+	if _, small := previewGCPercent(len(tasks)); !small && debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(previewMemoryLimit(heapLive())))
 	}
 	// Firing changes no assignment's state or due day: the weekly
 	// summaries are known once planned.

@@ -48,3 +48,25 @@ func TestPreviewGCPercent(t *testing.T) {
 		t.Errorf("after the preview the percentage is %d, want 137 as before", got)
 	}
 }
+
+// TestPreviewMemoryLimit: a large preview's soft memory limit is twice
+// what it holds once planned, never under 800 MiB; a small preview's run
+// leaves the process's limit as it was.
+func TestPreviewMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{{0, 800 << 20}, {300 << 20, 800 << 20}, {400 << 20, 800 << 20}, {700 << 20, 1400 << 20}} {
+		if got := previewMemoryLimit(c.live); got != c.want {
+			t.Errorf("live %d MiB: limit %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+	before := debug.SetMemoryLimit(-1)
+	e := newEnv(t)
+	if _, errOut, code := e.run(t, context.Background(), "preview", "--from", "2024-01-01", "--to", "2024-01-31", "--now", "2024-01-01T07:00"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("after the preview the limit is %d, want %d as before", got, before)
+	}
+}
