@@ -87,15 +87,36 @@ func (s Steps) firstReminder() Step {
 	return Step{}
 }
 
-// Until returns every step after (at, rank) up to and including until.
+// Until returns every step after (at, rank) up to and including until:
+// Next from (at, rank), then from each step it gives, so that of steps
+// with the same moment and rank only the first comes. The steps are
+// sorted: those after (at, rank) are the end of the list, and the result
+// is a part of it, shared like it (no room to append into), unless some
+// are alike.
 func (s Steps) Until(at time.Time, rank int, until time.Time) []Step {
-	var out []Step
-	for {
-		st := s.Next(at, rank)
-		if st.At.IsZero() || st.At.After(until) {
-			return out
-		}
-		out = append(out, st)
-		at, rank = st.At, st.rank
+	i := 0
+	for i < len(s.fixed) && !s.fixed[i].after(at, rank) {
+		i++
 	}
+	j, alike := i, false
+	for j < len(s.fixed) && !s.fixed[j].At.After(until) {
+		if s.fixed[j].At.IsZero() {
+			break
+		}
+		alike = alike || j > i && !s.fixed[j].after(s.fixed[j-1].At, s.fixed[j-1].rank)
+		j++
+	}
+	if i == j {
+		return nil
+	}
+	if !alike {
+		return s.fixed[i:j:j]
+	}
+	out := []Step{s.fixed[i]}
+	for _, st := range s.fixed[i+1 : j] {
+		if last := out[len(out)-1]; st.after(last.At, last.rank) {
+			out = append(out, st)
+		}
+	}
+	return out
 }

@@ -135,3 +135,47 @@ func TestCandidateItemAsItem(t *testing.T) {
 		}
 	}
 }
+
+// TestStepsUntilAsNextAfterNext: Until, which cuts the sorted steps,
+// gives what calling Next from each step it gave does — of steps with the
+// same moment and rank only the first — for any (at, rank, until), and
+// what it shares of the sequence leaves no room to append into it.
+func TestStepsUntilAsNextAfterNext(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	base := time.Date(2025, 3, 3, 8, 0, 0, 0, hcm)
+	moment := func() time.Time { return base.Add(time.Duration(r.IntN(8)) * 24 * time.Hour) }
+	for n := range 2000 {
+		var s Steps
+		for i := range n % 9 {
+			s.fixed = append(s.fixed, Step{Name: fmt.Sprint("s", i), At: moment(), rank: r.IntN(3)})
+		}
+		slices.SortStableFunc(s.fixed, func(a, b Step) int {
+			if c := a.At.Compare(b.At); c != 0 {
+				return c
+			}
+			return a.rank - b.rank
+		})
+		at, rank, until := moment().Add(-time.Duration(r.IntN(2))*time.Hour), r.IntN(3), moment()
+		if r.IntN(5) == 0 {
+			at = time.Time{}
+		}
+		var want []Step
+		for a, k := at, rank; ; {
+			st := s.Next(a, k)
+			if st.At.IsZero() || st.At.After(until) {
+				break
+			}
+			want = append(want, st)
+			a, k = st.At, st.rank
+		}
+		fixed := slices.Clone(s.fixed)
+		got := s.Until(at, rank, until)
+		if !slices.EqualFunc(got, want, func(a, b Step) bool { return a.Name == b.Name }) {
+			t.Fatalf("case %d: got %v, want %v", n, got, want)
+		}
+		_ = append(got, Step{Name: "appended"})
+		if !slices.EqualFunc(s.fixed, fixed, func(a, b Step) bool { return a.Name == b.Name }) {
+			t.Fatalf("case %d: an append to what Until gave wrote into the shared sequence", n)
+		}
+	}
+}
