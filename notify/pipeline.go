@@ -19,6 +19,9 @@ const (
 	DefaultTimeout       = 2 * time.Minute
 	DefaultIdle          = 10 * time.Minute
 	DefaultBatchSize     = 64
+	// DefaultMaxQueued is how many bytes of records the lanes hold at
+	// most (Config.MaxQueued).
+	DefaultMaxQueued = 32 << 20
 )
 
 // Config configures a Pipeline. Zero durations take the defaults; a
@@ -80,6 +83,11 @@ type Config struct {
 	ProbeInitial, ProbeMax time.Duration
 	// BatchSize is how many due records are read at once (64 when 0).
 	BatchSize int
+	// MaxQueued bounds the bytes of the records held in the lanes
+	// (Record.Size; DefaultMaxQueued when 0): a backlog of large digests
+	// waits in the outbox, not in memory, and is read as the lanes send.
+	// At least one record is always queued.
+	MaxQueued int64
 	// Idle is Run's longest wait without a wake signal, so that messages
 	// enqueued by another process are seen (DefaultIdle when 0 or
 	// negative: it cannot be switched off).
@@ -121,6 +129,7 @@ type Pipeline struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool      // message ids queued in a lane or being attempted
+	queued   int64                // the bytes of their records (Record.Size)
 	lanes    map[string]*lane     // lanes with messages, by key
 	held     map[string]time.Time // lanes waiting for a failed message's retry
 	sems     map[string]chan struct{}
@@ -180,6 +189,9 @@ func New(cfg Config) (*Pipeline, error) {
 	cfg.ProbeMax = max(orDefault(cfg.ProbeMax, DefaultProbeMax), cfg.ProbeInitial)
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.MaxQueued <= 0 {
+		cfg.MaxQueued = DefaultMaxQueued
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -262,11 +274,17 @@ func (p *Pipeline) dispatch(ctx context.Context, until time.Time, seen map[strin
 		if err := ctx.Err(); err != nil {
 			return total, nil // stopping: what is queued ends its attempts, the rest waits in the outbox
 		}
+		if p.full() {
+			return total, nil // the lanes hold enough: the rest is read as they send (release)
+		}
 		recs, err := p.cfg.Outbox.OutboxDueExcept(until, after, p.cfg.BatchSize, skip)
 		if err != nil {
 			return total, fmt.Errorf("notify: read due messages: %w", err)
 		}
 		for i := range recs {
+			if i > 0 && p.full() {
+				return total, nil
+			}
 			if err := p.queue(ctx, &recs[i], seen); err != nil {
 				return total, err
 			}
@@ -301,6 +319,7 @@ func (p *Pipeline) queue(ctx context.Context, rec *Record, seen map[string]bool)
 		delete(p.held, key)
 	}
 	p.inflight[m.ID] = true
+	p.queued += int64(rec.Size)
 	l := p.lanes[key]
 	if l == nil {
 		l = &lane{key: key, channel: m.Channel}
@@ -311,6 +330,27 @@ func (p *Pipeline) queue(ctx context.Context, rec *Record, seen map[string]bool)
 	l.queue = append(l.queue, rec)
 	p.mu.Unlock()
 	return nil
+}
+
+// full reports whether the lanes hold MaxQueued bytes of records or more.
+func (p *Pipeline) full() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.queued >= p.cfg.MaxQueued && len(p.inflight) > 0
+}
+
+// release forgets r as in flight; when that makes room in the lanes, Run
+// reads the outbox again. Called with p.mu held.
+func (p *Pipeline) release(r *Record) {
+	if !p.inflight[r.Message.ID] {
+		return
+	}
+	delete(p.inflight, r.Message.ID)
+	wasFull := p.queued >= p.cfg.MaxQueued
+	p.queued -= int64(r.Size)
+	if wasFull && p.queued < p.cfg.MaxQueued {
+		p.poke()
+	}
 }
 
 // laneKey is the recipient address of m on its channel.
@@ -359,7 +399,7 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 		p.mu.Lock()
 		if len(l.queue) == 0 || ctx.Err() != nil || p.err != nil {
 			for _, r := range l.queue {
-				delete(p.inflight, r.Message.ID)
+				p.release(r)
 			}
 			delete(p.lanes, l.key)
 			quiet := clean && len(l.queue) == 0 && len(p.lanes) > 0
@@ -375,7 +415,7 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 		ok, retryAt, err := p.deliver(ctx, rec)
 
 		p.mu.Lock()
-		delete(p.inflight, rec.Message.ID)
+		p.release(rec)
 		if ok {
 			p.sent++
 		} else {
@@ -400,7 +440,7 @@ func (p *Pipeline) runLane(ctx context.Context, l *lane) {
 			}
 			p.held[l.key] = retryAt
 			for _, r := range rest {
-				delete(p.inflight, r.Message.ID)
+				p.release(r)
 			}
 		}
 		p.mu.Unlock()

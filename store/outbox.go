@@ -166,13 +166,14 @@ func (db *DB) OutboxDueExcept(now time.Time, after notify.DuePos, limit int, ski
 				continue
 			}
 			var rec OutboxRecord
-			found, err := getJSON(b, k[8:], &rec)
-			if err != nil {
-				return fmt.Errorf("outbox record: %w", err)
-			}
-			if !found {
+			raw := b.Get(k[8:])
+			if raw == nil {
 				return fmt.Errorf("outbox index names %q, which is not in the outbox", k[8:])
 			}
+			if err := json.Unmarshal(raw, &rec); err != nil {
+				return fmt.Errorf("outbox record: decode %s: %w", k[8:], err)
+			}
+			rec.Size = len(raw)
 			out = append(out, rec)
 		}
 		return nil
