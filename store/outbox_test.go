@@ -3,8 +3,10 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,5 +311,41 @@ func TestOutboxFilter(t *testing.T) {
 				t.Errorf("got %v, want %v", ids, tc.want)
 			}
 		})
+	}
+}
+
+// TestOutboxDueGivesLargeReadsBack: a read of due records that went
+// through megabytes of the file leaves few of its pages resident (the
+// records read are copies); a small read leaves them be.
+func TestOutboxDueGivesLargeReadsBack(t *testing.T) {
+	c := &clock{t: time.Date(2024, 6, 1, 8, 0, 0, 0, time.UTC)}
+	path := filepath.Join(t.TempDir(), "o.db")
+	db := mustOpen(t, path, c)
+	big := strings.Repeat("Rà soát thủ tục hành chính; ", 20000) // about 600 KB a message
+	var size int
+	for i := range 24 {
+		m := &notify.Message{ID: fmt.Sprintf("m%02d", i), Channel: notify.ChannelEmail, At: c.t, Title: "Nhắc việc", Intro: big,
+			To: notify.Recipient{ID: fmt.Sprintf("u%02d", i), Email: fmt.Sprintf("u%02d@langson.gov.vn", i)}}
+		if err := db.Enqueue(m); err != nil {
+			t.Fatal(err)
+		}
+		size += len(big)
+	}
+	if err := db.ReleaseMapped(); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := db.OutboxDueExcept(c.t, notify.DuePos{}, 100, nil)
+	if err != nil || len(recs) != 24 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	if rss := mappedRSS(t, path); rss > size/8 {
+		t.Errorf("after reading %d KB of records, %d KB of the file stay resident", size>>10, rss>>10)
+	}
+	small, err := db.OutboxDueExcept(c.t, notify.DuePos{}, 1, nil)
+	if err != nil || len(small) != 1 || small[0].Size < len(big) {
+		t.Fatalf("%d records (size %d), %v", len(small), small[0].Size, err)
+	}
+	if rss := mappedRSS(t, path); rss < len(big)/2 {
+		t.Errorf("a read of one record released the file's pages (%d KB resident): a release walks the mapping, not worth it for a small read", rss>>10)
 	}
 }
