@@ -422,7 +422,12 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 		}
 		return nil
 	}
-	if s.Detail == DetailFull { // the lead units of copies are read from tx, one at a time
+	work := len(all) // lines to make, about
+	for _, cs := range reps {
+		work += len(cs)
+	}
+	least := cmp.Or(s.parallel, parallelDigests)
+	if s.Detail == DetailFull || work < least { // the daemon's read the lead units of copies from tx
 		for i := range order {
 			if err := make1(i); err != nil {
 				return nil, nil, nil, err
@@ -471,6 +476,11 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	}
 	return msgs, carried, reported, nil
 }
+
+// parallelDigests is the fewest lines (fired steps and repeats) a round
+// makes its digests on several cores for: below, starting goroutines costs
+// more than it saves (the seed plan's rounds have a few dozen).
+const parallelDigests = 4096
 
 // inParallel calls fn(i) for i in [0, n) on up to GOMAXPROCS goroutines,
 // each taking the next i when done with its last, and returns when all

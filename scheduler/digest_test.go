@@ -131,3 +131,42 @@ func TestInParallelCallsEachOnce(t *testing.T) {
 		runtime.GOMAXPROCS(old)
 	}
 }
+
+// TestParallelDigestsAsOneByOne: a round's digests made on several cores
+// are the ones made one after the other — every message, item and order —
+// at both levels of detail a preview uses, through months of reminders,
+// copies, escalations, completions and a catch-up.
+func TestParallelDigestsAsOneByOne(t *testing.T) {
+	run := func(d Detail, parallel int) []string {
+		e := testEngine(t, NewMemStore())
+		cfg := *e.state.Load().Config
+		cfg.Detail, cfg.parallel = d, parallel
+		e.SetConfig(cfg)
+		coord := oneTask("I.2", "Trong năm 2024", "qlcn")
+		coord.CoordIDs = []string{"vp", "qltm"}
+		tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Hằng tháng", "cac-phong"),
+			oneTask("I.4.1", "Hằng tháng", "qlcn"), coord}
+		if _, err := e.Sync(tasks, at(2024, 10, 1, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		msgs := runFrom(t, e, at(2024, 10, 1, 9, 0), at(2024, 12, 20, 17, 0))
+		if _, err := e.Complete(AssignmentKey(plan60.Code, "I.1@2024", "vp"), "chanh-vp", "cli", "", at(2024, 12, 20, 18, 0)); err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, runFrom(t, e, at(2025, 1, 6, 10, 0), at(2025, 2, 28, 17, 0))...)
+		var out []string
+		for _, m := range msgs {
+			out = append(out, fmt.Sprintf("%s %s %s %s %s %+v", m.At, m.To.ID, m.Channel, m.Kind, m.Title, m.Items))
+		}
+		return out
+	}
+	for _, d := range []Detail{DetailTitles, DetailItems} {
+		one, many := run(d, 1<<30), run(d, 1)
+		if len(one) < 50 {
+			t.Fatalf("detail %d: only %d messages", d, len(one))
+		}
+		if !slices.Equal(one, many) {
+			t.Fatalf("detail %d: digests made in parallel differ from those made one by one", d)
+		}
+	}
+}

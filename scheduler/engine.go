@@ -48,6 +48,9 @@ type Config struct {
 	// Detail leaves out of the messages what a preview does not print
 	// (detail.go); the daemon's zero value keeps everything.
 	Detail Detail
+	// parallel is the fewest lines a round makes its digests on several
+	// cores for; 0: parallelDigests (tests set 1 or a large number).
+	parallel int
 }
 
 // Task is a plan task the engine plans for.
