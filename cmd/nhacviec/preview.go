@@ -395,11 +395,16 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(previewMemoryLimit(heapLive())))
 	}
 	// Firing changes no assignment's state or due day: the weekly
-	// summaries are known once planned.
-	weekly, err := previewWeekly(cfg, st, tasks, from, to, !strings.HasPrefix(state, "the state of"))
+	// summaries are known once planned. They are read now, and titled on
+	// another core while the engine fires (52 reports for a year).
+	assignments, err := previewWeeklyState(cfg, st, to)
 	if err != nil {
 		return err
 	}
+	weeklyDone := make(chan []previewEntry, 1)
+	go func() {
+		weeklyDone <- previewWeekly(cfg, assignments, tasks, from, to, !strings.HasPrefix(state, "the state of"))
+	}()
 	if *asJSON {
 		fmt.Fprintf(m.stderr, "nhacviec: preview from %s\n", state) // stdout stays JSON
 	} else {
@@ -419,8 +424,12 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	defer out.close()
 	// In time order, the engine's messages first at equal times, then the
 	// weekly summaries, then the report drafts.
-	others := [][]previewEntry{weekly, previewDraft(cfg, from, to)}
+	var others [][]previewEntry // once the weekly summaries are titled
+	drafts := previewDraft(cfg, from, to)
 	flush := func(before time.Time, all bool) error {
+		if others == nil {
+			others = [][]previewEntry{<-weeklyDone, drafts}
+		}
 		for {
 			best := -1
 			for i, l := range others {
@@ -459,36 +468,17 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 // With catchUp (a daemon starting without state), the last week's summary
 // missed within the week before from goes at from's working moment, as run
 // sends it on its first start.
-func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Task, from, to time.Time, catchUp bool) ([]previewEntry, error) {
+func previewWeekly(cfg *config.Config, state weeklyState, tasks []scheduler.Task, from, to time.Time, catchUp bool) []previewEntry {
 	w := cfg.Scheduling.Weekly
 	u, ok := cfg.Directory.Unit(cfg.Office)
 	if w == nil || !ok {
-		return nil, nil
+		return nil
 	}
 	head, ok := cfg.Directory.Person(u.Head)
 	if !ok {
-		return nil, nil
+		return nil
 	}
-	// A title counts the done assignments and the overdue ones: every done
-	// one (a later mark counts as open before it), and the open ones due by
-	// the moment's day. The others are open in time then.
-	var open, done []scheduler.Assignment
-	err := st.View(func(tx scheduler.Tx) error {
-		err := tx.ForEachOpen(calendar.DateOf(to.In(cfg.Location)), func(a scheduler.Assignment) error {
-			open = append(open, a) // by due day
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return tx.ForEachDoneSince(time.Time{}, func(a scheduler.Assignment) error {
-			done = append(done, a)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
+	open, done := state.open, state.done
 	to0 := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
 	cal := cfg.Scheduling.Calendar
 	var out []previewEntry
@@ -533,7 +523,31 @@ func previewWeekly(cfg *config.Config, st scheduler.Store, tasks []scheduler.Tas
 		add(at, at)
 	}
 	slices.SortStableFunc(out, func(a, b previewEntry) int { return a.At.Compare(b.At) })
-	return out, nil
+	return out
+}
+
+// weeklyState is what the weekly summaries' titles count (previewWeekly):
+// the open assignments due by the preview's last day, by due day, and the
+// done ones.
+type weeklyState struct{ open, done []scheduler.Assignment }
+
+// previewWeeklyState reads the weekly summaries' state from st.
+func previewWeeklyState(cfg *config.Config, st scheduler.Store, to time.Time) (weeklyState, error) {
+	var open, done []scheduler.Assignment
+	err := st.View(func(tx scheduler.Tx) error {
+		err := tx.ForEachOpen(calendar.DateOf(to.In(cfg.Location)), func(a scheduler.Assignment) error {
+			open = append(open, a) // by due day
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.ForEachDoneSince(time.Time{}, func(a scheduler.Assignment) error {
+			done = append(done, a)
+			return nil
+		})
+	})
+	return weeklyState{open, done}, err
 }
 
 // enabledChannels are the channels the config sets up; nil (all) when none
