@@ -20,6 +20,8 @@ import (
 //	   indices of open assignments by due day and done ones by done time;
 //	   the counts by state; the sync marks; tasks binary too.
 //	3  the dashboard's counts (dashcounts.go).
+//	4  the time index of next steps and the open index grouped by task
+//	   occurrence (group.go).
 //
 // Open migrates a database of an older schema in place, and refuses one of
 // a newer schema.
@@ -41,9 +43,56 @@ func (db *DB) migrate(from int, log *slog.Logger) error {
 		}
 	}
 	if from < 3 {
-		return db.migrateDash(log)
+		if err := db.migrateDash(log); err != nil {
+			return err
+		}
+	}
+	if from < 4 {
+		return db.migrateGroups(log)
 	}
 	return nil
+}
+
+// migrateGroups brings a database of schema 3 to schema 4: the time index
+// of next steps and the open index rebuilt from every assignment, grouped
+// by occurrence, with the schema number in the same transaction, so that
+// a crash leaves the old indices or the new ones. The old entries' pages
+// are then given back by a compaction.
+func (db *DB) migrateGroups(log *slog.Logger) error {
+	t0 := time.Now()
+	var n int
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketPending, bucketOpen} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		t := newSchedTx(tx, true)
+		c := tx.Bucket(bucketAssignments).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			a, err := decodeAssignment(k, v)
+			if err != nil {
+				return err
+			}
+			if err := t.groupMove(a, scheduler.Assignment{}, false); err != nil {
+				return err
+			}
+			n++
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketMeta), keySchema, 4)
+	})
+	if err != nil {
+		return fmt.Errorf("migrate %s to schema 4: %w", db.path, err)
+	}
+	log.Info("database migrated", "path", db.path, "schema", 4, "what", "indices grouped by task occurrence",
+		"assignments", n, "took", time.Since(t0).Round(time.Millisecond).String())
+	return db.compact(log)
 }
 
 // migrate2 brings a database of schema 1 to schema 2.

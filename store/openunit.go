@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -11,8 +12,8 @@ import (
 
 // ForEachOpenOf calls fn for the open assignments of one unit, by due day
 // then key, as ForEachOpen orders them: it reads the index of open
-// assignments and decodes only the unit's (an assignment's key ends with
-// its unit), for a unit's page.
+// assignments and decodes only the unit's (an entry lists its units), for
+// a unit's page.
 func (db *DB) ForEachOpenOf(unit string, fn func(scheduler.Assignment) error) error {
 	suffix := []byte("|" + unit)
 	return db.bolt.View(func(tx *bolt.Tx) error {
@@ -27,18 +28,36 @@ func (db *DB) ForEachOpenOf(unit string, fn func(scheduler.Assignment) error) er
 			})
 		}
 		c := b.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if len(k) < 4 || !bytes.HasSuffix(k[4:], suffix) {
-				continue
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(k) < 4 {
+				return fmt.Errorf("index entry %x: %w", k, errCorrupt)
 			}
-			err := t.indexed(k[4:], func(a scheduler.Assignment) error {
-				if a.Unit != unit {
-					return nil
+			var keys [][]byte
+			if len(v) == 0 { // an entry of schema 2 or 3: one assignment
+				if bytes.HasSuffix(k[4:], suffix) {
+					keys = append(keys, k[4:])
 				}
-				return fn(a)
-			})
-			if err != nil {
-				return err
+			} else {
+				err := forEachGroupItem(v, func(it groupItem) error {
+					if string(it.name) == unit || len(it.name) == 0 {
+						keys = append(keys, append(bytes.Clone(k[4:]), it.name...))
+					}
+					return nil
+				})
+				if err != nil {
+					return fmt.Errorf("index entry %x: %w", k, err)
+				}
+			}
+			for _, key := range keys {
+				err := t.indexed(key, func(a scheduler.Assignment) error {
+					if a.Unit != unit {
+						return nil
+					}
+					return fn(a)
+				})
+				if err != nil {
+					return err
+				}
 			}
 		}
 		return nil

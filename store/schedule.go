@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -109,6 +110,9 @@ type writes struct {
 	mem arena
 	// scratch is where keys and values are built before kept.
 	scratch []byte
+	// groups are the entries of the grouped indices the transaction
+	// changes, by bucket and key (group.go).
+	groups map[string]map[string]*groupAcc
 }
 
 // scratch returns a buffer to build one key or value in, for keep: the
@@ -350,6 +354,7 @@ func (t schedTx) flush() error {
 	if t.w == nil {
 		return nil
 	}
+	t.flushGroups()
 	for st, d := range t.w.counts {
 		if err := addCount(t.tx, st, d); err != nil {
 			return err
@@ -440,15 +445,8 @@ func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
 	}
 	raw = t.keep(raw)
 	timeKey := func(at time.Time) []byte { return t.keep(appendTimeKey(t.scratch(), at, a.Key)) }
-	dateKey := func(d calendar.Date) []byte { return t.keep(appendDateKey(t.scratch(), d, a.Key)) }
-	var buf [8]write // at most 7: a delete and a put per index below
+	var buf [4]write // at most 3: a put and a delete in completions, one in done
 	idx := buf[:0]
-	if found && old.Next != nil {
-		idx = append(idx, write{bucketPending, timeKey(old.Next.At), nil})
-	}
-	if a.Next != nil {
-		idx = append(idx, write{bucketPending, timeKey(a.Next.At), t.keep(appendPending(t.scratch(), *a.Next))})
-	}
 	wasDone := found && old.State == scheduler.StateDone
 	switch {
 	case a.State == scheduler.StateDone && !wasDone:
@@ -456,22 +454,19 @@ func (t schedTx) putAssignment(a, old scheduler.Assignment, found bool) error {
 	case a.State != scheduler.StateDone && wasDone:
 		idx = append(idx, write{bucketCompletions, timeKey(old.DoneAt), nil})
 	}
-	if wasDone {
+	if wasDone && (a.State != scheduler.StateDone || !a.DoneAt.Equal(old.DoneAt)) {
 		idx = append(idx, write{bucketDone, timeKey(old.DoneAt), nil})
 	}
 	if a.State == scheduler.StateDone {
 		idx = append(idx, write{bucketDone, timeKey(a.DoneAt), empty})
 	}
-	if found && old.State == scheduler.StateOpen {
-		idx = append(idx, write{bucketOpen, dateKey(old.DueDay), nil})
-	}
-	if a.State == scheduler.StateOpen {
-		idx = append(idx, write{bucketOpen, dateKey(a.DueDay), empty})
-	}
 	for _, w := range idx {
 		if err := t.setRaw(w.bucket, w.key, w.value); err != nil {
 			return err
 		}
+	}
+	if err := t.groupMove(a, old, found); err != nil {
+		return err
 	}
 	if !found || old.State != a.State {
 		if found {
@@ -569,14 +564,22 @@ func (t schedTx) Due(until time.Time, limit int) ([]scheduler.Pending, error) {
 		if binary.BigEndian.Uint64(k[:8]) > end {
 			break
 		}
-		p, err := decodePending(k, v)
-		if err != nil {
+		err := forEachPending(k, v, func(p scheduler.Pending) error {
+			if len(out) == limit {
+				return errLimit
+			}
+			out = append(out, p)
+			return nil
+		})
+		if err != nil && err != errLimit {
 			return nil, err
 		}
-		out = append(out, p)
 	}
 	return out, nil
 }
+
+// errLimit stops a walk at its limit.
+var errLimit = errors.New("limit reached")
 
 func (t schedTx) NextDue() (scheduler.Pending, bool, error) {
 	if err := t.scan(); err != nil {
@@ -586,8 +589,15 @@ func (t schedTx) NextDue() (scheduler.Pending, bool, error) {
 	if k == nil {
 		return scheduler.Pending{}, false, nil
 	}
-	p, err := decodePending(k, v)
-	return p, err == nil, err
+	var first scheduler.Pending
+	err := forEachPending(k, v, func(p scheduler.Pending) error {
+		first = p
+		return errLimit
+	})
+	if err != nil && err != errLimit {
+		return first, false, err
+	}
+	return first, true, nil
 }
 
 func (t schedTx) StepRecorded(key string) (bool, error) {
@@ -695,8 +705,9 @@ func (t schedTx) ForEachOpen(through calendar.Date, fn func(scheduler.Assignment
 	}
 	end := dateKey(through, "")
 	c := b.Cursor()
-	for k, _ := c.First(); k != nil && bytes.Compare(k[:4], end) <= 0; k, _ = c.Next() {
-		if err := t.indexed(k[4:], fn); err != nil {
+	for k, v := c.First(); k != nil && bytes.Compare(k[:4], end) <= 0; k, v = c.Next() {
+		err := forEachIndexed(k, v, 4, func(key []byte) error { return t.indexed(key, fn) })
+		if err != nil {
 			return err
 		}
 	}

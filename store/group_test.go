@@ -1,0 +1,305 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/scheduler"
+)
+
+// TestGroupedIndicesMatchAssignments: after random writes of assignments,
+// in buffered transactions of several writes and in unbuffered ones (the
+// bot's and the web's), the grouped indices say exactly what a scan of
+// every assignment says: Due lists every next step by moment then key (a
+// limit cuts the same list), NextDue its first, ForEachOpen and
+// ForEachOpenOf the open ones by due day then key; and no entry is left
+// empty.
+func TestGroupedIndicesMatchAssignments(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	rng := rand.New(rand.NewPCG(7, 12))
+	units := []string{"vp", "qltm", "kt", "a|b"}
+	occs := []string{"I.1@2024", "I.2@2024", "I.2@2025", "II.10@2024-03", "II.1@2024-03"}
+	base := time.Date(2024, 11, 1, 8, 0, 0, 0, loc)
+	steps := []string{"reminder-30", "reminder-7", "due", "overdue-1"}
+	random := func(key string, plan, occ, unit string) scheduler.Assignment {
+		a := scheduler.Assignment{Key: key, Plan: plan, Occurrence: occ, TaskID: occ[:bytes.IndexByte([]byte(occ), '@')], Unit: unit,
+			DueDay: calendar.Date{Year: 2024, Month: time.December, Day: 1 + rng.IntN(4)}, State: scheduler.StateOpen}
+		switch rng.IntN(5) {
+		case 0:
+			a.State, a.DoneAt = scheduler.StateDone, base.Add(time.Duration(rng.IntN(50))*time.Hour)
+		case 1:
+			a.State = scheduler.StateArchived
+		}
+		if rng.IntN(4) > 0 {
+			a.Next = &scheduler.Pending{At: base.Add(time.Duration(rng.IntN(3)) * 24 * time.Hour), Assignment: key,
+				Step: steps[rng.IntN(len(steps))], Rank: rng.IntN(3)}
+		}
+		return a
+	}
+	type id struct{ plan, occ, unit string }
+	var ids []id
+	for _, plan := range []string{"60/KH-SCT", "7/KH-SCT"} {
+		for _, occ := range occs {
+			for _, unit := range units {
+				ids = append(ids, id{plan, occ, unit})
+			}
+		}
+	}
+	ids = append(ids, id{"60/KH-SCT", "I.9@2024", "kt"}) // a key that does not end with its unit
+	keyOf := func(x id) string {
+		if x.occ == "I.9@2024" {
+			return "60/KH-SCT|I.9@2024|kt-x"
+		}
+		return scheduler.AssignmentKey(x.plan, x.occ, x.unit)
+	}
+	check := func(round int) {
+		t.Helper()
+		as, err := db.Assignments("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantDue []scheduler.Pending
+		for _, a := range as {
+			if a.Next != nil {
+				wantDue = append(wantDue, *a.Next)
+			}
+		}
+		slices.SortFunc(wantDue, func(x, y scheduler.Pending) int {
+			return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.Assignment, y.Assignment))
+		})
+		through := calendar.Date{Year: 2024, Month: time.December, Day: 1 + rng.IntN(5)}
+		var open, scanned []string
+		var due, cut []scheduler.Pending
+		var first scheduler.Pending
+		var hasFirst bool
+		limit := 1 + rng.IntN(10)
+		err = db.Scheduler().View(func(tx scheduler.Tx) error {
+			var err error
+			if due, err = tx.Due(base.Add(1000*time.Hour), 1000); err != nil {
+				return err
+			}
+			if cut, err = tx.Due(base.Add(1000*time.Hour), limit); err != nil {
+				return err
+			}
+			if first, hasFirst, err = tx.NextDue(); err != nil {
+				return err
+			}
+			if err := tx.ForEachOpen(through, func(a scheduler.Assignment) error { open = append(open, a.Key); return nil }); err != nil {
+				return err
+			}
+			return tx.(schedTx).scanOpen(through, func(a scheduler.Assignment) error { scanned = append(scanned, a.Key); return nil })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		when := fmt.Sprintf("round %d", round)
+		sameJSON(t, when+": due", due, wantDue)
+		sameJSON(t, when+fmt.Sprintf(": due, limit %d", limit), cut, wantDue[:min(limit, len(wantDue))])
+		if hasFirst != (len(wantDue) > 0) || hasFirst && !sameTime(first, wantDue[0]) {
+			t.Errorf("%s: NextDue = %v %v, want the first of %v", when, first, hasFirst, wantDue)
+		}
+		sameJSON(t, when+": open", open, scanned)
+		for _, unit := range units {
+			var got, want []string
+			if err := db.ForEachOpenOf(unit, func(a scheduler.Assignment) error { got = append(got, a.Key); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			_ = db.Scheduler().View(func(tx scheduler.Tx) error {
+				return tx.(schedTx).scanOpen(calendar.Date{Year: 1 << 15}, func(a scheduler.Assignment) error {
+					if a.Unit == unit {
+						want = append(want, a.Key)
+					}
+					return nil
+				})
+			})
+			sameJSON(t, when+": open of "+unit, got, want)
+		}
+		_ = db.bolt.View(func(tx *bolt.Tx) error {
+			for _, name := range [][]byte{bucketPending, bucketOpen} {
+				_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
+					n := 0
+					if err := forEachGroupItem(v, func(groupItem) error { n++; return nil }); err != nil || n == 0 {
+						t.Errorf("%s: %s entry %q holds %d items (%v)", when, name, k, n, err)
+					}
+					return nil
+				})
+			}
+			return nil
+		})
+	}
+	for round := range 60 {
+		n := 1 + rng.IntN(12)
+		write := func(tx scheduler.Tx) error {
+			for range n {
+				x := ids[rng.IntN(len(ids))]
+				key := keyOf(x)
+				if _, found, err := tx.Assignment(key); err != nil {
+					return err
+				} else if !found && rng.IntN(2) == 0 {
+					if err := tx.CreateAssignment(random(key, x.plan, x.occ, x.unit)); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := tx.PutAssignment(random(key, x.plan, x.occ, x.unit)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if round%3 == 2 {
+			err = db.ApplyChange(func(tx scheduler.Tx, _ func(AuditEntry) error) error { return write(tx) })
+		} else {
+			err = db.Scheduler().Update(write)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(round)
+	}
+}
+
+func sameTime(x, y scheduler.Pending) bool {
+	return x.At.Equal(y.At) && x.Assignment == y.Assignment && x.Step == y.Step && x.Rank == y.Rank
+}
+
+// schema3Contents is what nhacviec at 1c18926 (schema 3) read from
+// testdata/schema3.db: three tasks of 60/KH-SCT, two of them led by vp and
+// qltm together, after the reminder of 19/11/2024; I.2 done by Telegram,
+// I.3's qltm snoozed to 23/12 (its next step apart from vp's).
+type schema3Contents struct {
+	Assignments []scheduler.Assignment          `json:"assignments"`
+	Steps       map[string]scheduler.StepRecord `json:"steps"`
+	Pending     []scheduler.Pending             `json:"pending"`
+	Open        []string                        `json:"open"`
+	OpenVP      []string                        `json:"open_vp"`
+	Done        []string                        `json:"done"`
+}
+
+func readSchema3(t *testing.T, db *DB) schema3Contents {
+	t.Helper()
+	var c schema3Contents
+	var err error
+	if c.Assignments, err = db.Assignments(""); err != nil {
+		t.Fatal(err)
+	}
+	if c.Steps, err = db.StepRecords(); err != nil {
+		t.Fatal(err)
+	}
+	err = db.Scheduler().View(func(tx scheduler.Tx) error {
+		if c.Pending, err = tx.Due(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 1000); err != nil {
+			return err
+		}
+		if err := tx.ForEachOpen(calendar.Date{Year: 2030, Month: 1, Day: 1}, func(a scheduler.Assignment) error {
+			c.Open = append(c.Open, a.Key)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.ForEachDoneSince(time.Time{}, func(a scheduler.Assignment) error {
+			c.Done = append(c.Done, a.Key)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForEachOpenOf("vp", func(a scheduler.Assignment) error { c.OpenVP = append(c.OpenVP, a.Key); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestMigrateSchema3: a database written by the previous version (schema
+// 3, an index entry per assignment) is read as it is by a read-only open,
+// which leaves the file alone; an Open for writing migrates it in place to
+// grouped entries, one per occurrence and moment or day, and the engine
+// reads exactly what the old version read.
+func TestMigrateSchema3(t *testing.T) {
+	data, err := os.ReadFile("testdata/schema3.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var want schema3Contents
+	raw, err := os.ReadFile("testdata/schema3.db.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "read-only", readSchema3(t, ro), want)
+	ro.Close()
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, data) {
+		t.Error("a read-only open changed the file")
+	}
+
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "migrated", readSchema3(t, db), want)
+	db.Close()
+	v, _ := storedSchema(t, path)
+	if v != schemaVersion {
+		t.Errorf("schema = %d, want %d", v, schemaVersion)
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := map[string]int{}
+	_ = b.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketPending, bucketOpen} {
+			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
+				n := 0
+				if err := forEachGroupItem(v, func(groupItem) error { n++; return nil }); err != nil {
+					t.Errorf("%s entry %q: %v", name, k, err)
+				}
+				entries[string(name)] += n * 100
+				entries[string(name)]++
+				return nil
+			})
+		}
+		return nil
+	})
+	b.Close()
+	// Time index: I.1 at 20/12 (vp, qltm), I.3 at 20/12 (vp), I.3 at
+	// 23/12 (qltm); open: I.1 and I.3 (vp, qltm each).
+	if entries["pending"] != 3+4*100 || entries["open"] != 2+4*100 {
+		t.Errorf("entries (items×100 + entries) %v, want pending 403 and open 402", entries)
+	}
+	if err := Verify(path); err != nil {
+		t.Error(err)
+	}
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "opened again", readSchema3(t, db), want)
+	db.Close()
+}
