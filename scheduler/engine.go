@@ -469,6 +469,10 @@ type taskPlan struct {
 func (s *state) planTask(tx Tx, tp taskPlan, through calendar.Date, res *SyncResult) error {
 	t := tp.t
 	if len(tp.has) == 0 && tp.made { // made beforehand: nothing to compare
+		create := tx.CreateAssignment
+		if fc, ok := tx.(FreshCreator); ok {
+			create = fc.CreateFresh
+		}
 		k := 0
 		for i, occ := range tp.occs {
 			id := occ.ID()
@@ -480,7 +484,7 @@ func (s *state) planTask(tx Tx, tp taskPlan, through calendar.Date, res *SyncRes
 					first.Assignment = a.Key
 					a.Next = &first
 				}
-				if err := tx.CreateAssignment(a); err != nil {
+				if err := create(a); err != nil {
 					return err
 				}
 				res.Created++

@@ -76,5 +76,13 @@ type Tx interface {
 	ForEachSyncMark(plan string, fn func(task string, fp uint64) error) error
 }
 
+// FreshCreator is implemented by a Tx that writes faster an assignment it
+// knows more about: CreateFresh is CreateAssignment for an assignment of a
+// plan that had no assignment stored when the Sync began (the plan's first
+// start), where the store has nothing of its task to look for.
+type FreshCreator interface {
+	CreateFresh(a Assignment) error
+}
+
 // ErrReadAfterWrite is returned by a scan made in an Update after a write.
 var ErrReadAfterWrite = errors.New("scan after a write in the same scheduler transaction: scan first, then write")

@@ -212,24 +212,40 @@ func (g *groupAcc) remove(name string) {
 	}
 }
 
+// groupSet is a buffered transaction's changed entries of one index.
+type groupSet struct {
+	bucket []byte
+	byKey  map[string]*groupAcc
+	list   []*groupAcc // in the order first met
+	last   *groupAcc   // the entry met last: a task's units follow each other
+}
+
 // group returns the transaction's entry key of an index, read from the
 // file the first time.
 func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 	w := t.w
 	w.wrote = true
-	if w.groups == nil {
-		w.groups = map[string]map[string]*groupAcc{}
+	var gs *groupSet
+	for _, g := range w.groups {
+		if bytes.Equal(g.bucket, bucket) {
+			gs = g
+		}
 	}
-	m := w.groups[string(bucket)]
-	if m == nil {
-		m = map[string]*groupAcc{}
-		w.groups[string(bucket)] = m
+	if gs == nil {
+		gs = &groupSet{bucket: bucket, byKey: map[string]*groupAcc{}}
+		w.groups = append(w.groups, gs)
 	}
-	if acc := m[string(key)]; acc != nil {
+	if gs.last != nil && bytes.Equal(gs.last.key, key) {
+		return gs.last, nil
+	}
+	if acc := gs.byKey[string(key)]; acc != nil {
+		gs.last = acc
 		return acc, nil
 	}
-	acc := &groupAcc{key: key}
-	if old := t.tx.Bucket(bucket).Get(key); old != nil {
+	acc := &groupAcc{key: key, items: make([]accItem, 0, 4)}
+	if t.fresh {
+		// no entry of this occurrence is stored
+	} else if old := t.tx.Bucket(bucket).Get(key); old != nil {
 		if len(old) == 0 || old[0] != recordGroup {
 			return nil, fmt.Errorf("index %s entry %x is of an older schema", bucket, key)
 		}
@@ -242,29 +258,37 @@ func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 			return nil, fmt.Errorf("index %s entry %x: %w", bucket, key, err)
 		}
 	}
-	m[string(key)] = acc
+	gs.byKey[string(key)] = acc
+	gs.list = append(gs.list, acc)
+	gs.last = acc
 	return acc, nil
 }
 
-// flushGroups buffers the write of every changed index entry.
+// flushGroups buffers the write of every changed index entry, in key
+// order (then the flush finds them sorted).
 func (t schedTx) flushGroups() {
-	for bucket, m := range t.w.groups {
-		for _, acc := range m {
+	for _, gs := range t.w.groups {
+		if !slices.IsSortedFunc(gs.list, byGroupKey) {
+			slices.SortFunc(gs.list, byGroupKey)
+		}
+		for _, acc := range gs.list {
 			switch {
 			case !acc.changed:
 			case len(acc.items) == 0 && acc.stored:
-				t.w.set([]byte(bucket), acc.key, nil)
+				t.w.set(gs.bucket, acc.key, nil)
 			case len(acc.items) > 0:
 				v := append(t.scratch(), recordGroup)
 				for _, it := range acc.items {
 					v = appendGroupItem(v, it.name, it.payload)
 				}
-				t.w.set([]byte(bucket), acc.key, t.keep(v))
+				t.w.set(gs.bucket, acc.key, t.keep(v))
 			}
 		}
 	}
 	t.w.groups = nil
 }
+
+func byGroupKey(x, y *groupAcc) int { return bytes.Compare(x.key, y.key) }
 
 // appendStepPayload appends a pending step's payload in its time index
 // entry: as the value of schema 3 without its layout byte (the moment

@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sct-langson/nhacviec/calendar"
+	"github.com/sct-langson/nhacviec/plan"
 	"github.com/sct-langson/nhacviec/scheduler"
 )
 
@@ -70,78 +71,7 @@ func TestGroupedIndicesMatchAssignments(t *testing.T) {
 	}
 	check := func(round int) {
 		t.Helper()
-		as, err := db.Assignments("")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var wantDue []scheduler.Pending
-		for _, a := range as {
-			if a.Next != nil {
-				wantDue = append(wantDue, *a.Next)
-			}
-		}
-		slices.SortFunc(wantDue, func(x, y scheduler.Pending) int {
-			return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.Assignment, y.Assignment))
-		})
-		through := calendar.Date{Year: 2024, Month: time.December, Day: 1 + rng.IntN(5)}
-		var open, scanned []string
-		var due, cut []scheduler.Pending
-		var first scheduler.Pending
-		var hasFirst bool
-		limit := 1 + rng.IntN(10)
-		err = db.Scheduler().View(func(tx scheduler.Tx) error {
-			var err error
-			if due, err = tx.Due(base.Add(1000*time.Hour), 1000); err != nil {
-				return err
-			}
-			if cut, err = tx.Due(base.Add(1000*time.Hour), limit); err != nil {
-				return err
-			}
-			if first, hasFirst, err = tx.NextDue(); err != nil {
-				return err
-			}
-			if err := tx.ForEachOpen(through, func(a scheduler.Assignment) error { open = append(open, a.Key); return nil }); err != nil {
-				return err
-			}
-			return tx.(schedTx).scanOpen(through, func(a scheduler.Assignment) error { scanned = append(scanned, a.Key); return nil })
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		when := fmt.Sprintf("round %d", round)
-		sameJSON(t, when+": due", due, wantDue)
-		sameJSON(t, when+fmt.Sprintf(": due, limit %d", limit), cut, wantDue[:min(limit, len(wantDue))])
-		if hasFirst != (len(wantDue) > 0) || hasFirst && !sameTime(first, wantDue[0]) {
-			t.Errorf("%s: NextDue = %v %v, want the first of %v", when, first, hasFirst, wantDue)
-		}
-		sameJSON(t, when+": open", open, scanned)
-		for _, unit := range units {
-			var got, want []string
-			if err := db.ForEachOpenOf(unit, func(a scheduler.Assignment) error { got = append(got, a.Key); return nil }); err != nil {
-				t.Fatal(err)
-			}
-			_ = db.Scheduler().View(func(tx scheduler.Tx) error {
-				return tx.(schedTx).scanOpen(calendar.Date{Year: 1 << 15}, func(a scheduler.Assignment) error {
-					if a.Unit == unit {
-						want = append(want, a.Key)
-					}
-					return nil
-				})
-			})
-			sameJSON(t, when+": open of "+unit, got, want)
-		}
-		_ = db.bolt.View(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketPending, bucketOpen} {
-				_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
-					n := 0
-					if err := forEachGroupItem(v, func(groupItem) error { n++; return nil }); err != nil || n == 0 {
-						t.Errorf("%s: %s entry %q holds %d items (%v)", when, name, k, n, err)
-					}
-					return nil
-				})
-			}
-			return nil
-		})
+		checkIndices(t, db, fmt.Sprintf("round %d", round), rng, base.Add(1000*time.Hour))
 	}
 	for round := range 60 {
 		n := 1 + rng.IntN(12)
@@ -173,6 +103,99 @@ func TestGroupedIndicesMatchAssignments(t *testing.T) {
 		}
 		check(round)
 	}
+}
+
+// checkIndices compares what the grouped indices say with a scan of every
+// assignment: Due (whole and cut at a random limit), NextDue, ForEachOpen
+// (through a random day) and ForEachOpenOf each unit; and checks that no
+// entry is left empty.
+func checkIndices(t *testing.T, db *DB, when string, rng *rand.Rand, until time.Time) {
+	t.Helper()
+	as, err := db.Assignments("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantDue []scheduler.Pending
+	for _, a := range as {
+		if a.Next != nil {
+			wantDue = append(wantDue, *a.Next)
+		}
+	}
+	slices.SortFunc(wantDue, func(x, y scheduler.Pending) int {
+		return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.Assignment, y.Assignment))
+	})
+	through := calendar.Date{Year: 2024, Month: time.December, Day: 1 + rng.IntN(5)}
+	if rng.IntN(3) == 0 {
+		through = calendar.Date{Year: 2030, Month: time.January, Day: 1}
+	}
+	var open, scanned []string
+	var due, cut []scheduler.Pending
+	var first scheduler.Pending
+	var hasFirst bool
+	limit := 1 + rng.IntN(10)
+	err = db.Scheduler().View(func(tx scheduler.Tx) error {
+		var err error
+		if due, err = tx.Due(until, 1000); err != nil {
+			return err
+		}
+		if cut, err = tx.Due(until, limit); err != nil {
+			return err
+		}
+		if first, hasFirst, err = tx.NextDue(); err != nil {
+			return err
+		}
+		if err := tx.ForEachOpen(through, func(a scheduler.Assignment) error { open = append(open, a.Key); return nil }); err != nil {
+			return err
+		}
+		return tx.(schedTx).scanOpen(through, func(a scheduler.Assignment) error { scanned = append(scanned, a.Key); return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, when+": due", due, wantDue)
+	sameJSON(t, when+fmt.Sprintf(": due, limit %d", limit), cut, wantDue[:min(limit, len(wantDue))])
+	if hasFirst != (len(wantDue) > 0) || hasFirst && !sameTime(first, wantDue[0]) {
+		t.Errorf("%s: NextDue = %v %v, want the first of %v", when, first, hasFirst, wantDue)
+	}
+	sameJSON(t, when+": open", open, scanned)
+	for _, unit := range units(as) {
+		var got, want []string
+		if err := db.ForEachOpenOf(unit, func(a scheduler.Assignment) error { got = append(got, a.Key); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		_ = db.Scheduler().View(func(tx scheduler.Tx) error {
+			return tx.(schedTx).scanOpen(calendar.Date{Year: 1 << 15}, func(a scheduler.Assignment) error {
+				if a.Unit == unit {
+					want = append(want, a.Key)
+				}
+				return nil
+			})
+		})
+		sameJSON(t, when+": open of "+unit, got, want)
+	}
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketPending, bucketOpen} {
+			_ = tx.Bucket(name).ForEach(func(k, v []byte) error {
+				n := 0
+				if err := forEachGroupItem(v, func(groupItem) error { n++; return nil }); err != nil || n == 0 {
+					t.Errorf("%s: %s entry %q holds %d items (%v)", when, name, k, n, err)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+}
+
+// units lists the units of as.
+func units(as []scheduler.Assignment) []string {
+	var out []string
+	for _, a := range as {
+		if !slices.Contains(out, a.Unit) {
+			out = append(out, a.Unit)
+		}
+	}
+	return out
 }
 
 func sameTime(x, y scheduler.Pending) bool {
@@ -302,4 +325,49 @@ func TestMigrateSchema3(t *testing.T) {
 	}
 	sameJSON(t, "opened again", readSchema3(t, db), want)
 	db.Close()
+}
+
+// TestFreshSyncIndices: a plan's first Sync writes its assignments with
+// CreateFresh, which reads no index entry; the indices are still exactly
+// those of its assignments, and stay so when the plan changes (a unit
+// added to a task's occurrences, through CreateAssignment) and when a
+// second plan's first Sync comes while the first plan is stored.
+func TestFreshSyncIndices(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	rng := rand.New(rand.NewPCG(3, 4))
+	e := testEngine(t, db)
+	mk := func(code, id string, leads ...string) scheduler.Task {
+		return scheduler.Task{Plan: scheduler.PlanInfo{Code: code, Year: 2024, Start: calendar.Date{Year: 2024, Month: time.June, Day: 13}},
+			Task: plan.Task{ID: id, Section: "I", Text: "Nhiệm vụ " + id, Timeline: plan.ParseTimeline("Trong năm 2024"), LeadIDs: leads}}
+	}
+	until := time.Date(2030, 1, 1, 0, 0, 0, 0, loc)
+	now := time.Date(2024, 11, 1, 7, 0, 0, 0, loc)
+	a := []scheduler.Task{mk("60/KH-SCT", "I.1", "vp", "qltm"), mk("60/KH-SCT", "I.2", "qltm")}
+	if _, err := e.Sync(a, now); err != nil {
+		t.Fatal(err)
+	}
+	checkIndices(t, db, "first sync", rng, until)
+	a[1].LeadIDs = []string{"qltm", "vp"}
+	b := []scheduler.Task{mk("7/KH-SCT", "I.1", "vp", "qltm")}
+	if _, err := e.Sync(slices.Concat(a, b), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	checkIndices(t, db, "a unit added, a second plan", rng, until)
+	as, _ := db.Assignments("")
+	if len(as) != 6 {
+		t.Fatalf("%d assignments, want 6", len(as))
+	}
+	var entries int
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		entries = tx.Bucket(bucketPending).Stats().KeyN
+		return nil
+	})
+	if entries != 3 {
+		t.Errorf("%d time index entries, want 3 (one per task occurrence)", entries)
+	}
 }

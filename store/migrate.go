@@ -71,6 +71,7 @@ func (db *DB) migrateGroups(log *slog.Logger) error {
 			}
 		}
 		t := newSchedTx(tx, true)
+		t.fresh = true // the indices are empty
 		c := tx.Bucket(bucketAssignments).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			a, err := decodeAssignment(k, v)

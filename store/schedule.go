@@ -112,7 +112,7 @@ type writes struct {
 	scratch []byte
 	// groups are the entries of the grouped indices the transaction
 	// changes, by bucket and key (group.go).
-	groups map[string]map[string]*groupAcc
+	groups []*groupSet
 }
 
 // scratch returns a buffer to build one key or value in, for keep: the
@@ -279,6 +279,10 @@ func (w *writes) len() int {
 type schedTx struct {
 	tx *bolt.Tx
 	w  *writes
+	// fresh is set while writing an assignment of a plan that has none
+	// stored (CreateFresh): the grouped indices hold no entry of its
+	// occurrence to read.
+	fresh bool
 }
 
 // newSchedTx returns the scheduler's view of a bbolt transaction. With
@@ -435,6 +439,15 @@ func (t schedTx) PutAssignment(a scheduler.Assignment) error {
 
 // CreateAssignment writes a new assignment without looking for an old one.
 func (t schedTx) CreateAssignment(a scheduler.Assignment) error {
+	return t.putAssignment(a, scheduler.Assignment{}, false)
+}
+
+// CreateFresh writes a new assignment of a plan with no assignment stored
+// (its first Sync; scheduler.FreshCreator): as CreateAssignment, without
+// looking for its occurrence's index entries, which only stored
+// assignments have.
+func (t schedTx) CreateFresh(a scheduler.Assignment) error {
+	t.fresh = t.w != nil
 	return t.putAssignment(a, scheduler.Assignment{}, false)
 }
 
