@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -255,6 +256,72 @@ func readSchema3(t *testing.T, db *DB) schema3Contents {
 // grouped entries, one per occurrence and moment or day, and the engine
 // reads exactly what the old version read.
 func TestMigrateSchema3(t *testing.T) {
+	for _, chunk := range []int{20000, 1} {
+		t.Run(fmt.Sprint("chunk ", chunk), func(t *testing.T) {
+			defer func(n int) { migrateChunk = n }(migrateChunk)
+			migrateChunk = chunk
+			testMigrateSchema3(t)
+		})
+	}
+}
+
+// TestMigrateSchema3ResumesAfterCrash: a migration stopped after two of its
+// transactions (one assignment each: I.1's units apart) leaves schema 3;
+// the next Open rebuilds the indices from the start and reads exactly what
+// the old version read.
+func TestMigrateSchema3ResumesAfterCrash(t *testing.T) {
+	defer func(n int) { migrateChunk = n }(migrateChunk)
+	migrateChunk = 1
+	path, want := schema3Fixture(t)
+	chunks := 0
+	afterGroupChunk = func() error {
+		if chunks++; chunks == 2 {
+			return errors.New("crash")
+		}
+		return nil
+	}
+	defer func() { afterGroupChunk = func() error { return nil } }()
+	if db, err := Open(path, Options{}); err == nil {
+		db.Close()
+		t.Fatal("the stopped migration opened the database")
+	}
+	if v, _ := storedSchema(t, path); v != 3 {
+		t.Fatalf("schema %d after the stop, want 3", v)
+	}
+	afterGroupChunk = func() error { return nil }
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "resumed", readSchema3(t, db), want)
+	db.Close()
+	if v, _ := storedSchema(t, path); v != schemaVersion {
+		t.Errorf("schema %d, want %d", v, schemaVersion)
+	}
+}
+
+func schema3Fixture(t *testing.T) (string, schema3Contents) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/schema3.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var want schema3Contents
+	raw, err := os.ReadFile("testdata/schema3.db.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	return path, want
+}
+
+func testMigrateSchema3(t *testing.T) {
 	data, err := os.ReadFile("testdata/schema3.db")
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -53,43 +54,74 @@ func (db *DB) migrate(from int, log *slog.Logger) error {
 	return nil
 }
 
+// afterGroupChunk runs between two transactions of migrateGroups (a test
+// stops the migration there, as a crash would).
+var afterGroupChunk = func() error { return nil }
+
 // migrateGroups brings a database of schema 3 to schema 4: the time index
 // of next steps and the open index rebuilt from every assignment, grouped
-// by occurrence, with the schema number in the same transaction, so that
-// a crash leaves the old indices or the new ones. The old entries' pages
-// are then given back by a compaction.
+// by occurrence, migrateChunk assignments a transaction, the file's pages
+// given back after each (one transaction held 550 MB at 100,000 tasks ×
+// 5 units). The first transaction empties the two indices; the schema
+// number is written with the last: a crash in between rebuilds them again
+// at the next Open. The old entries' pages are then given back by a
+// compaction.
 func (db *DB) migrateGroups(log *slog.Logger) error {
 	t0 := time.Now()
-	var n int
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketPending, bucketOpen} {
-			if err := tx.DeleteBucket(name); err != nil {
+	n := 0
+	var after []byte // the last assignment key done
+	for first := true; ; first = false {
+		done := false
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			if first {
+				for _, name := range [][]byte{bucketPending, bucketOpen} {
+					if err := tx.DeleteBucket(name); err != nil {
+						return err
+					}
+					if _, err := tx.CreateBucket(name); err != nil {
+						return err
+					}
+				}
+			}
+			t := newSchedTx(tx, true)
+			c := tx.Bucket(bucketAssignments).Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for i := 0; k != nil && i < migrateChunk; k, v = c.Next() {
+				a, err := decodeAssignment(k, v)
+				if err != nil {
+					return err
+				}
+				if err := t.groupMove(a, scheduler.Assignment{}, false); err != nil {
+					return err
+				}
+				after = append(after[:0], k...)
+				i++
+				n++
+			}
+			if err := t.flush(); err != nil {
 				return err
 			}
-			if _, err := tx.CreateBucket(name); err != nil {
-				return err
+			if k == nil {
+				done = true
+				return putJSON(tx.Bucket(bucketMeta), keySchema, 4)
 			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s to schema 4: %w", db.path, err)
 		}
-		t := newSchedTx(tx, true)
-		t.fresh = true // the indices are empty
-		c := tx.Bucket(bucketAssignments).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			a, err := decodeAssignment(k, v)
-			if err != nil {
-				return err
-			}
-			if err := t.groupMove(a, scheduler.Assignment{}, false); err != nil {
-				return err
-			}
-			n++
+		_ = db.ReleaseMapped()
+		if done {
+			break
 		}
-		if err := t.flush(); err != nil {
-			return err
+		if err := afterGroupChunk(); err != nil {
+			return fmt.Errorf("migrate %s to schema 4: %w", db.path, err)
 		}
-		return putJSON(tx.Bucket(bucketMeta), keySchema, 4)
-	})
-	if err != nil {
-		return fmt.Errorf("migrate %s to schema 4: %w", db.path, err)
 	}
 	log.Info("database migrated", "path", db.path, "schema", 4, "what", "indices grouped by task occurrence",
 		"assignments", n, "took", time.Since(t0).Round(time.Millisecond).String())
