@@ -9,7 +9,6 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/sct-langson/nhacviec/notify"
 	"github.com/sct-langson/nhacviec/org"
 	"github.com/sct-langson/nhacviec/plan"
-	"github.com/sct-langson/nhacviec/report"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -396,15 +394,19 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	}
 	// Firing changes no assignment's state or due day: the weekly
 	// summaries are known once planned. They are read now, and titled on
-	// another core while the engine fires (52 reports for a year).
-	assignments, err := previewWeeklyState(cfg, st, to)
-	if err != nil {
-		return err
-	}
+	// another core while the engine fires (52 for a year).
 	weeklyDone := make(chan []previewEntry, 1)
-	go func() {
-		weeklyDone <- previewWeekly(cfg, assignments, tasks, from, to, !strings.HasPrefix(state, "the state of"))
-	}()
+	if to0, ok := weeklyRecipient(cfg); ok {
+		ws, err := previewWeeklyState(cfg, st, to)
+		if err != nil {
+			return err
+		}
+		go func() {
+			weeklyDone <- previewWeekly(cfg, to0, ws, from, to, !strings.HasPrefix(state, "the state of"))
+		}()
+	} else {
+		weeklyDone <- nil // off, or no one to send them to: nothing to read
+	}
 	if *asJSON {
 		fmt.Fprintf(m.stderr, "nhacviec: preview from %s\n", state) // stdout stays JSON
 	} else {
@@ -459,95 +461,6 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 		return err
 	}
 	return out.finish(from, to)
-}
-
-// previewWeekly lists the weekly summaries to the office's head that run
-// sends in [from, to]: at each weekly moment (moved to a working moment),
-// titled from the assignments' state then. Done marks do not change during
-// a preview, so the state at the end of it tells every moment's buckets.
-// With catchUp (a daemon starting without state), the last week's summary
-// missed within the week before from goes at from's working moment, as run
-// sends it on its first start.
-func previewWeekly(cfg *config.Config, state weeklyState, tasks []scheduler.Task, from, to time.Time, catchUp bool) []previewEntry {
-	w := cfg.Scheduling.Weekly
-	u, ok := cfg.Directory.Unit(cfg.Office)
-	if w == nil || !ok {
-		return nil
-	}
-	head, ok := cfg.Directory.Person(u.Head)
-	if !ok {
-		return nil
-	}
-	open, done := state.open, state.done
-	to0 := notify.Recipient{ID: head.ID, Name: head.Name, Email: head.Email, TelegramID: head.Telegram}
-	cal := cfg.Scheduling.Calendar
-	var out []previewEntry
-	add := func(at, moment time.Time) {
-		day := calendar.DateOf(at.In(cfg.Location))
-		n, _ := slices.BinarySearchFunc(open, day, func(a scheduler.Assignment, d calendar.Date) int {
-			if a.DueDay.After(d) {
-				return 1
-			}
-			return -1
-		})
-		as := append(open[:n:n], done...)
-		r := report.Build(at, cfg.Location, tasks, as, cfg.Directory, report.WithCalendar(cal))
-		title, _ := r.Weekly(moment.AddDate(0, 0, -7))
-		out = append(out, previewEntry{At: at, Recipient: to0, Kind: notify.KindInfo,
-			Channels: scheduler.Channels(cfg.Directory, to0, enabledChannels(cfg), cfg.Delivery.AllChannels),
-			Title:    "[Nhắc việc CCHC] " + title + " — " + notify.FormatDate(moment)})
-	}
-	seen := map[time.Time]bool{}
-	if catchUp {
-		// As weeklyDue at the daemon's first working moment: the latest
-		// weekly moment by then, if it came before from.
-		start := cal.NextWorkingMoment(from)
-		var last time.Time
-		for t := w.Next(from.AddDate(0, 0, -8)); !t.IsZero(); t = w.Next(t) {
-			at := cal.NextWorkingMoment(t)
-			if at.After(start) {
-				break
-			}
-			last = at
-		}
-		if !last.IsZero() && last.Before(from) && start.Sub(last) <= 7*24*time.Hour && !start.After(to) {
-			add(start, last)
-		}
-	}
-	for t := w.Next(from.Add(-time.Nanosecond)); !t.IsZero() && !t.After(to); t = w.Next(t) {
-		at := cal.NextWorkingMoment(t)
-		if at.After(to) || seen[at] {
-			continue
-		}
-		seen[at] = true
-		add(at, at)
-	}
-	slices.SortStableFunc(out, func(a, b previewEntry) int { return a.At.Compare(b.At) })
-	return out
-}
-
-// weeklyState is what the weekly summaries' titles count (previewWeekly):
-// the open assignments due by the preview's last day, by due day, and the
-// done ones.
-type weeklyState struct{ open, done []scheduler.Assignment }
-
-// previewWeeklyState reads the weekly summaries' state from st.
-func previewWeeklyState(cfg *config.Config, st scheduler.Store, to time.Time) (weeklyState, error) {
-	var open, done []scheduler.Assignment
-	err := st.View(func(tx scheduler.Tx) error {
-		err := tx.ForEachOpen(calendar.DateOf(to.In(cfg.Location)), func(a scheduler.Assignment) error {
-			open = append(open, a) // by due day
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return tx.ForEachDoneSince(time.Time{}, func(a scheduler.Assignment) error {
-			done = append(done, a)
-			return nil
-		})
-	})
-	return weeklyState{open, done}, err
 }
 
 // enabledChannels are the channels the config sets up; nil (all) when none
