@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -93,17 +94,7 @@ func (x *openIndex) update(was, is, moved bool) {
 // through returns the open assignments due on or before d, in order.
 func (x *openIndex) through(s *MemStore, d calendar.Date) []openEntry {
 	if x.dirty || x.list == nil && len(s.recs) > 0 {
-		// A new list: a scan still reading the old one keeps it whole.
-		open := s.arena.intern(string(StateOpen))
-		x.list = make([]openEntry, 0, len(x.list))
-		for id := range s.recs {
-			if r := &s.recs[id]; r.state == open {
-				x.list = append(x.list, openEntry{r.due, int32(id)})
-			}
-		}
-		slices.SortFunc(x.list, func(a, b openEntry) int {
-			return cmp.Or(a.due.Compare(b.due), strings.Compare(s.key(a.id), s.key(b.id)))
-		})
+		x.list = openByDue(s) // a new list: a scan still reading the old one keeps it whole
 		x.dirty = false
 	}
 	n, _ := slices.BinarySearchFunc(x.list, d, func(e openEntry, d calendar.Date) int {
@@ -113,6 +104,36 @@ func (x *openIndex) through(s *MemStore, d calendar.Date) []openEntry {
 		return -1
 	})
 	return x.list[:n]
+}
+
+// openByDue lists the open records by due day then key: the records in
+// key order, placed by due day (a counting sort). A preview's copy of
+// 500,000 assignments was sorted by comparing keys, half a second; there
+// are a few hundred due days.
+func openByDue(s *MemStore) []openEntry {
+	open := s.arena.intern(string(StateOpen))
+	byKey := s.keys.of(s, "")
+	at := map[calendar.Date]int{} // the count of each due day, then where its next record goes
+	n := 0
+	for _, id := range byKey {
+		if r := &s.recs[id]; r.state == open {
+			at[r.due]++
+			n++
+		}
+	}
+	days := slices.SortedFunc(maps.Keys(at), calendar.Date.Compare)
+	next := 0
+	for _, d := range days {
+		at[d], next = next, next+at[d]
+	}
+	list := make([]openEntry, n)
+	for _, id := range byKey {
+		if r := &s.recs[id]; r.state == open {
+			i := at[r.due]
+			list[i], at[r.due] = openEntry{r.due, id}, i+1
+		}
+	}
+	return list
 }
 
 // doneEntry is a done assignment in the index by done time.
