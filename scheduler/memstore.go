@@ -44,12 +44,27 @@ type MemStore struct {
 		key string // a view of the arena
 		id  int32
 	}
+	// ahead are the records of the last Due answer, from the next one the
+	// engine reads: it reads them in that order, and a look-up in ids
+	// (500,000 keys at 100,000 tasks) cost a microsecond of cache misses
+	// for each of a month's million steps.
+	ahead struct {
+		ids []int32
+		i   int
+	}
 }
 
 // lookup is the record of key.
 func (s *MemStore) lookup(key string) (int32, bool) {
 	if s.last.key == key && key != "" {
 		return s.last.id, true
+	}
+	if a := &s.ahead; a.i < len(a.ids) {
+		if id := a.ids[a.i]; s.key(id) == key { // the same bytes: no compare
+			a.i++
+			s.last.key, s.last.id = s.key(id), id
+			return id, true
+		}
 	}
 	id, ok := s.ids[key]
 	if ok {
@@ -303,6 +318,7 @@ func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
 		return nil, err
 	}
 	ids := t.s.queue.due(t.s, until, limit)
+	t.s.ahead.ids, t.s.ahead.i = ids, 0
 	var out []Pending
 	if len(ids) > 0 {
 		out = make([]Pending, 0, len(ids))
