@@ -223,7 +223,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, 
 	}
 	for i, f := range all {
 		item := s.item(now, f)
-		stepKey := StepKey(f.a.Key, f.step.Name)
+		stepKey := f.key
 		news := f.step.Kind != notify.KindReminder || s.firstReminder(f.a) == f.step.Name
 		for _, t := range tgs[i] {
 			b := boxes[t.to.ID]
