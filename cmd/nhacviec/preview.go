@@ -172,7 +172,7 @@ func (m *Main) previewStore(ctx context.Context, cfg *config.Config, fresh bool)
 		return nil, "", nil, err
 	}
 	defer closeDB()
-	mem, c, err := memCopy(db, cfg.Directory, m.now())
+	mem, c, err := memCopy(db, cfg.Directory, m.now(), copyBatch)
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -237,7 +237,12 @@ type stateCounts struct{ open, snoozed, done int }
 // person and unit mailbox of dir (the engine's only recipients). A
 // scratch database would do the same at the cost of a disk write and an
 // fsync per moment of the preview. The MemStore is lean (MemStore.Lean).
-func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemStore, stateCounts, error) {
+//
+// The assignments are read and decoded on a goroutine of their own, in
+// batches, while this one stores them (at 100,000 tasks half a second
+// each): the database is the preview's alone (or a snapshot), so two
+// read transactions see the same state.
+func memCopy(db *store.DB, dir *org.Directory, now time.Time, batchSize int) (*scheduler.MemStore, stateCounts, error) {
 	var c stateCounts
 	mem := leanStore()
 	counts, err := db.AssignmentCounts()
@@ -249,6 +254,43 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemSto
 		n += k
 	}
 	mem.Reserve(n)
+	batches := make(chan []scheduler.Assignment, 4)
+	stop := make(chan struct{})
+	read := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		read <- db.Scheduler().View(func(tx scheduler.Tx) error {
+			var batch []scheduler.Assignment
+			send := func() error {
+				select {
+				case batches <- batch:
+					batch = nil
+					return nil
+				case <-stop:
+					return errStopCopy
+				}
+			}
+			err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+				if batch == nil {
+					batch = make([]scheduler.Assignment, 0, batchSize)
+				}
+				batch = append(batch, a)
+				if len(batch) == batchSize {
+					return send()
+				}
+				return nil
+			})
+			if err == nil && len(batch) > 0 {
+				err = send()
+			}
+			return err
+		})
+	}()
+	defer func() {
+		close(stop)
+		for range batches { // the reader stops at its next batch
+		}
+	}()
 	steps, err := db.StepRecords()
 	if err != nil {
 		return nil, c, err
@@ -260,17 +302,33 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemSto
 	for _, u := range dir.Units() {
 		ids = append(ids, "unit:"+u.ID)
 	}
+	pending := map[string]bool{}
+	rhythms := map[string]scheduler.Rhythm{}
 	err = db.Scheduler().View(func(tx scheduler.Tx) error {
 		unreported, err := tx.Completions(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			return err
 		}
-		pending := make(map[string]bool, len(unreported))
 		for _, k := range unreported {
 			pending[k] = true
 		}
-		return mem.Update(func(mt scheduler.Tx) error {
-			err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
+		for _, id := range ids {
+			r, err := tx.Rhythm(id)
+			if err != nil {
+				return err
+			}
+			if r.LastDigest != (calendar.Date{}) || len(r.Shown) > 0 {
+				rhythms[id] = r
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, c, err
+	}
+	err = mem.Update(func(mt scheduler.Tx) error {
+		for batch := range batches {
+			for _, a := range batch {
 				switch {
 				case a.State == scheduler.StateDone:
 					c.done++
@@ -284,34 +342,38 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time) (*scheduler.MemSto
 					return err
 				}
 				if a.State == scheduler.StateDone && !pending[a.Key] {
-					return mt.Reported(a.Key)
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			for _, r := range steps {
-				if err := mt.RecordStep(r); err != nil {
-					return err
-				}
-			}
-			for _, id := range ids {
-				r, err := tx.Rhythm(id)
-				if err != nil {
-					return err
-				}
-				if r.LastDigest != (calendar.Date{}) || len(r.Shown) > 0 {
-					if err := mt.PutRhythm(id, r); err != nil {
+					if err := mt.Reported(a.Key); err != nil {
 						return err
 					}
 				}
 			}
-			return nil
-		})
+		}
+		if err := <-read; err != nil {
+			return err
+		}
+		for _, r := range steps {
+			if err := mt.RecordStep(r); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			if r, ok := rhythms[id]; ok {
+				if err := mt.PutRhythm(id, r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	return mem, c, err
 }
+
+// copyBatch is the number of assignments memCopy's reader hands over at a
+// time.
+const copyBatch = 4096
+
+// errStopCopy stops memCopy's reader when the copy failed.
+var errStopCopy = errors.New("copy stopped")
 
 func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	fs := m.flagSet("preview")
