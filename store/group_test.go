@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -302,40 +301,14 @@ func TestMigrateSchema3ResumesAfterCrash(t *testing.T) {
 
 func schema3Fixture(t *testing.T) (string, schema3Contents) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/schema3.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	var want schema3Contents
-	raw, err := os.ReadFile("testdata/schema3.db.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &want); err != nil {
-		t.Fatal(err)
-	}
-	return path, want
+	return fixture(t, "schema3.db", &want), want
 }
 
 func testMigrateSchema3(t *testing.T) {
-	data, err := os.ReadFile("testdata/schema3.db")
+	path, want := schema3Fixture(t)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var want schema3Contents
-	raw, err := os.ReadFile("testdata/schema3.db.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
 	ro, err := Open(path, Options{ReadOnly: true})

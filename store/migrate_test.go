@@ -29,7 +29,15 @@ type schema1Contents struct {
 
 func copyFixture(t *testing.T) (string, schema1Contents) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/schema1.db")
+	var want schema1Contents
+	return fixture(t, "schema1.db", &want), want
+}
+
+// fixture copies testdata/name into a temporary folder, reads what it
+// holds from testdata/name.json into want, and returns the copy's path.
+func fixture(t *testing.T, name string, want any) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,15 +45,14 @@ func copyFixture(t *testing.T) (string, schema1Contents) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var want schema1Contents
-	raw, err := os.ReadFile("testdata/schema1.db.json")
+	raw, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(raw, &want); err != nil {
+	if err := json.Unmarshal(raw, want); err != nil {
 		t.Fatal(err)
 	}
-	return path, want
+	return path
 }
 
 // sameJSON compares two values as the old version wrote them.
