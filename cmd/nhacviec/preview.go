@@ -73,35 +73,38 @@ func previewPlan(st scheduler.Store, cfg scheduler.Config, tasks []scheduler.Tas
 
 // previewFire runs the planned engine e from from until to and hands emit
 // each message as it comes, all its channels together, in time order:
-// nothing is held but the messages of one moment. emit runs on a
+// nothing is held but the messages of a few moments. emit runs on a
 // goroutine of its own, one entry after the other, while the engine fires
-// on (printing a month at 100,000 tasks is 50 MB of text); the first error
-// it returns stops the preview and is returned.
+// on (printing a month at 100,000 tasks is 50 MB of text); the entries
+// are made there too, from each moment's messages. The first error emit
+// returns stops the preview and is returned.
 func previewFire(e *scheduler.Engine, from, to time.Time, emit func(previewEntry) error) error {
-	entries := make(chan previewEntry, 64)
+	moments := make(chan []*notify.Message, 16)
 	stop := make(chan struct{})
 	var emitErr error
 	emitted := make(chan struct{})
 	go func() {
 		defer close(emitted)
-		for pe := range entries {
-			if emitErr != nil {
-				continue
-			}
-			if emitErr = emit(pe); emitErr != nil {
-				close(stop)
+		for msgs := range moments {
+			for _, pe := range momentEntries(msgs) {
+				if emitErr != nil {
+					break
+				}
+				if emitErr = emit(pe); emitErr != nil {
+					close(stop)
+				}
 			}
 		}
 	}()
-	err := previewMoments(e, from, to, func(pe previewEntry) bool {
+	err := previewMoments(e, from, to, func(msgs []*notify.Message) bool {
 		select {
-		case entries <- pe:
+		case moments <- msgs:
 			return true
 		case <-stop:
 			return false
 		}
 	})
-	close(entries)
+	close(moments)
 	<-emitted
 	if emitErr != nil {
 		return emitErr
@@ -109,39 +112,17 @@ func previewFire(e *scheduler.Engine, from, to time.Time, emit func(previewEntry
 	return err
 }
 
-// previewMoments fires e from from until to and hands send each message,
-// all its channels together, in time order, until send returns false.
-func previewMoments(e *scheduler.Engine, from, to time.Time, send func(previewEntry) bool) error {
+// previewMoments fires e from from until to and hands send the messages
+// of each moment, in time order, until send returns false.
+func previewMoments(e *scheduler.Engine, from, to time.Time, send func([]*notify.Message) bool) error {
 	now := from
 	for {
 		msgs, err := e.Fire(now)
 		if err != nil {
 			return err
 		}
-		// One entry per moment and recipient: a message per channel.
-		var moment []previewEntry
-		index := map[string]int{}
-		for _, m := range msgs {
-			key := fmt.Sprint(m.At.Unix(), m.To.ID)
-			if i, ok := index[key]; ok {
-				moment[i].Channels = append(moment[i].Channels, m.Channel)
-				continue
-			}
-			index[key] = len(moment)
-			pe := previewEntry{At: m.At, Recipient: m.To, Channels: []string{m.Channel}, Kind: m.Kind, Title: m.Title,
-				Items: make([]previewItem, 0, len(m.Items))}
-			for _, it := range m.Items {
-				pe.Items = append(pe.Items, previewItem{Kind: it.Kind, TaskID: it.TaskID, Occurrence: it.Occurrence, Unit: it.Unit, Due: it.Due, Copy: it.Copy})
-			}
-			if len(pe.Items) == 0 {
-				pe.Items = nil
-			}
-			moment = append(moment, pe)
-		}
-		for _, pe := range moment {
-			if !send(pe) {
-				return nil
-			}
+		if len(msgs) > 0 && !send(msgs) {
+			return nil
 		}
 		next, ok, err := e.NextWake(now)
 		if err != nil {
@@ -152,6 +133,31 @@ func previewMoments(e *scheduler.Engine, from, to time.Time, send func(previewEn
 		}
 		now = next
 	}
+}
+
+// momentEntries are the entries of one moment's messages: one per
+// recipient, with a message per channel.
+func momentEntries(msgs []*notify.Message) []previewEntry {
+	var moment []previewEntry
+	index := map[string]int{}
+	for _, m := range msgs {
+		key := fmt.Sprint(m.At.Unix(), m.To.ID)
+		if i, ok := index[key]; ok {
+			moment[i].Channels = append(moment[i].Channels, m.Channel)
+			continue
+		}
+		index[key] = len(moment)
+		pe := previewEntry{At: m.At, Recipient: m.To, Channels: []string{m.Channel}, Kind: m.Kind, Title: m.Title,
+			Items: make([]previewItem, 0, len(m.Items))}
+		for _, it := range m.Items {
+			pe.Items = append(pe.Items, previewItem{Kind: it.Kind, TaskID: it.TaskID, Occurrence: it.Occurrence, Unit: it.Unit, Due: it.Due, Copy: it.Copy})
+		}
+		if len(pe.Items) == 0 {
+			pe.Items = nil
+		}
+		moment = append(moment, pe)
+	}
+	return moment
 }
 
 // previewStore is the store a preview plans on: a scratch copy of the

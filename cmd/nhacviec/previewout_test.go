@@ -113,7 +113,11 @@ func TestPreviewFireEmitsInOrderAndStops(t *testing.T) {
 	from, to := time.Date(2024, 6, 13, 7, 0, 0, 0, time.UTC), time.Date(2024, 12, 31, 17, 0, 0, 0, time.UTC)
 	e, _ := seedEngine(t, scheduler.NewMemStore(), from)
 	var want []previewEntry
-	if err := previewMoments(e, from, to, func(pe previewEntry) bool { want = append(want, pe); return true }); err != nil {
+	err := previewMoments(e, from, to, func(msgs []*notify.Message) bool {
+		want = append(want, momentEntries(msgs)...)
+		return true
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if len(want) < 20 {
@@ -138,7 +142,7 @@ func TestPreviewFireEmitsInOrderAndStops(t *testing.T) {
 	e, _ = seedEngine(t, scheduler.NewMemStore(), from)
 	stop := errors.New("disk full")
 	calls := 0
-	err := previewFire(e, from, to, func(pe previewEntry) error {
+	err = previewFire(e, from, to, func(pe previewEntry) error {
 		calls++
 		if calls == 5 {
 			return stop
