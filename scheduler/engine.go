@@ -74,6 +74,35 @@ type Engine struct {
 	batch int
 	// rounds keeps a round's repeats for the next (repeatcache.go).
 	rounds repeatCache
+	// spare is the buffer of a transaction's fired steps, kept for the
+	// next (takeFired): a month's preview at 100,000 tasks fires a
+	// million, 400 bytes each, in batches of up to batch.
+	spareMu sync.Mutex
+	spare   []fired
+}
+
+// takeFired returns an empty buffer for at least n fired steps: the one
+// kept, or a new one.
+func (e *Engine) takeFired(n int) []fired {
+	e.spareMu.Lock()
+	buf := e.spare
+	e.spare = nil
+	e.spareMu.Unlock()
+	if cap(buf) < n {
+		return make([]fired, 0, n)
+	}
+	return buf[:0]
+}
+
+// keepFired keeps buf, done with, for the next takeFired; emptied, so that
+// it holds no assignment alive.
+func (e *Engine) keepFired(buf []fired) {
+	clear(buf[:cap(buf)])
+	e.spareMu.Lock()
+	if cap(buf) > cap(e.spare) {
+		e.spare = buf[:0]
+	}
+	e.spareMu.Unlock()
 }
 
 // state is what one operation of the engine works from: a config and the
@@ -823,7 +852,8 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 					return err
 				}
 			}
-			all := make([]fired, 0, len(due))
+			all := e.takeFired(len(due))
+			defer func() { e.keepFired(all) }() // nothing the transaction returns refers to it
 			for _, p := range due {
 				if all, err = s.fireOne(tx, p, until, now, all); err != nil {
 					return err

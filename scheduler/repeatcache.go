@@ -145,7 +145,8 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 	var added []*repeatable
 	look := func(a Assignment) error {
 		key := a.Key
-		if old := c.byKey[key]; old != nil && old.kind == notify.KindOverdue && a.State == StateOpen && a.DueDay == old.due &&
+		old := c.byKey[key] // once: a round looks at hundreds of thousands
+		if old != nil && old.kind == notify.KindOverdue && a.State == StateOpen && a.DueDay == old.due &&
 			a.DueDay.Before(today) && !a.SnoozedUntil.After(now) && !c.snoozed[key] {
 			// Still overdue, open, unsnoozed: the same whatever its last
 			// step (most writes between rounds are nags sent).
@@ -162,7 +163,6 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 				r = &nr
 			}
 		}
-		old := c.byKey[key]
 		if old != nil && r != nil && sameRepeatable(old, r) {
 			return nil
 		}
