@@ -217,6 +217,25 @@ func previewMemoryLimit(live uint64) int64 {
 	return max(800<<20, 2*int64(live))
 }
 
+// previewCollector sets the collector of a large preview that holds live
+// bytes once planned, and returns what puts it back as it was: a soft
+// memory limit (previewMemoryLimit), and no collection before the heap
+// nears it. The collections the runtime's percentage called for as the
+// heap doubled from what it held came every second at 100,000 tasks,
+// each going through all the preview holds. A limit set by GOMEMLIMIT
+// (or the process) is left alone, and the percentage with it.
+func previewCollector(live uint64) (restore func()) {
+	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		return func() {}
+	}
+	limit := debug.SetMemoryLimit(previewMemoryLimit(live))
+	pct := debug.SetGCPercent(-1)
+	return func() {
+		debug.SetGCPercent(pct)
+		debug.SetMemoryLimit(limit)
+	}
+}
+
 // heapLive is the heap the last collection found live.
 func heapLive() uint64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -457,8 +476,8 @@ func (m *Main) cmdPreview(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, small := previewGCPercent(len(tasks)); !small && debug.SetMemoryLimit(-1) == math.MaxInt64 {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(previewMemoryLimit(heapLive())))
+	if _, small := previewGCPercent(len(tasks)); !small {
+		defer previewCollector(heapLive())()
 	}
 	// Firing changes no assignment's state or due day: the weekly
 	// summaries are known once planned. They are read now, and titled on

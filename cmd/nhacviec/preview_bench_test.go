@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -69,4 +70,38 @@ func TestPreviewMemoryLimit(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("after the preview the limit is %d, want %d as before", got, before)
 	}
+}
+
+// TestPreviewCollector: a large preview's collector runs by the soft
+// memory limit alone (no percentage) while it fires, and both are back as
+// they were after; a limit the process already has (GOMEMLIMIT) is left
+// alone, and the percentage with it.
+func TestPreviewCollector(t *testing.T) {
+	pct := debug.SetGCPercent(137)
+	defer debug.SetGCPercent(pct)
+	limit := debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetMemoryLimit(limit)
+	restore := previewCollector(300 << 20)
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("while it fires the percentage is %d, want -1 (off)", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 800<<20 {
+		t.Errorf("while it fires the limit is %d MiB, want 800", got>>20)
+	}
+	restore()
+	if got := debug.SetGCPercent(137); got != 137 {
+		t.Errorf("after, the percentage is %d, want 137", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("after, the limit is %d, want none", got)
+	}
+	debug.SetMemoryLimit(500 << 20) // as GOMEMLIMIT=500MiB
+	restore = previewCollector(300 << 20)
+	if got := debug.SetGCPercent(137); got != 137 {
+		t.Errorf("under the process's own limit the percentage is %d, want 137", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 500<<20 {
+		t.Errorf("the process's own limit became %d MiB", got>>20)
+	}
+	restore()
 }
