@@ -73,7 +73,8 @@ func TestPreviewMemoryLimit(t *testing.T) {
 }
 
 // TestPreviewCollector: a large preview's collector runs by the soft
-// memory limit alone (no percentage) while it fires, and both are back as
+// memory limit alone (no percentage) while it fires when the limit is at
+// most four times what it holds, by both otherwise, and both are back as
 // they were after; a limit the process already has (GOMEMLIMIT) is left
 // alone, and the percentage with it.
 func TestPreviewCollector(t *testing.T) {
@@ -92,6 +93,17 @@ func TestPreviewCollector(t *testing.T) {
 	if got := debug.SetGCPercent(137); got != 137 {
 		t.Errorf("after, the percentage is %d, want 137", got)
 	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("after, the limit is %d, want none", got)
+	}
+	restore = previewCollector(40 << 20) // 10,000 tasks
+	if got := debug.SetGCPercent(137); got != 137 {
+		t.Errorf("holding 40 MiB the percentage is %d, want 137 as before", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 800<<20 {
+		t.Errorf("holding 40 MiB the limit is %d MiB, want 800", got>>20)
+	}
+	restore()
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("after, the limit is %d, want none", got)
 	}
