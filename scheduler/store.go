@@ -84,5 +84,14 @@ type FreshCreator interface {
 	CreateFresh(a Assignment) error
 }
 
+// Preparer is implemented by a Store that can build a transaction's
+// writes ahead, outside any transaction, when they read nothing stored (a
+// plan's first Sync): Prepare runs fn on a Tx whose reads fail, and
+// returns what writes the result in one transaction. Sync builds a chunk
+// that way on another core while the chunk before is written.
+type Preparer interface {
+	Prepare(fn func(Tx) error) (commit func() error, err error)
+}
+
 // ErrReadAfterWrite is returned by a scan made in an Update after a write.
 var ErrReadAfterWrite = errors.New("scan after a write in the same scheduler transaction: scan first, then write")

@@ -148,7 +148,7 @@ func (t schedTx) groupAdd(bucket, key []byte, name string, payload []byte) error
 	if err != nil {
 		return fmt.Errorf("index %s entry %x: %w", bucket, key, err)
 	}
-	return t.tx.Bucket(bucket).Put(key, v)
+	return t.tx.Bucket(bucket).Put(bytes.Clone(key), v) // bbolt keeps the key until the commit
 }
 
 // groupRemove removes item name from the index entry key, and the entry
@@ -173,7 +173,7 @@ func (t schedTx) groupRemove(bucket, key []byte, name string) error {
 	if empty {
 		return t.tx.Bucket(bucket).Delete(key)
 	}
-	return t.tx.Bucket(bucket).Put(key, v)
+	return t.tx.Bucket(bucket).Put(bytes.Clone(key), v) // bbolt keeps the key until the commit
 }
 
 // groupAcc is an index entry as a buffered transaction changes it: read
@@ -242,7 +242,7 @@ func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 		gs.last = acc
 		return acc, nil
 	}
-	acc := &groupAcc{key: key, items: make([]accItem, 0, 4)}
+	acc := &groupAcc{key: w.mem.add(key), items: make([]accItem, 0, 4)}
 	if t.fresh {
 		// no entry of this occurrence is stored
 	} else if old := t.tx.Bucket(bucket).Get(key); old != nil {
@@ -358,8 +358,10 @@ func (t schedTx) groupMove(a, old scheduler.Assignment, found bool) error {
 	if found {
 		oldPrefix, oldItem = groupSplit(old)
 	}
-	timeKey := func(at time.Time, prefix string) []byte { return t.keep(appendTimeKey(t.scratch(), at, prefix)) }
-	dateKey := func(d calendar.Date, prefix string) []byte { return t.keep(appendDateKey(t.scratch(), d, prefix)) }
+	// Keys built on the stack: the entry keeps its own copy when new.
+	var kb [128]byte
+	timeKey := func(at time.Time, prefix string) []byte { return appendTimeKey(kb[:0], at, prefix) }
+	dateKey := func(d calendar.Date, prefix string) []byte { return appendDateKey(kb[:0], d, prefix) }
 	same := found && oldPrefix == prefix && oldItem == item
 	hadNext := found && old.Next != nil
 	switch {
