@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/rules"
@@ -24,6 +25,16 @@ type memo struct {
 	// byPlan are the state's tasks by plan and id (taskPtr).
 	byPlanOnce sync.Once
 	byPlan     map[string]map[string]*Task
+	// lastTask is the task taskPtr found last: the steps fired and
+	// repeated come by key, the units of an occurrence one after the
+	// other, and each asks for its task several times.
+	lastTask atomic.Pointer[foundTask]
+}
+
+// foundTask is a task found by plan and id (nil: none).
+type foundTask struct {
+	plan, id string
+	t        *Task
 }
 
 // taskPtr is the task id of plan as of the last Sync, nil when none: a
@@ -31,6 +42,9 @@ type memo struct {
 // and id into the key of state.tasks was most of the cost of a look-up
 // (a plan's map is found among a few, then the id hashed alone).
 func (s *state) taskPtr(plan, id string) *Task {
+	if f := s.memo.lastTask.Load(); f != nil && f.id == id && f.plan == plan {
+		return f.t
+	}
 	s.memo.byPlanOnce.Do(func() {
 		s.memo.byPlan = map[string]map[string]*Task{}
 		for _, t := range s.tasks {
@@ -42,7 +56,9 @@ func (s *state) taskPtr(plan, id string) *Task {
 			m[t.ID] = t
 		}
 	})
-	return s.memo.byPlan[plan][id]
+	t := s.memo.byPlan[plan][id]
+	s.memo.lastTask.Store(&foundTask{plan: plan, id: id, t: t})
+	return t
 }
 
 // stepsKey is what an assignment's steps depend on.
