@@ -215,13 +215,18 @@ func (g *groupAcc) remove(name string) {
 // groupSet is a buffered transaction's changed entries of one index.
 type groupSet struct {
 	bucket []byte
-	byKey  map[string]*groupAcc
-	list   []*groupAcc // in the order first met
-	last   *groupAcc   // the entry met last: a task's units follow each other
+	// byKey finds an entry by key; nil until a look-up needs it (a plan's
+	// first Sync meets each entry once, its units one after the other).
+	byKey map[string]*groupAcc
+	list  []*groupAcc // in the order first met
+	last  *groupAcc   // the entry met last: a task's units follow each other
 }
 
 // group returns the transaction's entry key of an index, read from the
-// file the first time.
+// file the first time. In a fresh write (CreateFresh), an entry that is
+// not the last one met is new: the entries of a plan with nothing stored
+// are those of its occurrences, each met once with its units one after
+// the other; should one be met twice, flushGroups merges the two.
 func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 	w := t.w
 	w.wrote = true
@@ -232,15 +237,23 @@ func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 		}
 	}
 	if gs == nil {
-		gs = &groupSet{bucket: bucket, byKey: map[string]*groupAcc{}}
+		gs = &groupSet{bucket: bucket}
 		w.groups = append(w.groups, gs)
 	}
 	if gs.last != nil && bytes.Equal(gs.last.key, key) {
 		return gs.last, nil
 	}
-	if acc := gs.byKey[string(key)]; acc != nil {
-		gs.last = acc
-		return acc, nil
+	if !t.fresh {
+		if gs.byKey == nil {
+			gs.byKey = make(map[string]*groupAcc, len(gs.list))
+			for _, acc := range gs.list {
+				gs.byKey[string(acc.key)] = acc
+			}
+		}
+		if acc := gs.byKey[string(key)]; acc != nil {
+			gs.last = acc
+			return acc, nil
+		}
 	}
 	acc := &groupAcc{key: w.mem.add(key), items: make([]accItem, 0, 4)}
 	if t.fresh {
@@ -258,20 +271,32 @@ func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 			return nil, fmt.Errorf("index %s entry %x: %w", bucket, key, err)
 		}
 	}
-	gs.byKey[string(key)] = acc
+	if gs.byKey != nil {
+		gs.byKey[string(key)] = acc
+	}
 	gs.list = append(gs.list, acc)
 	gs.last = acc
 	return acc, nil
 }
 
 // flushGroups buffers the write of every changed index entry, in key
-// order (then the flush finds them sorted).
+// order (then the flush finds them sorted). Two entries of one key (met
+// twice in fresh writes) are merged, the later items winning.
 func (t schedTx) flushGroups() {
 	for _, gs := range t.w.groups {
 		if !slices.IsSortedFunc(gs.list, byGroupKey) {
-			slices.SortFunc(gs.list, byGroupKey)
+			slices.SortStableFunc(gs.list, byGroupKey)
 		}
-		for _, acc := range gs.list {
+		list := gs.list
+		for i, acc := range list {
+			if i+1 < len(list) && bytes.Equal(list[i+1].key, acc.key) {
+				next := list[i+1]
+				for _, it := range next.items {
+					acc.set(it.name, it.payload)
+				}
+				next.items, next.stored, next.changed = acc.items, acc.stored || next.stored, acc.changed || next.changed
+				continue
+			}
 			switch {
 			case !acc.changed:
 			case len(acc.items) == 0 && acc.stored:

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -409,5 +410,48 @@ func TestFreshSyncIndices(t *testing.T) {
 	})
 	if entries != 3 {
 		t.Errorf("%d time index entries, want 3 (one per task occurrence)", entries)
+	}
+}
+
+// TestFreshEntriesMetTwice: fresh writes that meet an entry again after
+// another one (not the way Sync writes, but allowed) and a write that looks
+// entries up in between still leave each entry listing all its units.
+func TestFreshEntriesMetTwice(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "n.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	at := time.Date(2024, 12, 1, 8, 0, 0, 0, loc)
+	mk := func(occ, unit string) scheduler.Assignment {
+		key := scheduler.AssignmentKey("60/KH-SCT", occ, unit)
+		return scheduler.Assignment{Key: key, Plan: "60/KH-SCT", TaskID: occ[:strings.IndexByte(occ, '@')], Occurrence: occ, Unit: unit,
+			DueDay: calendar.Date{Year: 2024, Month: time.December, Day: 31}, State: scheduler.StateOpen,
+			Next: &scheduler.Pending{At: at, Assignment: key, Step: "reminder-30"}}
+	}
+	err = db.Scheduler().Update(func(tx scheduler.Tx) error {
+		fc := tx.(scheduler.FreshCreator)
+		for _, a := range []scheduler.Assignment{mk("I.1@2024", "vp"), mk("I.2@2024", "vp"), mk("I.1@2024", "qltm")} {
+			if err := fc.CreateFresh(a); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateAssignment(mk("I.1@2024", "kt")); err != nil { // looks its entries up
+			return err
+		}
+		return fc.CreateFresh(mk("I.1@2024", "ab"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIndices(t, db, "after", rand.New(rand.NewPCG(1, 2)), at.Add(time.Hour))
+	var due []scheduler.Pending
+	_ = db.Scheduler().View(func(tx scheduler.Tx) error {
+		due, err = tx.Due(at, 100)
+		return err
+	})
+	if len(due) != 5 {
+		t.Errorf("due %v, want the 5 assignments", due)
 	}
 }
