@@ -130,14 +130,15 @@ func groupWithout(dst, old []byte, name string) (v []byte, empty bool, err error
 	return dst, n == 0, err
 }
 
-// groupAdd sets item name of the index entry key to payload.
+// groupAdd sets item name of the index entry key to payload (kept, in a
+// buffered transaction).
 func (t schedTx) groupAdd(bucket, key []byte, name string, payload []byte) error {
 	if t.w != nil {
 		acc, err := t.group(bucket, key)
 		if err != nil {
 			return err
 		}
-		acc.set(name, t.w.mem.add(payload))
+		acc.set(name, payload) // kept by the caller
 		return nil
 	}
 	old := t.tx.Bucket(bucket).Get(key)
@@ -255,7 +256,7 @@ func (t schedTx) group(bucket, key []byte) (*groupAcc, error) {
 			return acc, nil
 		}
 	}
-	acc := &groupAcc{key: w.mem.add(key), items: make([]accItem, 0, 4)}
+	acc := &groupAcc{key: w.mem.add(key), items: make([]accItem, 0, 8)}
 	if t.fresh {
 		// no entry of this occurrence is stored
 	} else if old := t.tx.Bucket(bucket).Get(key); old != nil {
@@ -383,10 +384,15 @@ func (t schedTx) groupMove(a, old scheduler.Assignment, found bool) error {
 	if found {
 		oldPrefix, oldItem = groupSplit(old)
 	}
-	// Keys built on the stack: the entry keeps its own copy when new.
-	var kb [128]byte
-	timeKey := func(at time.Time, prefix string) []byte { return appendTimeKey(kb[:0], at, prefix) }
-	dateKey := func(d calendar.Date, prefix string) []byte { return appendDateKey(kb[:0], d, prefix) }
+	// Keys built in one buffer of the transaction's (bbolt's Get would
+	// move one on the stack to the heap): the entry keeps its own copy.
+	var kb []byte
+	if t.w != nil {
+		kb = t.w.keys[:0]
+		defer func() { t.w.keys = kb[:0] }()
+	}
+	timeKey := func(at time.Time, prefix string) []byte { kb = appendTimeKey(kb[:0], at, prefix); return kb }
+	dateKey := func(d calendar.Date, prefix string) []byte { kb = appendDateKey(kb[:0], d, prefix); return kb }
 	same := found && oldPrefix == prefix && oldItem == item
 	hadNext := found && old.Next != nil
 	switch {
@@ -399,8 +405,7 @@ func (t schedTx) groupMove(a, old scheduler.Assignment, found bool) error {
 			}
 		}
 		if a.Next != nil {
-			var pb [64]byte
-			payload := appendStepPayload(pb[:0], *a.Next)
+			payload := t.keep(appendStepPayload(t.scratch(), *a.Next)) // the entry keeps it
 			if err := t.groupAdd(bucketPending, timeKey(a.Next.At, prefix), item, payload); err != nil {
 				return err
 			}

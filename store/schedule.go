@@ -113,6 +113,8 @@ type writes struct {
 	// groups are the entries of the grouped indices the transaction
 	// changes, by bucket and key (group.go).
 	groups []*groupSet
+	// keys is where index entries' keys are built (group.go).
+	keys []byte
 }
 
 // scratch returns a buffer to build one key or value in, for keep: the
