@@ -32,12 +32,12 @@ func (l *changeLog) note(id int32) {
 
 // ChangedSince implements changeFeed: the log is kept from the first
 // question on, and emptied by each answer (one engine reads it).
-func (t memTx) ChangedSince(mark uint64, fn func(Assignment) error) (uint64, bool, error) {
+func (t memTx) ChangedSince(mark uint64, fn func(int32, Assignment) error) (uint64, bool, error) {
 	l := &t.s.log
 	ok := l.on && mark == l.gen && fn != nil
 	if ok {
 		for _, id := range l.ids {
-			if err := fn(t.s.getLean(id)); err != nil {
+			if err := fn(id, t.s.getLean(id)); err != nil {
 				return 0, false, err
 			}
 		}
@@ -49,7 +49,7 @@ func (t memTx) ChangedSince(mark uint64, fn func(Assignment) error) (uint64, boo
 }
 
 // ForEachOpenBetween implements changeFeed.
-func (t memTx) ForEachOpenBetween(from, through calendar.Date, fn func(Assignment) error) error {
+func (t memTx) ForEachOpenBetween(from, through calendar.Date, fn func(int32, Assignment) error) error {
 	if err := t.scan(); err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (t memTx) ForEachOpenBetween(from, through calendar.Date, fn func(Assignmen
 		return 1
 	})
 	for _, e := range list[i:] {
-		if err := fn(t.s.getLean(e.id)); err != nil {
+		if err := fn(e.id, t.s.getLean(e.id)); err != nil {
 			return err
 		}
 	}

@@ -24,13 +24,17 @@ type changeFeed interface {
 	// fn not called, when fn is nil or mark is not the last one it
 	// handed out (the caller reads everything again, then asks from
 	// next).
-	ChangedSince(mark uint64, fn func(Assignment) error) (next uint64, ok bool, err error)
+	ChangedSince(mark uint64, fn func(id int32, a Assignment) error) (next uint64, ok bool, err error)
 	// ForEachOpenBetween is ForEachOpen for the due days from through
 	// through.
-	ForEachOpenBetween(from, through calendar.Date, fn func(Assignment) error) error
+	ForEachOpenBetween(from, through calendar.Date, fn func(id int32, a Assignment) error) error
 	// Both hand over of an assignment what a repeat depends on: key,
 	// plan, task, occurrence, unit, state, due day, snooze and last step
-	// (not its next step, done mark, last step's moment nor notes).
+	// (not its next step, done mark, last step's moment nor notes), and
+	// its number in the store (id): from 0, few above the number of
+	// assignments, the same for an assignment as long as the store
+	// lives. The cache finds what it keeps by number, not by key (a
+	// round looks at hundreds of thousands).
 }
 
 // repeatCache keeps a round's repeatables for the next round. A preview
@@ -51,11 +55,11 @@ type repeatCache struct {
 	day   calendar.Date // of the last round
 	now   time.Time     // of the last round
 	reach calendar.Date // reminderReach(day)
-	byKey map[string]*repeatable
+	byID  []*repeatable // by the store's number (changeFeed)
 	as    []*repeatable // by key, the dead ones still among them
 	// snoozed are the open assignments within reach that a snooze kept
 	// out at the last round: looked at again at every round.
-	snoozed map[string]bool
+	snoozed map[int32]string // number → key
 	// counts are the repeatables of each recipient.
 	counts map[string]int
 	// rebuilds counts the rounds that read everything (for tests).
@@ -111,22 +115,22 @@ var errStale = errors.New("repeats kept are stale")
 
 // rebuild reads the repeatables afresh.
 func (c *repeatCache) rebuild(s *state, feed changeFeed, tx Tx, now time.Time) error {
-	c.s, c.snoozed, c.counts = nil, map[string]bool{}, map[string]int{}
+	c.s, c.snoozed, c.counts = nil, map[int32]string{}, map[string]int{}
 	c.rebuilds++
 	mark, _, err := feed.ChangedSince(0, nil)
 	if err != nil {
 		return err
 	}
-	scan := func(through calendar.Date, fn func(Assignment) error) error {
+	scan := func(through calendar.Date, fn func(int32, Assignment) error) error {
 		return feed.ForEachOpenBetween(calendar.Date{}, through, fn)
 	}
-	as, err := s.openRepeatables(scan, now, func(key string) { c.snoozed[key] = true })
+	as, err := s.openRepeatables(scan, now, func(id int32, key string) { c.snoozed[id] = key })
 	if err != nil {
 		return err
 	}
-	c.as, c.byKey = as, make(map[string]*repeatable, len(as))
+	c.as, c.byID = as, c.byID[:0]
 	for _, r := range as {
-		c.byKey[r.key] = r
+		c.set(r.id, r)
 		c.count(r, 1)
 	}
 	c.s, c.mark, c.day, c.now = s, mark, s.today(now), now
@@ -143,23 +147,25 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 	today := s.today(now)
 	reach := s.reminderReach(today)
 	var added []*repeatable
-	look := func(a Assignment) error {
+	look := func(id int32, a Assignment) error {
 		key := a.Key
-		old := c.byKey[key] // once: a round looks at hundreds of thousands
+		old := c.get(id)
+		_, wasSnoozed := c.snoozed[id]
 		if old != nil && old.kind == notify.KindOverdue && a.State == StateOpen && a.DueDay == old.due &&
-			a.DueDay.Before(today) && !a.SnoozedUntil.After(now) && !c.snoozed[key] {
+			a.DueDay.Before(today) && !a.SnoozedUntil.After(now) && !wasSnoozed {
 			// Still overdue, open, unsnoozed: the same whatever its last
 			// step (most writes between rounds are nags sent).
 			return nil
 		}
-		delete(c.snoozed, key)
+		delete(c.snoozed, id)
 		var r *repeatable
 		if a.State == StateOpen && !a.DueDay.After(reach) {
 			if a.SnoozedUntil.After(now) {
-				c.snoozed[key] = true
+				c.snoozed[id] = key
 			}
 			if kind, ok := s.repeatKind(a, today, now); ok {
 				nr := s.newRepeatable(a, kind)
+				nr.id = id
 				r = &nr
 			}
 		}
@@ -168,11 +174,11 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 		}
 		if old != nil {
 			old.dead = true
-			delete(c.byKey, key)
+			c.set(id, nil)
 			c.count(old, -1)
 		}
 		if r != nil {
-			c.byKey[key] = r
+			c.set(id, r)
 			c.count(r, 1)
 			added = append(added, r)
 		}
@@ -191,7 +197,9 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 			return err
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.snoozed)) {
+	ids := slices.SortedFunc(maps.Keys(c.snoozed), func(a, b int32) int { return strings.Compare(c.snoozed[a], c.snoozed[b]) })
+	for _, id := range ids {
+		k := c.snoozed[id]
 		a, ok, err := tx.Assignment(k)
 		if err != nil {
 			return err
@@ -199,13 +207,32 @@ func (c *repeatCache) update(s *state, feed changeFeed, tx Tx, now time.Time) er
 		if !ok {
 			a = Assignment{Key: k}
 		}
-		if err := look(a); err != nil {
+		if err := look(id, a); err != nil {
 			return err
 		}
 	}
 	c.as = mergeRepeatables(c.as, added)
 	c.mark, c.day, c.now, c.reach = mark, today, now, reach
 	return nil
+}
+
+// get is the repeatable kept for the assignment numbered id, nil when none.
+func (c *repeatCache) get(id int32) *repeatable {
+	if id < 0 || int(id) >= len(c.byID) {
+		return nil
+	}
+	return c.byID[id]
+}
+
+// set keeps r (nil: none) for the assignment numbered id.
+func (c *repeatCache) set(id int32, r *repeatable) {
+	if int(id) >= len(c.byID) {
+		if r == nil {
+			return
+		}
+		c.byID = append(c.byID, make([]*repeatable, int(id)+1-len(c.byID))...)
+	}
+	c.byID[id] = r
 }
 
 // count adds n to the counts of r's recipients.

@@ -178,7 +178,7 @@ func TestMemStoreChangedSince(t *testing.T) {
 	}
 	ask := func(mark uint64) (got []string, next uint64, ok bool) {
 		s.View(func(tx Tx) error {
-			next, ok, _ = tx.(changeFeed).ChangedSince(mark, func(a Assignment) error {
+			next, ok, _ = tx.(changeFeed).ChangedSince(mark, func(_ int32, a Assignment) error {
 				got = append(got, a.Key+" "+a.LastStep)
 				return nil
 			})

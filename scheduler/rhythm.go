@@ -73,6 +73,8 @@ type repeatable struct {
 	unitName string
 	dueAt    time.Time
 	dead     bool
+	// id is its assignment's number in a changeFeed store, else -1.
+	id int32
 }
 
 // assignment is r as the open Assignment it was read from, for item,
@@ -116,7 +118,10 @@ func (s *state) repeats(tx Tx, now time.Time) (*repeatSet, []notify.Item, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	as, err := s.openRepeatables(tx.ForEachOpen, now, nil)
+	scan := func(through calendar.Date, fn func(int32, Assignment) error) error {
+		return tx.ForEachOpen(through, func(a Assignment) error { return fn(-1, a) })
+	}
+	as, err := s.openRepeatables(scan, now, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,10 +148,11 @@ func (s *state) recentDone(tx Tx, now time.Time) ([]notify.Item, error) {
 }
 
 // openRepeatables reads the repeatables of the open assignments within
-// reach of a reminder (scan: Tx.ForEachOpen or as it), by key. snoozed,
-// when not nil, is told of every open assignment left out for its snooze
-// (repeatCache looks at those again each round).
-func (s *state) openRepeatables(scan func(through calendar.Date, fn func(Assignment) error) error, now time.Time, snoozed func(key string)) ([]*repeatable, error) {
+// reach of a reminder (scan: Tx.ForEachOpen or as it, with the store's
+// number of each, changeFeed's, or -1), by key. snoozed, when not nil, is
+// told of every open assignment left out for its snooze (repeatCache
+// looks at those again each round).
+func (s *state) openRepeatables(scan func(through calendar.Date, fn func(int32, Assignment) error) error, now time.Time, snoozed func(id int32, key string)) ([]*repeatable, error) {
 	today := s.today(now)
 	// Only the open assignments within reach of a reminder can be
 	// repeated: the store reads those, not every assignment. They are
@@ -156,9 +162,9 @@ func (s *state) openRepeatables(scan func(through calendar.Date, fn func(Assignm
 	var chunks [][]repeatable
 	var as []*repeatable
 	sorted := true // by key already: one due day only
-	err := scan(s.reminderReach(today), func(a Assignment) error {
+	err := scan(s.reminderReach(today), func(id int32, a Assignment) error {
 		if a.SnoozedUntil.After(now) && snoozed != nil {
-			snoozed(a.Key)
+			snoozed(id, a.Key)
 		}
 		kind, ok := s.repeatKind(a, today, now)
 		if !ok {
@@ -172,6 +178,7 @@ func (s *state) openRepeatables(scan func(through calendar.Date, fn func(Assignm
 		c := &chunks[len(chunks)-1]
 		*c = append(*c, s.newRepeatable(a, kind))
 		r := &(*c)[len(*c)-1]
+		r.id = id
 		if n := len(as); n > 0 && as[n-1].key > r.key {
 			sorted = false
 		}
