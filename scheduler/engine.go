@@ -954,8 +954,9 @@ func (s *state) fireOne(tx Tx, p Pending, until, now time.Time, out []fired) ([]
 		return out, tx.PutAssignment(a)
 	}
 	latest := steps[len(steps)-1].At
-	// Mostly one step to produce and none to skip: no allocation for them.
-	var pbuf, sbuf [4]Step
+	// Mostly one step to produce and few to skip: no allocation for them.
+	var pbuf [4]Step
+	var sbuf [16]Step // a catch-up skips the reminders it missed
 	produce, skip := pbuf[:0], sbuf[:0]
 	for _, st := range steps {
 		if st.At.Equal(latest) {
