@@ -285,6 +285,7 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time, batchSize int) (*s
 	}
 	mem.Reserve(n)
 	batches := make(chan []scheduler.Assignment, 4)
+	free := make(chan []scheduler.Assignment, 8) // batches stored, for the reader to fill again
 	stop := make(chan struct{})
 	read := make(chan error, 1)
 	go func() {
@@ -302,7 +303,11 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time, batchSize int) (*s
 			}
 			err := tx.ForEachAssignment("", func(a scheduler.Assignment) error {
 				if batch == nil {
-					batch = make([]scheduler.Assignment, 0, batchSize)
+					select {
+					case batch = <-free:
+					default:
+						batch = make([]scheduler.Assignment, 0, batchSize)
+					}
 				}
 				batch = append(batch, a)
 				if len(batch) == batchSize {
@@ -376,6 +381,11 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time, batchSize int) (*s
 						return err
 					}
 				}
+			}
+			clear(batch) // the store keeps copies: nothing of it stays alive
+			select {
+			case free <- batch[:0]:
+			default:
 			}
 		}
 		if err := <-read; err != nil {
