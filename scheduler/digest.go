@@ -63,10 +63,14 @@ func (s *state) targets(a Assignment, st Step) []target {
 			k.by = strings.Join(t.CoordIDs, "\x00")
 		}
 	}
+	if f := s.memo.lastTargets.Load(); f != nil && f.k == k {
+		return f.ts
+	}
 	s.memo.mu.Lock()
 	out, ok := s.memo.targets[k]
 	s.memo.mu.Unlock()
 	if ok {
+		s.memo.lastTargets.Store(&foundTargets{k: k, ts: out})
 		return out
 	}
 	out = s.findTargets(a, st)

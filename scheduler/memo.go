@@ -29,6 +29,22 @@ type memo struct {
 	// repeated come by key, the units of an occurrence one after the
 	// other, and each asks for its task several times.
 	lastTask atomic.Pointer[foundTask]
+	// lastSteps and lastTargets are the step sequence and the recipients
+	// found last, for the same reason.
+	lastSteps   atomic.Pointer[foundSteps]
+	lastTargets atomic.Pointer[foundTargets]
+}
+
+// foundTargets are the recipients found by their key.
+type foundTargets struct {
+	k  targetsKey
+	ts []target
+}
+
+// foundSteps is a step sequence found by its key.
+type foundSteps struct {
+	k  stepsKey
+	st Steps
 }
 
 // foundTask is a task found by plan and id (nil: none).
@@ -93,10 +109,14 @@ func (s *state) steps(a Assignment) Steps {
 	var pol Policy
 	k.policy, pol = s.policyOf(a.Plan, a.TaskID)
 	k.start, k.checkins = s.checkinStart(a)
+	if f := s.memo.lastSteps.Load(); f != nil && f.k == k {
+		return f.st
+	}
 	s.memo.mu.Lock()
 	st, ok := s.memo.steps[k]
 	s.memo.mu.Unlock()
 	if ok {
+		s.memo.lastSteps.Store(&foundSteps{k: k, st: st})
 		return st
 	}
 	st = NewSteps(s.Calendar, pol, a.DueDay).with(s.checkinSteps(a))
