@@ -19,7 +19,8 @@ import (
 // steps) are kept in a compact binary layout, schema 2, instead of JSON:
 // at 600,000 assignments JSON cost 1.35 KB each and most of a start's CPU.
 //
-// Every binary record starts with recordV2; a value starting with '{' is
+// Every binary record starts with recordV2 (an index entry of schema 4
+// with recordGroup, group.go); a value starting with '{' is
 // the JSON of schema 1, still read (a database being migrated, or opened
 // read-only). Numbers are varints; a string is its length then its bytes; a
 // time is a kind byte (0 zero, 1 UTC, 2 with an offset), then its Unix
@@ -328,15 +329,11 @@ func decodeAssignment(key, v []byte) (scheduler.Assignment, error) {
 	return a, d.done("assignment", key)
 }
 
-// encodePending is the value of a pending step in the time index; its key
+// encodePending is the value of a pending step in the time index of schema
+// 2 and 3 (a schema 1 database is converted to it before schema 4); its key
 // holds the assignment.
 func encodePending(p scheduler.Pending) []byte {
-	return appendPending(make([]byte, 0, 32), p)
-}
-
-// appendPending appends the value of a pending step to dst.
-func appendPending(dst []byte, p scheduler.Pending) []byte {
-	e := enc{b: dst}
+	e := enc{b: make([]byte, 0, 32)}
 	e.byte(recordV2)
 	e.pending(p)
 	return e.b

@@ -22,10 +22,12 @@ import (
 
 var (
 	bucketAssignments = []byte("assignments")
-	bucketPending     = []byte("pending") // 8-byte big-endian unix nanos + assignment key → step JSON
-	bucketSteps       = []byte("steps")
-	bucketOutbox      = []byte("outbox")     // message id → OutboxRecord
-	bucketOutboxDue   = []byte("outbox_due") // 8-byte next attempt + message id → nil
+	// bucketPending is the time index of next steps: timeKey(moment,
+	// plan|occurrence|) → the units whose next step is then (group.go).
+	bucketPending   = []byte("pending")
+	bucketSteps     = []byte("steps")
+	bucketOutbox    = []byte("outbox")     // message id → OutboxRecord
+	bucketOutboxDue = []byte("outbox_due") // 8-byte next attempt + message id → nil
 	// bucketCompletions lists done marks not yet reported to the office:
 	// 8-byte done time + assignment key → 1.
 	bucketCompletions = []byte("completions")
@@ -33,7 +35,7 @@ var (
 	// scheduler.Rhythm ("" is the engine's last round).
 	bucketRhythm = []byte("rhythm")
 	// bucketOpen indexes the open assignments by due day:
-	// dateKey(due day, assignment key) → empty.
+	// dateKey(due day, plan|occurrence|) → its open units (group.go).
 	bucketOpen = []byte("open")
 	// bucketDone indexes the done assignments by done time:
 	// timeKey(done at, assignment key) → empty.
