@@ -335,6 +335,7 @@ func (d *daemon) signal() {
 
 // sync plans the runtime's tasks as of now.
 func (d *daemon) sync(rt *runtime, now time.Time) (scheduler.SyncResult, error) {
+	defer syncCollector(heapLive())()
 	res, err := d.eng.Sync(rt.tasks, now)
 	if err != nil {
 		return res, err
