@@ -33,7 +33,7 @@ func (c countPrepared) Prepare(fn func(scheduler.Tx) error) (func() error, error
 // chunk prepared: the plan has assignments) does so too.
 func TestPreparedSyncAsUnprepared(t *testing.T) {
 	cfg := benchConfig(t)
-	tasks := benchPlan(4500) // more than two chunks
+	tasks := benchPlan(8500) // more than two chunks of 4,000
 	dir := t.TempDir()
 	open := func(name string) *DB {
 		db, err := Open(filepath.Join(dir, name), Options{})
