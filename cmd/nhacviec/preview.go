@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,13 +137,16 @@ func previewMoments(e *scheduler.Engine, from, to time.Time, send func([]*notify
 }
 
 // momentEntries are the entries of one moment's messages: one per
-// recipient, with a message per channel.
+// message a recipient gets, with the channels it goes by. A message goes
+// once by each channel, so a channel met again for the same recipient is
+// another message: a round of more than one batch of steps (50,000) gives
+// a recipient a digest per batch, and each is shown with its own items.
 func momentEntries(msgs []*notify.Message) []previewEntry {
 	var moment []previewEntry
-	index := map[string]int{}
+	index := map[string]int{} // the recipient's last entry
 	for _, m := range msgs {
 		key := fmt.Sprint(m.At.Unix(), m.To.ID)
-		if i, ok := index[key]; ok {
+		if i, ok := index[key]; ok && !slices.Contains(moment[i].Channels, m.Channel) {
 			moment[i].Channels = append(moment[i].Channels, m.Channel)
 			continue
 		}

@@ -153,3 +153,50 @@ func TestPreviewFireEmitsInOrderAndStops(t *testing.T) {
 		t.Fatalf("got %v after %d calls, want the emit error after 5", err, calls)
 	}
 }
+
+// TestMomentEntriesOnePerMessage: the messages of a moment make one entry
+// per message a recipient gets, with its channels and its own items; a
+// channel met again for the same recipient starts the next message (a
+// round of several batches of steps gives a recipient a digest each).
+func TestMomentEntriesOnePerMessage(t *testing.T) {
+	at := time.Date(2025, 3, 3, 8, 0, 0, 0, time.UTC)
+	lan := notify.Recipient{ID: "unit:vp", Name: "Văn phòng"}
+	minh := notify.Recipient{ID: "minh", Name: "Trần Minh"}
+	items := func(ids ...string) []notify.Item {
+		var out []notify.Item
+		for _, id := range ids {
+			out = append(out, notify.Item{Kind: notify.KindReminder, TaskID: id, Assignment: "P|" + id + "|vp"})
+		}
+		return out
+	}
+	first, second := items("I.1", "I.2"), items("II.1")
+	msgs := []*notify.Message{
+		{Channel: "email", To: lan, At: at, Kind: notify.KindReminder, Items: first},
+		{Channel: "telegram", To: lan, At: at, Kind: notify.KindReminder, Items: first},
+		{Channel: "email", To: minh, At: at, Kind: notify.KindReminder, Items: second},
+		{Channel: "email", To: lan, At: at, Kind: notify.KindReminder, Items: second},
+		{Channel: "telegram", To: lan, At: at, Kind: notify.KindReminder, Items: second},
+	}
+	got := momentEntries(msgs)
+	type entry struct {
+		to       string
+		channels []string
+		tasks    []string
+	}
+	var short []entry
+	for _, e := range got {
+		var tasks []string
+		for _, it := range e.Items {
+			tasks = append(tasks, it.TaskID)
+		}
+		short = append(short, entry{e.Recipient.ID, e.Channels, tasks})
+	}
+	want := []entry{
+		{"unit:vp", []string{"email", "telegram"}, []string{"I.1", "I.2"}},
+		{"minh", []string{"email"}, []string{"II.1"}},
+		{"unit:vp", []string{"email", "telegram"}, []string{"II.1"}},
+	}
+	if !reflect.DeepEqual(short, want) {
+		t.Errorf("entries %+v,\nwant %+v", short, want)
+	}
+}
