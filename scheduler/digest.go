@@ -183,90 +183,12 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string, all bool) 
 // recent are the week's completions: a digest that carries escalations (to
 // the leadership, a superior, the office) says which were done since the
 // reader's last digest.
-func (s *state) messages(tx Tx, now time.Time, all []fired, done []notify.Item, rep *repeatSet, recent []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
-	type box struct {
-		to    notify.Recipient
-		items []notify.Item
-		steps []string
-		seen  map[seenKey]bool
-		// news: the box carries something new for its recipient (not
-		// only a later reminder or a copy), so it goes whatever the rhythm.
-		news bool
+func (s *state) messages(tx Tx, now time.Time, all []fired, held []heldBox, done []notify.Item, rep *repeatSet, recent []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
+	boxes, order, err := s.fillBoxes(tx, now, all, held)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	boxes := map[string]*box{}
-	var order []string
 	leads := map[string][]notify.LeadState{}
-	// Each step's recipients, found once, and about how many lines each
-	// recipient gets (a copy counted once for its occurrence's units in a
-	// row, as the steps come by key): a box is made to its size, not
-	// doubled as it fills (a catch-up morning gives a reader thousands of
-	// items, and an item is large).
-	tgs := make([][]target, len(all))
-	type tally struct {
-		n    int
-		last seenKey
-	}
-	tallies := map[string]*tally{}
-	for i, f := range all {
-		tgs[i] = s.targets(f.a, f.step)
-		for _, t := range tgs[i] {
-			c := tallies[t.to.ID]
-			if c == nil {
-				c = &tally{}
-				tallies[t.to.ID] = c
-			}
-			if t.copy {
-				k := seenKey{copy: true, of: f.a.Occurrence, kind: f.step.Kind}
-				if c.last == k {
-					continue
-				}
-				c.last = k
-			}
-			c.n++
-		}
-	}
-	for i, f := range all {
-		item := s.item(now, f)
-		stepKey := f.key
-		news := f.step.Kind != notify.KindReminder || s.firstReminder(f.a) == f.step.Name
-		for _, t := range tgs[i] {
-			b := boxes[t.to.ID]
-			if b == nil {
-				n := tallies[t.to.ID].n
-				b = &box{to: t.to, seen: make(map[seenKey]bool, n), items: make([]notify.Item, 0, n)}
-				boxes[t.to.ID] = b
-				order = append(order, t.to.ID)
-			}
-			it := item
-			it.Copy = t.copy
-			if it.Copy && s.Detail == DetailFull {
-				ls, ok := leads[f.a.Plan+"|"+f.a.Occurrence]
-				if !ok {
-					var err error
-					if ls, err = s.leadStates(tx, f.a); err != nil {
-						return nil, nil, nil, err
-					}
-					leads[f.a.Plan+"|"+f.a.Occurrence] = ls
-				}
-				it.Leads = ls
-			}
-			// A copy informs about the occurrence, whichever member unit's
-			// assignment carried it: one line per occurrence.
-			k := seenKey{of: it.Assignment, kind: it.Kind}
-			if it.Copy {
-				k = seenKey{copy: true, of: it.Occurrence, kind: it.Kind}
-			}
-			if b.seen[k] {
-				continue
-			}
-			b.seen[k] = true
-			b.items = append(b.items, it)
-			b.news = b.news || news && !t.copy
-			if !t.copy {
-				b.steps = append(b.steps, stepKey)
-			}
-		}
-	}
 	var reported []string
 	if len(done) > 0 {
 		joined := false
@@ -812,4 +734,201 @@ func messageID(to, channel string, at time.Time, steps []string, items []notify.
 
 func isYearPeriod(p string) bool {
 	return len(p) == 4 && strings.Trim(p, "0123456789") == ""
+}
+
+// box is a recipient's digest as it is made: its lines, the steps it
+// carries and what it has seen.
+type box struct {
+	to    notify.Recipient
+	items []notify.Item
+	steps []string
+	seen  map[seenKey]bool
+	// news: the box carries something new for its recipient (not
+	// only a later reminder or a copy), so it goes whatever the rhythm.
+	news bool
+}
+
+// fillBoxes groups the fired steps per recipient (order: as met), after
+// the lines held from the round's batches before (held, first; their
+// items are taken: held's are cleared).
+func (s *state) fillBoxes(tx Tx, now time.Time, all []fired, held []heldBox) (map[string]*box, []string, error) {
+	boxes := map[string]*box{}
+	var order []string
+	leads := map[string][]notify.LeadState{}
+	// Each step's recipients, found once, and about how many lines each
+	// recipient gets (a copy counted once for its occurrence's units in a
+	// row, as the steps come by key): a box is made to its size, not
+	// doubled as it fills (a catch-up morning gives a reader thousands of
+	// items, and an item is large).
+	tgs := make([][]target, len(all))
+	type tally struct {
+		n    int
+		last seenKey
+	}
+	tallies := map[string]*tally{}
+	for i, f := range all {
+		tgs[i] = s.targets(f.a, f.step)
+		for _, t := range tgs[i] {
+			c := tallies[t.to.ID]
+			if c == nil {
+				c = &tally{}
+				tallies[t.to.ID] = c
+			}
+			if t.copy {
+				k := seenKey{copy: true, of: f.a.Occurrence, kind: f.step.Kind}
+				if c.last == k {
+					continue
+				}
+				c.last = k
+			}
+			c.n++
+		}
+	}
+	heldN := map[string]int{} // each recipient's lines held, over the batches
+	for _, h := range held {
+		heldN[h.to.ID] += len(h.items)
+	}
+	for i, h := range held {
+		held[i].items = nil // copied into the box: no second copy alive through the round's last batch
+		b := boxes[h.to.ID]
+		if b == nil {
+			n := heldN[h.to.ID]
+			if c := tallies[h.to.ID]; c != nil {
+				n += c.n
+			}
+			b = &box{to: h.to, seen: make(map[seenKey]bool, n), items: make([]notify.Item, 0, n)}
+			boxes[h.to.ID] = b
+			order = append(order, h.to.ID)
+		}
+		for _, it := range h.items {
+			if k := itemSeenKey(it); !b.seen[k] {
+				b.seen[k] = true
+				b.items = append(b.items, it)
+			}
+		}
+		b.news = b.news || h.news
+		for _, st := range h.steps {
+			b.steps = append(b.steps, st.Key)
+		}
+	}
+	for i, f := range all {
+		item := s.item(now, f)
+		stepKey := f.key
+		news := f.step.Kind != notify.KindReminder || s.firstReminder(f.a) == f.step.Name
+		for _, t := range tgs[i] {
+			b := boxes[t.to.ID]
+			if b == nil {
+				n := tallies[t.to.ID].n
+				b = &box{to: t.to, seen: make(map[seenKey]bool, n), items: make([]notify.Item, 0, n)}
+				boxes[t.to.ID] = b
+				order = append(order, t.to.ID)
+			}
+			it := item
+			it.Copy = t.copy
+			if it.Copy && s.Detail == DetailFull {
+				ls, ok := leads[f.a.Plan+"|"+f.a.Occurrence]
+				if !ok {
+					var err error
+					if ls, err = s.leadStates(tx, f.a); err != nil {
+						return nil, nil, err
+					}
+					leads[f.a.Plan+"|"+f.a.Occurrence] = ls
+				}
+				it.Leads = ls
+			}
+			k := itemSeenKey(it)
+			if b.seen[k] {
+				continue
+			}
+			b.seen[k] = true
+			b.items = append(b.items, it)
+			b.news = b.news || news && !t.copy
+			if !t.copy {
+				b.steps = append(b.steps, stepKey)
+			}
+		}
+	}
+	return boxes, order, nil
+}
+
+// itemSeenKey is what makes a line of a digest once: its assignment and
+// kind; for a copy, which informs about the occurrence whichever member
+// unit's assignment carried it, the occurrence (one line per occurrence).
+func itemSeenKey(it notify.Item) seenKey {
+	if it.Copy {
+		return seenKey{copy: true, of: it.Occurrence, kind: it.Kind}
+	}
+	return seenKey{of: it.Assignment, kind: it.Kind}
+}
+
+// heldBox is what one batch of a round's steps gives a recipient when the
+// round has more batches to come (Fire): the lines of their digest so far,
+// news or not, and the records of the steps they carry, recorded without
+// their messages until the digest is made.
+type heldBox struct {
+	to    notify.Recipient
+	items []notify.Item
+	news  bool
+	steps []StepRecord
+}
+
+// heldBoxes are the boxes of a round's batch that has more to come, kept
+// until the round's last batch (Fire): each with the records of the steps
+// it carries (all gives their moments; produced when they were handled).
+func heldBoxes(boxes map[string]*box, order []string, all []fired, produced func(key string) time.Time) []heldBox {
+	at := make(map[string]time.Time, len(all))
+	for _, f := range all {
+		at[f.key] = f.step.At
+	}
+	out := make([]heldBox, 0, len(order))
+	for _, id := range order {
+		b := boxes[id]
+		h := heldBox{to: b.to, items: b.items, news: b.news}
+		for _, k := range b.steps {
+			h.steps = append(h.steps, StepRecord{Key: k, At: at[k], Produced: produced(k)})
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// heldBefore makes boxes again of the steps held in the store by a
+// process that stopped between a round's batches (Tx.HoldSteps): each
+// step fired again from its assignment as it is now (its lines are the
+// same: firing moved only the assignment's next step), into the boxes
+// that batch made. A step its assignment no longer has (a changed
+// schedule) or an assignment gone is left out.
+func (s *state) heldBefore(tx Tx, now time.Time) ([]heldBox, error) {
+	recs, err := tx.HeldSteps()
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	produced := make(map[string]time.Time, len(recs))
+	var all []fired
+	for _, r := range recs {
+		produced[r.Key] = r.Produced
+		i := strings.LastIndexByte(r.Key, '#')
+		if i < 0 {
+			continue
+		}
+		a, ok, err := tx.Assignment(r.Key[:i])
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		name := r.Key[i+1:]
+		for _, st := range s.steps(a).Until(time.Time{}, -1, r.At) {
+			if st.Name == name {
+				all = append(all, fired{a: a, step: st, key: r.Key})
+				break
+			}
+		}
+	}
+	boxes, order, err := s.fillBoxes(tx, now, all, nil)
+	if err != nil {
+		return nil, err
+	}
+	return heldBoxes(boxes, order, all, func(k string) time.Time { return produced[k] }), nil
 }

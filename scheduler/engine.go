@@ -142,9 +142,23 @@ func New(cfg Config, store Store, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{store: store, log: log, batch: 50000}
+	e := &Engine{store: store, log: log, batch: fireBatch}
 	e.state.Store(&state{Config: &cfg})
 	return e
+}
+
+// fireBatch is the most due steps Fire handles in one transaction.
+const fireBatch = 50000
+
+// SetFireBatch sets the most due steps Fire handles in one transaction
+// (fireBatch unless set; n < 1 restores it). A round of more is made in
+// several, its digests in the last one (Tx.HoldSteps). Call it before the
+// first Fire.
+func (e *Engine) SetFireBatch(n int) {
+	if n < 1 {
+		n = fireBatch
+	}
+	e.batch = n
 }
 
 // SetConfig replaces the planning config (after a reload); call Sync next.
@@ -872,9 +886,16 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 		return nil, nil
 	}
 	var out []*notify.Message
+	// held are the boxes of this round's batches before, in memory: the
+	// store holds their steps only (HoldSteps), read back and made into
+	// boxes again by the first batch of a process that finds some (the
+	// one before stopped between the round's batches).
+	var held []heldBox
+	first := true
 	for {
 		var msgs []*notify.Message
 		var n int
+		var holding []heldBox // this batch's, once committed
 		err := e.store.Update(func(tx Tx) error {
 			due, err := tx.Due(until, e.batch)
 			if err != nil {
@@ -882,10 +903,23 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			}
 			n = len(due)
 			last := n < e.batch
+			// A round of more due steps than a batch makes one digest per
+			// recipient all the same: the batches before the last hold
+			// their boxes, with the steps recorded, and the last one makes
+			// the digests of all of them.
+			hold := round && !last
 			// Every scan before the first write (see Store).
-			done, err := s.completionItems(tx, now)
-			if err != nil {
-				return err
+			var prior []heldBox
+			if round && first {
+				if prior, err = s.heldBefore(tx, now); err != nil {
+					return err
+				}
+			}
+			var done []notify.Item
+			if !hold {
+				if done, err = s.completionItems(tx, now); err != nil {
+					return err
+				}
 			}
 			var rep *repeatSet
 			var recent []notify.Item
@@ -901,9 +935,28 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 					return err
 				}
 			}
+			if hold {
+				boxes, order, err := s.fillBoxes(tx, now, all, nil)
+				if err != nil {
+					return err
+				}
+				holding = append(prior, heldBoxes(boxes, order, all, func(string) time.Time { return now })...)
+				recs := make([]StepRecord, len(all))
+				for i, f := range all {
+					recs[i] = StepRecord{Key: f.key, At: f.step.At, Produced: now}
+					if err := tx.RecordStep(recs[i]); err != nil {
+						return err
+					}
+				}
+				return tx.HoldSteps(recs)
+			}
+			// The boxes before this batch, taken by the last (fillBoxes
+			// clears their lines as it copies them, held's too: a failed
+			// last batch ends the call, and the next reads the store).
+			before := append(held, prior...)
 			var carried map[string][]string
 			var reported []string
-			msgs, carried, reported, err = s.messages(tx, now, all, done, rep, recent)
+			msgs, carried, reported, err = s.messages(tx, now, all, before, done, rep, recent)
 			if err != nil {
 				return err
 			}
@@ -922,6 +975,19 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 					return err
 				}
 			}
+			if len(before) > 0 {
+				for _, h := range before {
+					for _, r := range h.steps {
+						r.Messages = carried[r.Key]
+						if err := tx.RecordStep(r); err != nil {
+							return err
+						}
+					}
+				}
+				if err := tx.DropHeld(); err != nil {
+					return err
+				}
+			}
 			if round && last {
 				return tx.PutRhythm("", Rhythm{LastDigest: today})
 			}
@@ -931,6 +997,8 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			e.rounds.forget()
 			return out, fmt.Errorf("fire steps due at %s: %w", now.Format(time.RFC3339), err)
 		}
+		first = false
+		held = append(held, holding...)
 		out = append(out, msgs...)
 		if n < e.batch {
 			return out, nil

@@ -36,6 +36,7 @@ type MemStore struct {
 	stepKeys    stepSet
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
+	held        []StepRecord
 	marks       map[string]uint64 // memstore_sync.go
 	log         changeLog         // memstore_feed.go
 	// last is the record last looked up by key (lookup): firing a step
@@ -397,6 +398,25 @@ func (t memTx) Reported(key string) error {
 }
 
 func (t memTx) Rhythm(id string) (Rhythm, error) { return t.s.rhythms[id], nil }
+
+func (t memTx) HoldSteps(steps []StepRecord) error {
+	t.write()
+	t.s.held = append(t.s.held, steps...)
+	return nil
+}
+
+func (t memTx) HeldSteps() ([]StepRecord, error) {
+	if err := t.scan(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(t.s.held), nil
+}
+
+func (t memTx) DropHeld() error {
+	t.write()
+	t.s.held = nil
+	return nil
+}
 
 func (t memTx) PutRhythm(id string, r Rhythm) error {
 	t.write()

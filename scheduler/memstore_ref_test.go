@@ -37,6 +37,7 @@ type refStore struct {
 	heap        refHeap
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
+	held        []StepRecord
 	marks       map[string]uint64 // memstore_sync.go
 }
 
@@ -263,6 +264,18 @@ func (t refTx) Reported(key string) error {
 }
 
 func (t refTx) Rhythm(id string) (Rhythm, error) { return t.s.rhythms[id], nil }
+
+func (t refTx) HoldSteps(steps []StepRecord) error {
+	t.s.held = append(t.s.held, steps...)
+	return nil
+}
+
+func (t refTx) HeldSteps() ([]StepRecord, error) { return slices.Clone(t.s.held), nil }
+
+func (t refTx) DropHeld() error {
+	t.s.held = nil
+	return nil
+}
 
 func (t refTx) PutRhythm(id string, r Rhythm) error {
 	t.write()

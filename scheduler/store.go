@@ -63,6 +63,17 @@ type Tx interface {
 	Rhythm(id string) (Rhythm, error)
 	PutRhythm(id string, r Rhythm) error
 
+	// HoldSteps keeps the records of the steps a round's batch produced
+	// when the round has more batches to come (more due steps than Fire's
+	// batch), until its last batch makes one digest per recipient of
+	// every batch's steps: after a stop between the batches, the next
+	// process reads them back (HeldSteps) to put them in its digests.
+	HoldSteps(steps []StepRecord) error
+	// HeldSteps returns the steps held, in the order held.
+	HeldSteps() ([]StepRecord, error)
+	// DropHeld removes every step held.
+	DropHeld() error
+
 	// ForEachTaskAssignment calls fn for every assignment of one task of a
 	// plan, in key order.
 	ForEachTaskAssignment(plan, task string, fn func(Assignment) error) error

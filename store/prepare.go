@@ -86,3 +86,6 @@ func (prepTx) ForEachTaskAssignment(string, string, func(scheduler.Assignment) e
 	return ErrPrepared
 }
 func (prepTx) ForEachSyncMark(string, func(string, uint64) error) error { return ErrPrepared }
+func (prepTx) HoldSteps([]scheduler.StepRecord) error                   { return ErrPrepared }
+func (prepTx) HeldSteps() ([]scheduler.StepRecord, error)               { return nil, ErrPrepared }
+func (prepTx) DropHeld() error                                          { return ErrPrepared }

@@ -168,7 +168,7 @@ func (db *DB) init(log *slog.Logger) error {
 // allBuckets are created when the database is opened for writing.
 var allBuckets = [][]byte{bucketMeta, bucketPlans, bucketTasks, bucketAssignments, bucketPending, bucketSteps, bucketOutbox, bucketOutboxDue, bucketOutboxContent, bucketCompletions, bucketRhythm, bucketOpen, bucketDone, bucketCounts, bucketDash, bucketSynced,
 	bucketBindings, bucketInvites, bucketAudit, bucketSent, bucketShortIDs, bucketBot, bucketInbox,
-	bucketWebTokens, bucketWebSessions, bucketWebKeys}
+	bucketWebTokens, bucketWebSessions, bucketWebKeys, bucketHeld}
 
 // Close closes the database file.
 func (db *DB) Close() error { return db.bolt.Close() }

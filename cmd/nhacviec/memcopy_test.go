@@ -71,3 +71,41 @@ func TestMemCopyInBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestMemCopyKeepsHeldSteps: a preview copies the steps held of a round
+// the daemon has not finished (Tx.HoldSteps), in their order, so that its
+// round puts them in its digests as the daemon's will.
+func TestMemCopyKeepsHeldSteps(t *testing.T) {
+	e := newEnv(t)
+	cfg, err := (&Main{configPath: e.config, getenv: func(string) string { return "" }}).loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2024, 11, 19, 8, 0, 0, 0, cfg.Location)
+	held := []scheduler.StepRecord{
+		{Key: "60/KH-SCT|I.1@2024|vp#reminder-30", At: at, Produced: at},
+		{Key: "60/KH-SCT|I.2@2024|qltm#reminder-30", At: at, Produced: at},
+	}
+	if err := db.Scheduler().Update(func(tx scheduler.Tx) error { return tx.HoldSteps(held) }); err != nil {
+		t.Fatal(err)
+	}
+	mem, _, err := memCopy(db, cfg.Directory, at, copyBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []scheduler.StepRecord
+	if err := mem.View(func(tx scheduler.Tx) error {
+		got, err = tx.HeldSteps()
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(held) || got[0].Key != held[0].Key || got[1].Key != held[1].Key || !got[0].At.Equal(at) || !got[1].Produced.Equal(at) {
+		t.Errorf("the copy holds %+v, want %+v", got, held)
+	}
+}

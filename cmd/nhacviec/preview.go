@@ -343,9 +343,13 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time, batchSize int) (*s
 	}
 	pending := map[string]bool{}
 	rhythms := map[string]scheduler.Rhythm{}
+	var held []scheduler.StepRecord // of a round the daemon has not finished
 	err = db.Scheduler().View(func(tx scheduler.Tx) error {
 		unreported, err := tx.Completions(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil {
+			return err
+		}
+		if held, err = tx.HeldSteps(); err != nil {
 			return err
 		}
 		for _, k := range unreported {
@@ -406,6 +410,9 @@ func memCopy(db *store.DB, dir *org.Directory, now time.Time, batchSize int) (*s
 					return err
 				}
 			}
+		}
+		if len(held) > 0 {
+			return mt.HoldSteps(held)
 		}
 		return nil
 	})
