@@ -27,8 +27,9 @@ type Record struct {
 	LastAttempt time.Time `json:"last_attempt,omitzero"`
 	SentAt      time.Time `json:"sent_at,omitzero"`
 	FailedAt    time.Time `json:"failed_at,omitzero"`
-	// Size is the bytes the record takes in the outbox, as read: what the
-	// pipeline holds of it while it is queued (not stored).
+	// Size is the bytes of the record's JSON, as read (a store may keep it
+	// compressed): about what the pipeline holds of it while it is queued
+	// (not stored).
 	Size int `json:"-"`
 }
 

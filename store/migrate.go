@@ -49,7 +49,16 @@ func (db *DB) migrate(from int, log *slog.Logger) error {
 		}
 	}
 	if from < 4 {
-		return db.migrateGroups(log)
+		return db.migrateGroups(log) // writes schemaVersion
+	}
+	if from < 5 {
+		// Schema 5 stores large outbox records compressed (outboxcodec.go);
+		// those stored before are read as they are. Only the number
+		// changes, so that an older nhacviec refuses the file rather than
+		// fail on a compressed record.
+		return db.bolt.Update(func(tx *bolt.Tx) error {
+			return putJSON(tx.Bucket(bucketMeta), keySchema, schemaVersion)
+		})
 	}
 	return nil
 }
@@ -108,7 +117,7 @@ func (db *DB) migrateGroups(log *slog.Logger) error {
 			}
 			if k == nil {
 				done = true
-				return putJSON(tx.Bucket(bucketMeta), keySchema, 4)
+				return putJSON(tx.Bucket(bucketMeta), keySchema, schemaVersion)
 			}
 			return nil
 		})

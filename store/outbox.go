@@ -64,7 +64,7 @@ func enqueueAt(tx *bolt.Tx, m *notify.Message, created time.Time) error {
 		return nil
 	}
 	rec := OutboxRecord{Message: *m, Status: OutboxPending, NextAttempt: m.At, Created: created}
-	if err := putJSON(b, []byte(m.ID), rec); err != nil {
+	if err := putOutbox(b, []byte(m.ID), &rec); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketOutboxDue).Put(timeKey(rec.NextAttempt, m.ID), nil); err != nil {
@@ -176,10 +176,11 @@ func (db *DB) OutboxDueExcept(now time.Time, after notify.DuePos, limit int, ski
 			if raw == nil {
 				return fmt.Errorf("outbox index names %q, which is not in the outbox", k[8:])
 			}
-			if err := json.Unmarshal(raw, &rec); err != nil {
+			size, err := decodeOutboxSize(raw, &rec)
+			if err != nil {
 				return fmt.Errorf("outbox record: decode %s: %w", k[8:], err)
 			}
-			rec.Size = len(raw)
+			rec.Size = size
 			read += len(raw)
 			out = append(out, rec)
 		}
@@ -267,7 +268,7 @@ func (db *DB) Resume(channel string, now time.Time) (int, error) {
 		var recs []OutboxRecord
 		for _, id := range ids {
 			var rec OutboxRecord
-			found, err := getJSON(b, []byte(id), &rec)
+			found, err := getOutbox(b, []byte(id), &rec)
 			if err != nil {
 				return err
 			}
@@ -284,7 +285,7 @@ func (db *DB) Resume(channel string, now time.Time) (int, error) {
 			if err := due.Put(timeKey(rec.NextAttempt, id), nil); err != nil {
 				return err
 			}
-			if err := putJSON(b, []byte(id), rec); err != nil {
+			if err := putOutbox(b, []byte(id), &rec); err != nil {
 				return err
 			}
 			moved++
@@ -389,7 +390,7 @@ func (db *DB) change(id, what string, fn func(*bolt.Tx, *OutboxRecord) error) er
 func changeTx(tx *bolt.Tx, id string, fn func(*bolt.Tx, *OutboxRecord) error) error {
 	b := tx.Bucket(bucketOutbox)
 	var rec OutboxRecord
-	found, err := getJSON(b, []byte(id), &rec)
+	found, err := getOutbox(b, []byte(id), &rec)
 	if err != nil {
 		return err
 	}
@@ -412,7 +413,7 @@ func changeTx(tx *bolt.Tx, id string, fn func(*bolt.Tx, *OutboxRecord) error) er
 			return err
 		}
 	}
-	return putJSON(b, []byte(id), rec)
+	return putOutbox(b, []byte(id), &rec)
 }
 
 // OutboxFilter selects records for Outbox. Zero fields select everything.
@@ -441,7 +442,7 @@ func (db *DB) Outbox(f OutboxFilter) ([]OutboxRecord, error) {
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			var rec OutboxRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
+			if err := decodeOutbox(v, &rec); err != nil {
 				return fmt.Errorf("decode outbox record %s: %w", k, err)
 			}
 			if f.match(&rec) {
@@ -494,7 +495,7 @@ func (db *DB) OutboxCounts() (OutboxCounts, error) {
 			var rec struct {
 				Status OutboxStatus `json:"status"`
 			}
-			if err := json.Unmarshal(v, &rec); err != nil {
+			if err := decodeOutbox(v, &rec); err != nil {
 				return fmt.Errorf("decode outbox record %s: %w", k, err)
 			}
 			switch rec.Status {

@@ -19,7 +19,7 @@ import (
 // schemaVersion is written in the meta bucket; a file from a newer nhacviec
 // is refused rather than misread, one from an older one is migrated
 // (migrate.go).
-const schemaVersion = 4
+const schemaVersion = 5
 
 var (
 	bucketMeta  = []byte("meta")
