@@ -418,7 +418,23 @@ func (s *state) shownYesterday(r Rhythm, d calendar.Date) func(key string) bool 
 		return func(string) bool { return false }
 	}
 	if slices.IsSorted(r.Shown) { // as messages writes it
-		return func(key string) bool { _, ok := slices.BinarySearch(r.Shown, key); return ok }
+		// The keys asked come mostly in order (the candidates by key):
+		// each search starts from where the last one ended and gallops
+		// forward, and falls back to the whole list for a key before it.
+		shown, at := r.Shown, 0
+		return func(key string) bool {
+			if at > 0 && key <= shown[at-1] {
+				at = 0
+			}
+			lo, step := at, 1
+			for lo+step <= len(shown) && shown[lo+step-1] < key {
+				lo += step
+				step *= 2
+			}
+			i, ok := slices.BinarySearch(shown[lo:min(lo+step, len(shown))], key)
+			at = lo + i
+			return ok
+		}
 	}
 	return func(key string) bool { return slices.Contains(r.Shown, key) }
 }

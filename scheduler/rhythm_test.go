@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sct-langson/nhacviec/calendar"
 	"github.com/sct-langson/nhacviec/notify"
 )
 
@@ -176,6 +177,34 @@ func TestStepsUntilAsNextAfterNext(t *testing.T) {
 		_ = append(got, Step{Name: "appended"})
 		if !slices.EqualFunc(s.fixed, fixed, func(a, b Step) bool { return a.Name == b.Name }) {
 			t.Fatalf("case %d: an append to what Until gave wrote into the shared sequence", n)
+		}
+	}
+}
+
+// TestShownYesterdayGallops: the look-up of yesterday's shown keys, which
+// goes on from where the last one ended, answers as a search of the whole
+// list, for keys asked in runs in order, out of order, again, and absent.
+func TestShownYesterdayGallops(t *testing.T) {
+	st := testEngine(t, NewMemStore()).state.Load()
+	d := calendar.Date{Year: 2024, Month: 11, Day: 19}
+	prev := calendar.Date{Year: 2024, Month: 11, Day: 18}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 60 {
+		var shown []string
+		for range n {
+			shown = append(shown, fmt.Sprintf("k%04d", rng.IntN(300)))
+		}
+		slices.Sort(shown)
+		shown = slices.Compact(shown)
+		f := st.shownYesterday(Rhythm{LastDigest: prev, Shown: shown}, d)
+		for range 500 {
+			k := fmt.Sprintf("k%04d", rng.IntN(310))
+			if rng.IntN(3) > 0 && len(shown) > 0 { // mostly ascending runs
+				k = shown[rng.IntN(len(shown))]
+			}
+			if got, want := f(k), slices.Contains(shown, k); got != want {
+				t.Fatalf("%q in %v: %v, want %v", k, shown, got, want)
+			}
 		}
 	}
 }
