@@ -183,6 +183,9 @@ func Channels(d *org.Directory, r notify.Recipient, enabled []string, all bool) 
 // recent are the week's completions: a digest that carries escalations (to
 // the leadership, a superior, the office) says which were done since the
 // reader's last digest.
+//
+// held are the boxes of the round's batches before this one (Fire): their
+// lines come first, and their steps are carried as this batch's are.
 func (s *state) messages(tx Tx, now time.Time, all []fired, held []heldBox, done []notify.Item, rep *repeatSet, recent []notify.Item) ([]*notify.Message, map[string][]string, []string, error) {
 	boxes, order, err := s.fillBoxes(tx, now, all, held)
 	if err != nil {
