@@ -792,16 +792,22 @@ func (s *state) fillBoxes(tx Tx, now time.Time, all []fired, held []heldBox) (ma
 		heldN[h.to.ID] += len(h.items)
 	}
 	for i, h := range held {
-		held[i].items = nil // copied into the box: no second copy alive through the round's last batch
+		held[i].items, held[i].seen = nil, nil // taken by the box: no second copy alive through the round's last batch
 		b := boxes[h.to.ID]
 		if b == nil {
-			n := heldN[h.to.ID]
+			// The recipient's first box held becomes theirs, its lines
+			// and what it has seen as they are, with room for the rest.
+			n := heldN[h.to.ID] - len(h.items)
 			if c := tallies[h.to.ID]; c != nil {
 				n += c.n
 			}
-			b = &box{to: h.to, seen: make(map[seenKey]bool, n), items: make([]notify.Item, 0, n)}
+			b = &box{to: h.to, seen: h.seen, items: slices.Grow(h.items, n), news: h.news}
+			for _, st := range h.steps {
+				b.steps = append(b.steps, st.Key)
+			}
 			boxes[h.to.ID] = b
 			order = append(order, h.to.ID)
+			continue
 		}
 		for _, it := range h.items {
 			if k := itemSeenKey(it); !b.seen[k] {
@@ -871,6 +877,7 @@ func itemSeenKey(it notify.Item) seenKey {
 type heldBox struct {
 	to    notify.Recipient
 	items []notify.Item
+	seen  map[seenKey]bool // what items shows (box.seen)
 	news  bool
 	steps []StepRecord
 }
@@ -886,7 +893,7 @@ func heldBoxes(boxes map[string]*box, order []string, all []fired, produced func
 	out := make([]heldBox, 0, len(order))
 	for _, id := range order {
 		b := boxes[id]
-		h := heldBox{to: b.to, items: b.items, news: b.news}
+		h := heldBox{to: b.to, items: b.items, seen: b.seen, news: b.news}
 		for _, k := range b.steps {
 			h.steps = append(h.steps, StepRecord{Key: k, At: at[k], Produced: produced(k)})
 		}

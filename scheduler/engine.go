@@ -978,7 +978,11 @@ func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 			if len(before) > 0 {
 				for _, h := range before {
 					for _, r := range h.steps {
-						r.Messages = carried[r.Key]
+						// Recorded by its batch without messages: again
+						// only to add those that carry it.
+						if r.Messages = carried[r.Key]; len(r.Messages) == 0 {
+							continue
+						}
 						if err := tx.RecordStep(r); err != nil {
 							return err
 						}
