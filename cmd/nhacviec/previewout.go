@@ -83,25 +83,39 @@ func newPreviewTable(w io.Writer, loc *time.Location) (*previewTable, error) {
 
 // row spools one row's cells, which hold no tab or newline.
 func (p *previewTable) row(cells [5]string) error {
-	for i, c := range cells[:4] {
-		p.widths[i] = max(p.widths[i], utf8.RuneCountInString(c))
-	}
-	_, err := p.buf.WriteString(strings.Join(cells[:], "\t") + "\n")
-	return err
+	p.start([4]string(cells[:4]))
+	p.buf.WriteString(cells[4])
+	return p.buf.WriteByte('\n')
 }
 
+// start spools a row's first four cells, each followed by a tab; the
+// fifth and the newline are the caller's to write.
+func (p *previewTable) start(cells [4]string) {
+	for i, c := range cells {
+		p.widths[i] = max(p.widths[i], utf8.RuneCountInString(c))
+		p.buf.WriteString(c)
+		p.buf.WriteByte('\t')
+	}
+}
+
+// add spools an entry's row, its tasks written straight into the spool: a
+// catch-up morning's digest lists thousands.
 func (p *previewTable) add(e previewEntry) error {
 	p.n++
-	var tasks []string
-	for _, it := range e.Items {
-		s := it.Occurrence + " " + string(it.Kind)
-		if it.Copy {
-			s += " (copy)"
+	p.start([4]string{e.At.In(p.loc).Format("2006-01-02 15:04"), e.Recipient.ID,
+		orDash(strings.Join(e.Channels, ",")), string(e.Kind)})
+	for i, it := range e.Items {
+		if i > 0 {
+			p.buf.WriteString("; ")
 		}
-		tasks = append(tasks, s)
+		p.buf.WriteString(it.Occurrence)
+		p.buf.WriteByte(' ')
+		p.buf.WriteString(string(it.Kind))
+		if it.Copy {
+			p.buf.WriteString(" (copy)")
+		}
 	}
-	return p.row([5]string{e.At.In(p.loc).Format("2006-01-02 15:04"), e.Recipient.ID,
-		orDash(strings.Join(e.Channels, ",")), string(e.Kind), strings.Join(tasks, "; ")})
+	return p.buf.WriteByte('\n')
 }
 
 func (p *previewTable) finish(from, to time.Time) error {
