@@ -848,7 +848,9 @@ type fired struct {
 // catch-up before it, the overdue items are repeated to each recipient
 // whose rhythm calls for it or who gets news (Rhythm). A catch-up counts as
 // the day's round: it also takes the steps of today's round, so that no
-// one gets two digests minutes apart.
+// one gets two digests minutes apart. A round of more due steps than a
+// batch makes its digests in its last batch, of every batch's lines: one
+// digest per recipient and channel however large the round.
 func (e *Engine) Fire(now time.Time) ([]*notify.Message, error) {
 	s := e.state.Load()
 	if !s.Calendar.NextWorkingMoment(now).Equal(now) {
