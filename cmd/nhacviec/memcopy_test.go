@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sct-langson/nhacviec/config"
 	"github.com/sct-langson/nhacviec/scheduler"
 	"github.com/sct-langson/nhacviec/store"
 )
@@ -24,15 +25,7 @@ func TestMemCopyInBatches(t *testing.T) {
 	if out, stderr, code := e.run(t, context.Background(), "done", "VII.2.1@2024-06", "--unit", "khtc", "--note", "Đã số hóa"); code != 0 {
 		t.Fatalf("done: %s %s", out, stderr)
 	}
-	cfg, err := (&Main{configPath: e.config, getenv: func(string) string { return "" }}).loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	cfg, db := envStore(t, e)
 	now := time.Date(2024, 11, 19, 8, 0, 0, 0, cfg.Location)
 	state := func(batch int) (string, int) {
 		mem, c, err := memCopy(db, cfg.Directory, now, batch)
@@ -77,15 +70,7 @@ func TestMemCopyInBatches(t *testing.T) {
 // round puts them in its digests as the daemon's will.
 func TestMemCopyKeepsHeldSteps(t *testing.T) {
 	e := newEnv(t)
-	cfg, err := (&Main{configPath: e.config, getenv: func(string) string { return "" }}).loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	cfg, db := envStore(t, e)
 	at := time.Date(2024, 11, 19, 8, 0, 0, 0, cfg.Location)
 	held := []scheduler.StepRecord{
 		{Key: "60/KH-SCT|I.1@2024|vp#reminder-30", At: at, Produced: at},
@@ -108,4 +93,20 @@ func TestMemCopyKeepsHeldSteps(t *testing.T) {
 	if len(got) != len(held) || got[0].Key != held[0].Key || got[1].Key != held[1].Key || !got[0].At.Equal(at) || !got[1].Produced.Equal(at) {
 		t.Errorf("the copy holds %+v, want %+v", got, held)
 	}
+}
+
+// envStore is e's config and its database, open for writing until the
+// test ends.
+func envStore(t *testing.T, e *env) (*config.Config, *store.DB) {
+	t.Helper()
+	cfg, err := (&Main{configPath: e.config, getenv: func(string) string { return "" }}).loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(e.dir, "nhacviec.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return cfg, db
 }
