@@ -410,31 +410,36 @@ func (s *state) rhythmDue(r Rhythm, d calendar.Date) bool {
 	return s.Calendar.WorkingDaysBetween(s.Calendar.At(r.LastDigest, s.Policy.At), s.Calendar.At(d, s.Policy.At)) >= every
 }
 
-// shownYesterday returns whether a key was in r's digest of the working
-// day before d.
-func (s *state) shownYesterday(r Rhythm, d calendar.Date) func(key string) bool {
+// shownYesterday are the keys of r's digest of the working day before d,
+// sorted; none when its last digest was on another day.
+func (s *state) shownYesterday(r Rhythm, d calendar.Date) []string {
 	prev := calendar.DateOf(s.Calendar.AddWorkingDays(d.In(s.Calendar.Location()), -1))
 	if r.LastDigest != prev || len(r.Shown) == 0 {
-		return func(string) bool { return false }
+		return nil
 	}
-	if slices.IsSorted(r.Shown) { // as messages writes it
-		// The keys asked come mostly in order (the candidates by key):
-		// each search starts from where the last one ended and gallops
-		// forward, and falls back to the whole list for a key before it.
-		shown, at := r.Shown, 0
-		return func(key string) bool {
-			if at > 0 && key <= shown[at-1] {
-				at = 0
-			}
-			lo, step := at, 1
-			for lo+step <= len(shown) && shown[lo+step-1] < key {
-				lo += step
-				step *= 2
-			}
-			i, ok := slices.BinarySearch(shown[lo:min(lo+step, len(shown))], key)
-			at = lo + i
-			return ok
+	if !slices.IsSorted(r.Shown) { // messages writes them sorted
+		return slices.Sorted(slices.Values(r.Shown))
+	}
+	return r.Shown
+}
+
+// sortedLookup returns whether a key is in sorted. The keys asked come
+// mostly in order (the candidates by key): each search starts from where
+// the last one ended and gallops forward, and falls back to the whole
+// list for a key before it.
+func sortedLookup(sorted []string) func(key string) bool {
+	at := 0
+	return func(key string) bool {
+		if at > 0 && key <= sorted[at-1] {
+			at = 0
 		}
+		lo, step := at, 1
+		for lo+step <= len(sorted) && sorted[lo+step-1] < key {
+			lo += step
+			step *= 2
+		}
+		i, ok := slices.BinarySearch(sorted[lo:min(lo+step, len(sorted))], key)
+		at = lo + i
+		return ok
 	}
-	return func(key string) bool { return slices.Contains(r.Shown, key) }
 }

@@ -196,7 +196,7 @@ func TestShownYesterdayGallops(t *testing.T) {
 		}
 		slices.Sort(shown)
 		shown = slices.Compact(shown)
-		f := st.shownYesterday(Rhythm{LastDigest: prev, Shown: shown}, d)
+		f := sortedLookup(st.shownYesterday(Rhythm{LastDigest: prev, Shown: shown}, d))
 		for range 500 {
 			k := fmt.Sprintf("k%04d", rng.IntN(310))
 			if rng.IntN(3) > 0 && len(shown) > 0 { // mostly ascending runs
