@@ -170,3 +170,33 @@ func TestParallelDigestsAsOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestListsEachItemOnce: a digest lists an item once, however many
+// ways lead to its reader: copies of one occurrence from each of its lead
+// units, a coordinating unit named itself and through a group, over
+// months of repeats (the candidates are deduplicated as they come, by
+// key, not through a set).
+func TestDigestListsEachItemOnce(t *testing.T) {
+	e := testEngine(t, NewMemStore())
+	twice := oneTask("I.8", "Hằng tháng", "phong-cm")
+	twice.CoordIDs = []string{"vp", "cac-phong"}
+	if _, err := e.Sync([]Task{twice, oneTask("I.1", "Trong năm 2024", "qlcn")}, at(2024, 10, 1, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	copies, repeats := 0, 0
+	for _, m := range runFrom(t, e, at(2024, 10, 1, 9, 0), at(2025, 1, 31, 17, 0)) {
+		seen := map[string]bool{}
+		for _, it := range m.Items {
+			k := itemKey(it)
+			if seen[k] {
+				t.Fatalf("%s %s %s: item %s twice", m.At, m.To.ID, m.Channel, k)
+			}
+			seen[k] = true
+			copies += boolInt(it.Copy && m.To.ID == "chanh-vp")
+			repeats += boolInt(it.Kind == notify.KindOverdue && !it.Copy)
+		}
+	}
+	if copies < 10 || repeats < 10 {
+		t.Fatalf("%d copies to the office, %d repeats: the test sees too little", copies, repeats)
+	}
+}
