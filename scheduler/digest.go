@@ -300,7 +300,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, held []heldBox, done
 			var lastKey, lastCopy string
 			take := make([]int32, 0, len(cands))
 			for i, c := range cands {
-				k := c.key()
+				k := c.key
 				if c.to.copy {
 					if k == lastCopy && lastCopy != "" || inFreshCopy(k) || shownCopy(k) {
 						continue

@@ -51,9 +51,21 @@ func (s *state) nextRound(now time.Time, last calendar.Date) time.Time {
 // candidate is an overdue item to repeat to one recipient. Candidates
 // share their assignment (a round lists hundreds for each of dozens of
 // recipients); the item is built only for those a digest takes (item).
+// Its key is kept beside: a digest looks at every candidate's key, and a
+// recipient's candidates are a few of the repeatables, far apart (a cache
+// miss each, millions in a month's preview at 100,000 tasks).
 type candidate struct {
-	to *target // in the state's memo: shared
-	a  *repeatable
+	to  *target // in the state's memo: shared
+	a   *repeatable
+	key string // its item key (itemKey): the copy's when to is one
+}
+
+// newCandidate is a's candidate for target t (one of a.targets).
+func newCandidate(t *target, a *repeatable) candidate {
+	if t.copy { // as itemKey: a candidate is never an escalation
+		return candidate{to: t, a: a, key: a.copyKey}
+	}
+	return candidate{to: t, a: a, key: a.key}
 }
 
 // repeatable is what a repeat reads of its open assignment: a round at
@@ -82,14 +94,6 @@ type repeatable struct {
 func (r *repeatable) assignment() Assignment {
 	return Assignment{Key: r.key, Plan: r.plan, TaskID: r.taskID, Occurrence: r.occurrence, Unit: r.unit,
 		DueDay: r.due, State: StateOpen}
-}
-
-// key is the candidate's item key (itemKey).
-func (c candidate) key() string {
-	if c.to.copy { // as itemKey: a candidate is never an escalation
-		return c.a.copyKey
-	}
-	return c.a.key
 }
 
 // item is the candidate's item at now: state.item of its assignment, from
@@ -189,6 +193,14 @@ func (s *state) openRepeatables(scan func(through calendar.Date, fn func(int32, 
 	// of an occurrence wins.
 	if !sorted {
 		sortByKey(as)
+		// Laid out again in that order: a round goes through them by key
+		// (each recipient's candidates, then their items), and a quarter
+		// of a million scattered over the due days cost a cache miss each.
+		laid := make([]repeatable, len(as))
+		for i, r := range as {
+			laid[i] = *r
+			as[i] = &laid[i]
+		}
 	}
 	return as, err
 }
@@ -355,7 +367,7 @@ func (r *repeatSet) candidates(need map[string]bool) map[string][]candidate {
 	}
 	for k, a := range r.as {
 		for _, p := range of[k] {
-			lists[p.list] = append(lists[p.list], candidate{to: &a.targets[p.j], a: a})
+			lists[p.list] = append(lists[p.list], newCandidate(&a.targets[p.j], a))
 		}
 	}
 	out := make(map[string][]candidate, len(lists))

@@ -86,7 +86,7 @@ func TestCandidatesAsEachTarget(t *testing.T) {
 		for _, a := range rep.as {
 			for j := range a.targets {
 				if t := &a.targets[j]; need[t.to.ID] {
-					want[t.to.ID] = append(want[t.to.ID], candidate{to: t, a: a})
+					want[t.to.ID] = append(want[t.to.ID], newCandidate(t, a))
 				}
 			}
 		}
@@ -119,7 +119,7 @@ func TestCandidateItemAsItem(t *testing.T) {
 				for _, kind := range []notify.Kind{notify.KindOverdue, notify.KindReminder} {
 					r := s.newRepeatable(a, kind)
 					for j := range r.targets {
-						c := candidate{to: &r.targets[j], a: &r}
+						c := newCandidate(&r.targets[j], &r)
 						want := s.item(now, fired{a: r.assignment(), step: Step{Kind: kind}})
 						want.Copy = c.to.copy
 						if got := s.candidateItem(now, c); !reflect.DeepEqual(got, want) {
