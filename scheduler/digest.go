@@ -298,7 +298,7 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, held []heldBox, done
 			inFresh, inFreshCopy := sortedLookup(fresh), sortedLookup(fresh)
 			shown, shownCopy := sortedLookup(yesterday), sortedLookup(yesterday)
 			var lastKey, lastCopy string
-			take := make([]int32, 0, len(cands))
+			take, nCopies := make([]int32, 0, len(cands)), 0
 			for i, c := range cands {
 				k := c.key
 				if c.to.copy {
@@ -306,15 +306,22 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, held []heldBox, done
 						continue
 					}
 					lastCopy = k
-					copies = append(copies, k)
+					nCopies++
 				} else {
 					if k == lastKey && lastKey != "" || inFresh(k) || shown(k) {
 						continue
 					}
 					lastKey = k
-					keys = append(keys, k)
 				}
 				take = append(take, int32(i))
+			}
+			keys, copies = make([]string, 0, len(take)-nCopies), make([]string, 0, nCopies)
+			for _, i := range take {
+				if c := cands[i]; c.to.copy {
+					copies = append(copies, c.key)
+				} else {
+					keys = append(keys, c.key)
+				}
 			}
 			b.items = slices.Grow(b.items, len(take))
 			for _, i := range take {
@@ -357,14 +364,26 @@ func (s *state) messages(tx Tx, now time.Time, all []fired, held []heldBox, done
 		slices.Sort(dones)
 		ds[i].shown = slices.Concat(fresh, keys, copies, dones)
 		mergeRuns(ds[i].shown, func(a, b string) bool { return a < b })
-		// Who leads an occurrence needs no copy of it.
-		leading := make(map[string]bool, len(b.items))
+		// Who leads an occurrence needs no copy of it. The occurrences of
+		// the copies are found first (a tenth of the lines, or none), then
+		// those the reader leads among them.
+		var copied map[string]bool // occurrence → led by the reader
 		for _, it := range b.items {
-			if !it.Copy {
-				leading[it.Occurrence] = true
+			if it.Copy {
+				if copied == nil {
+					copied = map[string]bool{}
+				}
+				copied[it.Occurrence] = false
 			}
 		}
-		b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && leading[it.Occurrence] })
+		if copied != nil {
+			for _, it := range b.items {
+				if _, ok := copied[it.Occurrence]; ok && !it.Copy {
+					copied[it.Occurrence] = true
+				}
+			}
+			b.items = slices.DeleteFunc(b.items, func(it notify.Item) bool { return it.Copy && copied[it.Occurrence] })
+		}
 		b.items = sortItems(b.items)
 		if s.Detail == DetailFull { // for the message IDs
 			slices.Sort(b.steps)

@@ -175,7 +175,8 @@ func TestParallelDigestsAsOneByOne(t *testing.T) {
 // ways lead to its reader: copies of one occurrence from each of its lead
 // units, a coordinating unit named itself and through a group, over
 // months of repeats (the candidates are deduplicated as they come, by
-// key, not through a set).
+// key, not through a set); and no copy of what the reader leads (a lead
+// unit of the occurrence that also coordinates it through the group).
 func TestDigestListsEachItemOnce(t *testing.T) {
 	e := testEngine(t, NewMemStore())
 	twice := oneTask("I.8", "Hằng tháng", "phong-cm")
@@ -185,13 +186,19 @@ func TestDigestListsEachItemOnce(t *testing.T) {
 	}
 	copies, repeats := 0, 0
 	for _, m := range runFrom(t, e, at(2024, 10, 1, 9, 0), at(2025, 1, 31, 17, 0)) {
-		seen := map[string]bool{}
+		seen, leads := map[string]bool{}, map[string]bool{}
+		for _, it := range m.Items {
+			leads[it.Occurrence] = leads[it.Occurrence] || !it.Copy && it.Kind != notify.KindEscalation
+		}
 		for _, it := range m.Items {
 			k := itemKey(it)
 			if seen[k] {
 				t.Fatalf("%s %s %s: item %s twice", m.At, m.To.ID, m.Channel, k)
 			}
 			seen[k] = true
+			if it.Copy && leads[it.Occurrence] {
+				t.Fatalf("%s %s %s: a copy of %s, which the reader leads", m.At, m.To.ID, m.Channel, it.Occurrence)
+			}
 			copies += boolInt(it.Copy && m.To.ID == "chanh-vp")
 			repeats += boolInt(it.Kind == notify.KindOverdue && !it.Copy)
 		}
