@@ -23,11 +23,11 @@ func previewSamples() []previewEntry {
 	at := time.Date(2024, 6, 17, 1, 0, 0, 0, time.UTC)
 	return []previewEntry{
 		{At: at, Recipient: notify.Recipient{ID: "chanh-vp", Name: "Chánh Văn phòng"}, Channels: []string{"email", "telegram"}, Kind: notify.KindDigest,
-			Title: "[Nhắc việc CCHC] <b>&</b>", Items: []previewItem{{Kind: notify.KindDue, TaskID: "I.2", Occurrence: "I.2@2024-H1", Unit: "vp", Due: at},
+			Title: "[Nhắc việc CCHC] <b>&</b>", Items: previewItems{{Kind: notify.KindDue, TaskID: "I.2", Occurrence: "I.2@2024-H1", Unit: "vp", Due: at},
 				{Kind: notify.KindOverdue, TaskID: "I.4.1", Occurrence: "I.4.1@2024-05", Unit: "vp", Due: at, Copy: true}}},
 		{At: at.Add(time.Hour), Recipient: notify.Recipient{ID: "unit:phòng-quản-lý-thương-mại"}, Kind: notify.KindInfo, Title: "Dự thảo"},
 		{At: at.Add(2 * time.Hour), Recipient: notify.Recipient{ID: "a"}, Channels: []string{"email"}, Kind: notify.KindReminder,
-			Items: []previewItem{{Kind: notify.KindReminder, TaskID: "II.1", Occurrence: "II.1@2024", Unit: "qltm", Due: at}}},
+			Items: previewItems{{Kind: notify.KindReminder, TaskID: "II.1", Occurrence: "II.1@2024", Unit: "qltm", Due: at}}},
 	}
 }
 
