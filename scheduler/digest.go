@@ -932,7 +932,7 @@ func heldBoxes(boxes map[string]*box, order []string, all []fired, produced func
 	out := make([]heldBox, 0, len(order))
 	for _, id := range order {
 		b := boxes[id]
-		h := heldBox{to: b.to, items: b.items, seen: b.seen, news: b.news}
+		h := heldBox{to: b.to, items: b.items, seen: b.seen, news: b.news, steps: make([]StepRecord, 0, len(b.steps))}
 		for _, k := range b.steps {
 			h.steps = append(h.steps, StepRecord{Key: k, At: at[k], Produced: produced(k)})
 		}

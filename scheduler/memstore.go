@@ -172,10 +172,17 @@ func (s *MemStore) getLean(id int32) Assignment {
 	}
 }
 
-// pending is record id's next step.
+// pending is record id's next step, for an Assignment's Next.
 func (s *MemStore) pending(id int32) *Pending {
+	p := s.pendingOf(id)
+	return &p
+}
+
+// pendingOf is record id's next step as a value: Due hands over a round's
+// hundreds of thousands, not one allocation each.
+func (s *MemStore) pendingOf(id int32) Pending {
 	r := &s.recs[id]
-	return &Pending{At: s.arena.at(r.next), Assignment: s.arena.str(r.key), Step: s.arena.str(r.nextStep), Rank: r.nextRank}
+	return Pending{At: s.arena.at(r.next), Assignment: s.arena.str(r.key), Step: s.arena.str(r.nextStep), Rank: r.nextRank}
 }
 
 // put stores a, new or over its record, and keeps the indices.
@@ -334,7 +341,7 @@ func (t memTx) Due(until time.Time, limit int) ([]Pending, error) {
 		out = make([]Pending, 0, len(ids))
 	}
 	for _, id := range ids {
-		out = append(out, *t.s.pending(id))
+		out = append(out, t.s.pendingOf(id))
 	}
 	return out, nil
 }
@@ -347,7 +354,7 @@ func (t memTx) NextDue() (Pending, bool, error) {
 	if !ok {
 		return Pending{}, false, nil
 	}
-	return *t.s.pending(id), true, nil
+	return t.s.pendingOf(id), true, nil
 }
 
 func (t memTx) StepRecorded(key string) (bool, error) {
