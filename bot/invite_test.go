@@ -88,14 +88,16 @@ func TestUnboundPlainText(t *testing.T) {
 
 // TestFloodingChatDoesNotDelayOthers: 30 wrong codes from one chat, then
 // /viec from another. Replies go through the outbox and the pipeline: the
-// second chat's answer goes within a few seconds of the first reply, while
+// second chat's answer goes long before the flood's last reply, while
 // the flooding chat's replies keep to one a second (times on the injected
 // clock). Handled one after another, the answer would come after the 30
 // replies, 29 s later. Not "within a second": a lane waiting for its
 // chat's next turn moves the shared clock 1 s forward at once, and when
 // the scheduler starts the second chat's lane only after that (seen under
 // -race on one CPU), its answer goes 1 s later on the clock, a few
-// milliseconds later in real time.
+// milliseconds later in real time; with the whole suite running on two
+// busy cores, the flooding lane went through seven turns first (7 s on
+// the clock). The bound is half the flood: one after another is 29 s.
 func TestFloodingChatDoesNotDelayOthers(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.Wake = func() {} })
 	for i := range 30 {
@@ -131,8 +133,8 @@ func TestFloodingChatDoesNotDelayOthers(t *testing.T) {
 			flood = append(flood, s.At)
 		}
 	}
-	if answer.IsZero() || answer.Sub(first) > 5*time.Second {
-		t.Errorf("the other chat's answer came %v after the first reply, want within a few seconds", answer.Sub(first))
+	if answer.IsZero() || answer.Sub(first) > 15*time.Second {
+		t.Errorf("the other chat's answer came %v after the first reply, want well before the flood's 30 s", answer.Sub(first))
 	}
 	slices.SortFunc(flood, func(a, b time.Time) int { return a.Compare(b) })
 	if len(flood) != 30 || flood[len(flood)-1].Sub(flood[0]) < 29*time.Second {
