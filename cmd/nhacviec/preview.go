@@ -197,12 +197,44 @@ func (m *Main) previewStore(ctx context.Context, cfg *config.Config, fresh bool)
 		return nil, "", nil, err
 	}
 	defer closeDB()
-	mem, c, err := memCopy(db, cfg.Directory, m.now(), copyBatch)
+	counts, err := db.AssignmentCounts()
 	if err != nil {
 		return nil, "", nil, err
 	}
+	n := 0
+	for _, k := range counts {
+		n += k
+	}
+	restore := copyCollector(n)
+	mem, c, err := memCopy(db, cfg.Directory, m.now(), copyBatch)
+	if err != nil {
+		restore()
+		return nil, "", nil, err
+	}
 	state = fmt.Sprintf("the state of %s: %d assignments open (%d snoozed), %d done, and the steps already sent (--fresh ignores it)", path, c.open, c.snoozed, c.done)
-	return mem, state, none, nil
+	return mem, state, restore, nil
+}
+
+// heldPerAssignment is about what a preview holds once planned for each
+// assignment of the database it copies: 257 MB for 526,480 at 100,000
+// tasks × 5 units.
+const heldPerAssignment = 500
+
+// copyCollector sets, before a preview copies a database of n
+// assignments, the collector previewCollector would set once planned,
+// when that is the large preview's (no percentage, the soft limit alone),
+// and returns what puts it back: the copy and the planning then collect
+// only near the limit, not each time the heap doubles on its way to the
+// hundreds of megabytes it will hold (four collections at 100,000 tasks,
+// a second of CPU). previewCollector then finds the limit set and leaves
+// it. A smaller preview is left to previewCollector, which reads what it
+// really holds.
+func copyCollector(n int) (restore func()) {
+	held := uint64(n) * heldPerAssignment
+	if uint64(previewMemoryLimit(held)) > 4*held {
+		return func() {}
+	}
+	return previewCollector(held)
 }
 
 // smallPreview is the most tasks for which a preview lets its heap grow to
