@@ -36,7 +36,7 @@ type MemStore struct {
 	stepKeys    stepSet
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
-	held        []StepRecord
+	held        [][]StepRecord // HoldSteps' lists, in order
 	marks       map[string]uint64 // memstore_sync.go
 	log         changeLog         // memstore_feed.go
 	// last is the record last looked up by key (lookup): firing a step
@@ -408,7 +408,7 @@ func (t memTx) Rhythm(id string) (Rhythm, error) { return t.s.rhythms[id], nil }
 
 func (t memTx) HoldSteps(steps []StepRecord) error {
 	t.write()
-	t.s.held = append(t.s.held, steps...)
+	t.s.held = append(t.s.held, steps) // kept as they are (a catch-up's first round holds hundreds of thousands)
 	return nil
 }
 
@@ -416,7 +416,7 @@ func (t memTx) HeldSteps() ([]StepRecord, error) {
 	if err := t.scan(); err != nil {
 		return nil, err
 	}
-	return slices.Clone(t.s.held), nil
+	return slices.Concat(t.s.held...), nil
 }
 
 func (t memTx) DropHeld() error {

@@ -68,6 +68,7 @@ type Tx interface {
 	// batch), until its last batch makes one digest per recipient of
 	// every batch's steps: after a stop between the batches, the next
 	// process reads them back (HeldSteps) to put them in its digests.
+	// The store may keep steps as they are: the caller leaves them.
 	HoldSteps(steps []StepRecord) error
 	// HeldSteps returns the steps held, in the order held.
 	HeldSteps() ([]StepRecord, error)
