@@ -36,7 +36,7 @@ type MemStore struct {
 	stepKeys    stepSet
 	completions map[string]time.Time
 	rhythms     map[string]Rhythm
-	held        [][]StepRecord // HoldSteps' lists, in order
+	held        [][]StepRecord    // HoldSteps' lists, in order
 	marks       map[string]uint64 // memstore_sync.go
 	log         changeLog         // memstore_feed.go
 	// last is the record last looked up by key (lookup): firing a step
