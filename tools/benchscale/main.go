@@ -12,6 +12,12 @@
 // month, `tasks --json`, `report --format xlsx` and the office's draft
 // `report --period 2025-Q1 --format xlsx`. Last, `preview` of the shipped
 // seed plan for a year. Output is a Markdown table for the README.
+//
+// With -catchup it also starts a copy of the first start's database at
+// 16:00 the same day (Monday 3 March 2025): the morning's round, with the
+// overdue backlog of January and February, made before /readyz answers
+// 200. It reports the time until then, the CPU time used by then, the
+// peak RSS and the database's size after, in a second table.
 package main
 
 import (
@@ -41,6 +47,7 @@ func main() {
 	bin := flag.String("bin", "", "nhacviec binary (default: build ./cmd/nhacviec)")
 	keep := flag.Bool("keep", false, "keep the generated folders")
 	flag.BoolVar(&daemonOnly, "daemon-only", false, "measure the daemon only (start, restart, RSS, database, scrape), not preview, tasks and report")
+	flag.BoolVar(&catchup, "catchup", false, "also measure a catch-up: a copy of the first start's database started at 16:00 the same day, until /readyz answers 200")
 	flag.Parse()
 	if err := run(*sizes, *runs, *bin, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
@@ -48,8 +55,9 @@ func main() {
 	}
 }
 
-// daemonOnly skips the commands (-daemon-only).
-var daemonOnly bool
+// daemonOnly skips the commands (-daemon-only); catchup adds the
+// catch-up (-catchup).
+var daemonOnly, catchup bool
 
 // row is one size's figures.
 type row struct {
@@ -61,6 +69,8 @@ type row struct {
 	scrape                         time.Duration
 	preview, tasksJSON, reportXLSX measure
 	draftXLSX                      measure // report --period
+	catchup                        measure // wall and CPU until /readyz 200, peak RSS
+	catchupDB                      int64
 }
 
 type measure struct {
@@ -134,6 +144,17 @@ func measureSize(bin, dir string, n int) (row, error) {
 	if d.err != nil {
 		return r, d.err
 	}
+	catchupDir := filepath.Join(dir, "catchup")
+	if catchup { // the first start's database, before the restart writes to it
+		if err := os.MkdirAll(catchupDir, 0o755); err != nil {
+			return r, err
+		}
+		for _, name := range []string{"nhacviec.yaml", "plan.txt", "nhacviec.db"} {
+			if err := copyFile(filepath.Join(dir, name), filepath.Join(catchupDir, name)); err != nil {
+				return r, err
+			}
+		}
+	}
 	d, err = startDaemon(bin, cfg, addr)
 	if err != nil {
 		return r, err
@@ -142,6 +163,11 @@ func measureSize(bin, dir string, n int) (row, error) {
 	r.rssRestart = d.stop()
 	if fi, err := os.Stat(filepath.Join(dir, "nhacviec.db")); err == nil {
 		r.dbSize = fi.Size()
+	}
+	if catchup {
+		if r.catchup, r.catchupDB, err = measureCatchup(bin, catchupDir, addr); err != nil {
+			return r, err
+		}
 	}
 	if daemonOnly {
 		return r, nil
@@ -161,6 +187,35 @@ func measureSize(bin, dir string, n int) (row, error) {
 	return r, nil
 }
 
+// measureCatchup starts the daemon in dir (a copy of a first start's
+// folder) at 16:00 the same day and returns the time until /readyz first
+// answered 200, the CPU time used by then, the peak RSS, and the
+// database's size once stopped.
+func measureCatchup(bin, dir, addr string) (measure, int64, error) {
+	d, err := startDaemonAt(bin, filepath.Join(dir, "nhacviec.yaml"), addr, "2025-03-03T16:00", 10*time.Minute)
+	if err != nil {
+		return measure{}, 0, err
+	}
+	m := measure{wall: d.ready, cpu: procCPU(d.cmd.Process.Pid)}
+	m.rss = d.stop()
+	if d.err != nil {
+		return m, 0, d.err
+	}
+	fi, err := os.Stat(filepath.Join(dir, "nhacviec.db"))
+	if err != nil {
+		return m, 0, err
+	}
+	return m, fi.Size(), nil
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o600)
+}
+
 // daemon is one `nhacviec run` being measured.
 type daemon struct {
 	cmd            *exec.Cmd
@@ -171,10 +226,18 @@ type daemon struct {
 	err            error
 }
 
-// startDaemon starts `run` and returns once it has logged "assignments
-// planned", with the time that took from the process's start.
+// startDaemon starts `run` on Monday 3 March 2025 at 07:00 and returns
+// once it has logged "assignments planned" and /readyz has answered 200
+// (d.err set when not within 30 s), with the times those took from the
+// process's start.
 func startDaemon(bin, cfg, addr string) (*daemon, error) {
-	cmd := exec.Command(bin, "--config", cfg, "run", "--now", "2025-03-03T07:00")
+	return startDaemonAt(bin, cfg, addr, "2025-03-03T07:00", 30*time.Second)
+}
+
+// startDaemonAt is startDaemon at now, waiting up to readyWait for
+// /readyz once planned.
+func startDaemonAt(bin, cfg, addr, now string, readyWait time.Duration) (*daemon, error) {
+	cmd := exec.Command(bin, "--config", cfg, "run", "--now", now)
 	cmd.Stdout = io.Discard // the console channel prints every message
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -225,8 +288,8 @@ func startDaemon(bin, cfg, addr string) (*daemon, error) {
 	}
 	select {
 	case d.ready = <-readyc:
-	case <-time.After(30 * time.Second):
-		d.err = fmt.Errorf("/readyz never answered 200")
+	case <-time.After(readyWait):
+		d.err = fmt.Errorf("/readyz did not answer 200 within %v", readyWait)
 	}
 	return d, nil
 }
@@ -369,19 +432,39 @@ func median(rs []row) row {
 	out.tasksJSON = measure{dur(func(r row) time.Duration { return r.tasksJSON.wall }), dur(func(r row) time.Duration { return r.tasksJSON.cpu }), pick(func(r row) int64 { return r.tasksJSON.rss })}
 	out.reportXLSX = measure{dur(func(r row) time.Duration { return r.reportXLSX.wall }), dur(func(r row) time.Duration { return r.reportXLSX.cpu }), pick(func(r row) int64 { return r.reportXLSX.rss })}
 	out.draftXLSX = measure{dur(func(r row) time.Duration { return r.draftXLSX.wall }), dur(func(r row) time.Duration { return r.draftXLSX.cpu }), pick(func(r row) int64 { return r.draftXLSX.rss })}
+	out.catchup = measure{dur(func(r row) time.Duration { return r.catchup.wall }), dur(func(r row) time.Duration { return r.catchup.cpu }), pick(func(r row) int64 { return r.catchup.rss })}
+	out.catchupDB = pick(func(r row) int64 { return r.catchupDB })
 	return out
 }
 
 func printTable(w io.Writer, rows []row, seed measure, runs int) {
-	fmt.Fprintf(w, "| tasks (× 5 units) | assignments planned | first start → planned (CPU) | restart → planned (CPU) | /readyz 200 after | peak RSS first / restart | database | /metrics scrape | preview 1 month (CPU), RSS | tasks --json (CPU), RSS | report xlsx (CPU), RSS | report --period xlsx (CPU), RSS |\n")
-	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, r := range rows {
-		fmt.Fprintf(w, "| %d | %s | %s (%s) | %s (%s) | %s | %s / %s | %s | %s | %s (%s), %s | %s (%s), %s | %s (%s), %s | %s (%s), %s |\n",
-			r.tasks, r.assignments, secs(r.first), secs(r.firstCPU), secs(r.restart), secs(r.restartCPU), secs(r.ready), mib(r.rssFirst), mib(r.rssRestart), mib(r.dbSize),
-			ms(r.scrape), secs(r.preview.wall), secs(r.preview.cpu), mib(r.preview.rss), secs(r.tasksJSON.wall), secs(r.tasksJSON.cpu), mib(r.tasksJSON.rss),
-			secs(r.reportXLSX.wall), secs(r.reportXLSX.cpu), mib(r.reportXLSX.rss), secs(r.draftXLSX.wall), secs(r.draftXLSX.cpu), mib(r.draftXLSX.rss))
+	if daemonOnly {
+		fmt.Fprintf(w, "| tasks (× 5 units) | assignments planned | first start → planned (CPU) | restart → planned (CPU) | /readyz 200 after | peak RSS first / restart | database | /metrics scrape |\n")
+		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|\n")
+	} else {
+		fmt.Fprintf(w, "| tasks (× 5 units) | assignments planned | first start → planned (CPU) | restart → planned (CPU) | /readyz 200 after | peak RSS first / restart | database | /metrics scrape | preview 1 month (CPU), RSS | tasks --json (CPU), RSS | report xlsx (CPU), RSS | report --period xlsx (CPU), RSS |\n")
+		fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	}
-	fmt.Fprintf(w, "\nSeed plan (46 tasks), `preview` of 2024: %s (%s CPU), %s peak RSS. Median of %d run(s).\n", ms(seed.wall), ms(seed.cpu), mib(seed.rss), runs)
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %d | %s | %s (%s) | %s (%s) | %s | %s / %s | %s | %s |",
+			r.tasks, r.assignments, secs(r.first), secs(r.firstCPU), secs(r.restart), secs(r.restartCPU), secs(r.ready), mib(r.rssFirst), mib(r.rssRestart), mib(r.dbSize), ms(r.scrape))
+		if !daemonOnly {
+			fmt.Fprintf(w, " %s (%s), %s | %s (%s), %s | %s (%s), %s | %s (%s), %s |",
+				secs(r.preview.wall), secs(r.preview.cpu), mib(r.preview.rss), secs(r.tasksJSON.wall), secs(r.tasksJSON.cpu), mib(r.tasksJSON.rss),
+				secs(r.reportXLSX.wall), secs(r.reportXLSX.cpu), mib(r.reportXLSX.rss), secs(r.draftXLSX.wall), secs(r.draftXLSX.cpu), mib(r.draftXLSX.rss))
+		}
+		fmt.Fprintln(w)
+	}
+	if catchup {
+		fmt.Fprintf(w, "\n| tasks (× 5 units) | catch-up at 16:00 → /readyz 200 (CPU) | peak RSS | database after |\n|---|---|---|---|\n")
+		for _, r := range rows {
+			fmt.Fprintf(w, "| %d | %s (%s) | %s | %s |\n", r.tasks, secs(r.catchup.wall), secs(r.catchup.cpu), mib(r.catchup.rss), mib(r.catchupDB))
+		}
+	}
+	if !daemonOnly {
+		fmt.Fprintf(w, "\nSeed plan (46 tasks), `preview` of 2024: %s (%s CPU), %s peak RSS.", ms(seed.wall), ms(seed.cpu), mib(seed.rss))
+	}
+	fmt.Fprintf(w, "\nMedian of %d run(s).\n", runs)
 	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Fprintf(w, "Load average at the end (%d cores): %s", goruntime.NumCPU(), load)
 	}
