@@ -47,49 +47,52 @@ func TestSyncCollector(t *testing.T) {
 	defer debug.SetGCPercent(pct)
 	limit := debug.SetMemoryLimit(math.MaxInt64)
 	defer debug.SetMemoryLimit(limit)
-	check := func(when string, wantPct int, wantLimit int64) {
-		t.Helper()
-		if got := debug.SetGCPercent(-1); got != wantPct {
-			t.Errorf("%s the percentage is %d, want %d", when, got, wantPct)
-		}
-		debug.SetGCPercent(wantPct)
-		if got := debug.SetMemoryLimit(-1); got != wantLimit {
-			t.Errorf("%s the limit is %d MiB, want %d MiB", when, got>>20, wantLimit>>20)
-		}
-	}
 
 	restore := syncCollector(61 << 20) // 100,000 tasks × 5 units
-	check("during a Sync holding 61 MiB", syncGCPercent, 183<<20)
+	collectorIs(t, "during a Sync holding 61 MiB", syncGCPercent, 183<<20)
 	inner := syncCollector(10 << 20)
-	check("during a second Sync", syncGCPercent, 183<<20)
+	collectorIs(t, "during a second Sync", syncGCPercent, 183<<20)
 	inner()
-	check("after the second Sync", syncGCPercent, 183<<20)
+	collectorIs(t, "after the second Sync", syncGCPercent, 183<<20)
 	restore()
-	check("after the Sync", 137, math.MaxInt64)
+	collectorIs(t, "after the Sync", 137, math.MaxInt64)
 
 	restore = syncCollector(10 << 20)
-	check("during a Sync holding 10 MiB", syncGCPercent, syncLimitMin)
+	collectorIs(t, "during a Sync holding 10 MiB", syncGCPercent, syncLimitMin)
 	restore()
-	check("after it", 137, math.MaxInt64)
+	collectorIs(t, "after it", 137, math.MaxInt64)
 
 	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
 		t.Run(env, func(t *testing.T) {
 			t.Setenv(env, "300")
 			restore := syncCollector(61 << 20)
-			check("with "+env+" set", 137, math.MaxInt64)
+			collectorIs(t, "with "+env+" set", 137, math.MaxInt64)
 			restore()
 		})
 	}
 	debug.SetMemoryLimit(500 << 20) // as GOMEMLIMIT=500MiB
 	restore = syncCollector(61 << 20)
-	check("under the process's own limit", 137, 500<<20)
+	collectorIs(t, "under the process's own limit", 137, 500<<20)
 	restore()
-	check("after it", 137, 500<<20)
+	collectorIs(t, "after it", 137, 500<<20)
 	restore = syncCollector(61 << 20) // the one before put its flag back
-	check("under the process's own limit again", 137, 500<<20)
+	collectorIs(t, "under the process's own limit again", 137, 500<<20)
 	restore()
 	debug.SetMemoryLimit(math.MaxInt64)
 	restore = syncCollector(61 << 20)
-	check("once the limit is gone", syncGCPercent, 183<<20)
+	collectorIs(t, "once the limit is gone", syncGCPercent, 183<<20)
 	restore()
+}
+
+// collectorIs checks the collector's percentage and soft memory limit,
+// leaving them as they are.
+func collectorIs(t *testing.T, when string, wantPct int, wantLimit int64) {
+	t.Helper()
+	if got := debug.SetGCPercent(-1); got != wantPct {
+		t.Errorf("%s the percentage is %d, want %d", when, got, wantPct)
+	}
+	debug.SetGCPercent(wantPct)
+	if got := debug.SetMemoryLimit(-1); got != wantLimit {
+		t.Errorf("%s the limit is %d MiB, want %d MiB", when, got>>20, wantLimit>>20)
+	}
 }

@@ -128,26 +128,16 @@ func TestCopyCollector(t *testing.T) {
 	defer debug.SetGCPercent(pct)
 	limit := debug.SetMemoryLimit(math.MaxInt64)
 	defer debug.SetMemoryLimit(limit)
-	check := func(when string, wantPct int, wantLimit int64) {
-		t.Helper()
-		if got := debug.SetGCPercent(137); got != wantPct {
-			t.Errorf("%s the percentage is %d, want %d", when, got, wantPct)
-		}
-		debug.SetGCPercent(wantPct)
-		if got := debug.SetMemoryLimit(-1); got != wantLimit {
-			t.Errorf("%s the limit is %d MiB, want %d MiB", when, got>>20, wantLimit>>20)
-		}
-	}
 	restore := copyCollector(526480)
-	check("copying 526,480 assignments", -1, 800<<20)
+	collectorIs(t, "copying 526,480 assignments", -1, 800<<20)
 	restore()
-	check("after", 137, math.MaxInt64)
+	collectorIs(t, "after", 137, math.MaxInt64)
 	restore = copyCollector(52800)
-	check("copying 52,800 assignments", 137, math.MaxInt64)
+	collectorIs(t, "copying 52,800 assignments", 137, math.MaxInt64)
 	restore()
 	debug.SetMemoryLimit(500 << 20) // as GOMEMLIMIT=500MiB
 	restore = copyCollector(526480)
-	check("under the process's own limit", 137, 500<<20)
+	collectorIs(t, "under the process's own limit", 137, 500<<20)
 	restore()
-	check("after, under its own limit", 137, 500<<20)
+	collectorIs(t, "after, under its own limit", 137, 500<<20)
 }
