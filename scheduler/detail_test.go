@@ -19,10 +19,7 @@ import (
 // lead units of copies.
 func TestDetailKeepsWhatPreviewPrints(t *testing.T) {
 	run := func(d Detail) []*notify.Message {
-		e := testEngine(t, NewMemStore())
-		cfg := *e.state.Load().Config
-		cfg.Detail = d
-		e.SetConfig(cfg)
+		e := detailEngine(t, NewMemStore(), d)
 		coord := oneTask("I.2", "Trong năm 2024", "qlcn")
 		coord.CoordIDs = []string{"vp", "qltm"}
 		tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Trong năm 2024", "cac-phong"),

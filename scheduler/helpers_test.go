@@ -76,6 +76,16 @@ func testDirectory(t testing.TB) *org.Directory {
 	return d
 }
 
+// detailEngine is testEngine making its messages at level of detail d.
+func detailEngine(t testing.TB, store Store, d Detail) *Engine {
+	t.Helper()
+	e := testEngine(t, store)
+	cfg := *e.state.Load().Config
+	cfg.Detail = d
+	e.SetConfig(cfg)
+	return e
+}
+
 var plan60 = PlanInfo{Code: "60/KH-SCT", Year: 2024, Start: calendar.Date{Year: 2024, Month: time.June, Day: 13}}
 
 // appendixTasks reads the real appendix and maps its unit names the way

@@ -101,10 +101,7 @@ func TestCandidatesAsEachTarget(t *testing.T) {
 // of detail, for lead units and copies, overdue and coming due.
 func TestCandidateItemAsItem(t *testing.T) {
 	for _, d := range []Detail{DetailFull, DetailTitles, DetailItems} {
-		e := testEngine(t, NewMemStore())
-		cfg := *e.state.Load().Config
-		cfg.Detail = d
-		e.SetConfig(cfg)
+		e := detailEngine(t, NewMemStore(), d)
 		coord := oneTask("I.2", "Trong năm 2024", "qlcn")
 		coord.CoordIDs = []string{"vp", "qltm"}
 		tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.4.1", "Hằng tháng", "cac-phong"), coord}

@@ -19,11 +19,8 @@ import (
 func TestRoundInBatchesAsOne(t *testing.T) {
 	run := func(d Detail, batch int) ([]string, map[string]StepRecord) {
 		st := NewMemStore()
-		e := testEngine(t, st)
+		e := detailEngine(t, st, d)
 		e.batch = batch
-		cfg := *e.state.Load().Config
-		cfg.Detail = d
-		e.SetConfig(cfg)
 		coord := oneTask("I.2", "Trong năm 2024", "qlcn")
 		coord.CoordIDs = []string{"vp", "qltm"}
 		tasks := []Task{oneTask("I.1", "Trong năm 2024", "vp"), oneTask("I.5", "Hằng tháng", "cac-phong"),
